@@ -1,0 +1,44 @@
+-- Schemas are content, keyed by a global id; subject versions point at them.
+
+CREATE TABLE schemas (
+    id          INTEGER PRIMARY KEY,
+    fingerprint TEXT    NOT NULL UNIQUE,  -- md5 over type, text, references, metadata, ruleSet
+    schema_type TEXT    NOT NULL,         -- AVRO, PROTOBUF or JSON
+    schema      TEXT    NOT NULL,         -- canonical (or normalized) text, as served
+    refs        TEXT    NOT NULL,         -- JSON array of {name, subject, version}
+    metadata    TEXT,                     -- JSON, returned unchanged
+    rule_set    TEXT                      -- JSON, returned unchanged
+);
+
+CREATE TABLE subject_versions (
+    subject    TEXT    NOT NULL,
+    version    INTEGER NOT NULL,
+    schema_id  INTEGER NOT NULL REFERENCES schemas (id),
+    is_deleted INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (subject, version)
+);
+CREATE INDEX subject_versions_by_schema ON subject_versions (schema_id);
+
+-- One row per reference a schema makes, to answer "referenced by" and refuse unsafe deletes.
+CREATE TABLE schema_references (
+    schema_id INTEGER NOT NULL REFERENCES schemas (id),
+    name      TEXT    NOT NULL,
+    subject   TEXT    NOT NULL,
+    version   INTEGER NOT NULL,
+    PRIMARY KEY (schema_id, name)
+);
+CREATE INDEX schema_references_by_target ON schema_references (subject, version);
+
+-- Compatibility settings; the empty subject '' holds the global setting.
+CREATE TABLE configs (
+    subject       TEXT PRIMARY KEY,
+    compatibility TEXT,
+    normalize     INTEGER
+);
+
+-- Modes; the empty subject '' holds the global mode.
+CREATE TABLE modes (
+    subject TEXT PRIMARY KEY,
+    mode    TEXT NOT NULL
+);

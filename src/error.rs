@@ -1,0 +1,146 @@
+//! The one error type, and the one table that maps each error to its HTTP status and Confluent
+//! `error_code`.
+//!
+//! Messages follow the Confluent registry's wording where it has one, because clients and people
+//! match on them. Every response body has the Confluent shape `{"error_code": N, "message": "..."}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::types::{SchemaId, Version};
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in Accord, client mistakes and server failures alike.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("Subject '{0}' not found.")]
+    SubjectNotFound(String),
+    #[error("Version {0} not found.")]
+    VersionNotFound(Version),
+    #[error("Schema not found")]
+    SchemaNotFound,
+    #[error("Schema {0} not found")]
+    SchemaIdNotFound(SchemaId),
+    #[error("Subject '{0}' was soft deleted.Set permanent=true to delete permanently")]
+    SubjectSoftDeleted(String),
+    #[error("Subject '{0}' was not deleted first before being permanently deleted")]
+    SubjectNotSoftDeleted(String),
+    #[error("Subject '{0}' Version {1} was soft deleted.Set permanent=true to delete permanently")]
+    VersionSoftDeleted(String, Version),
+    #[error("Subject '{0}' Version {1} was not deleted first before being permanently deleted")]
+    VersionNotSoftDeleted(String, Version),
+    #[error("Subject '{0}' does not have subject-level compatibility configured")]
+    SubjectCompatibilityNotConfigured(String),
+    #[error("Subject '{0}' does not have subject-level mode configured")]
+    SubjectModeNotConfigured(String),
+    #[error("Association for '{0}' not found.")]
+    AssociationNotFound(String),
+    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]", messages.join(", "))]
+    Incompatible {
+        subject: String,
+        messages: Vec<String>,
+    },
+    #[error("Invalid schema: {0}")]
+    InvalidSchema(String),
+    #[error("The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"")]
+    InvalidVersion(String),
+    #[error("Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")]
+    InvalidCompatibilityLevel,
+    #[error("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT")]
+    InvalidMode,
+    #[error("{0}")]
+    OperationNotPermitted(String),
+    #[error("One or more references exist to the schema {{subject={0},version={1}}}.")]
+    ReferenceExists(String, Version),
+    #[error("Schema already registered with id {existing} instead of input id {requested}")]
+    IdDoesNotMatch {
+        existing: SchemaId,
+        requested: SchemaId,
+    },
+    #[error("The specified subject '{0}' is not valid.")]
+    InvalidSubject(String),
+    #[error("Schema too large: {0} bytes exceeds the limit of {1} bytes")]
+    SchemaTooLarge(usize, usize),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    UnprocessableEntity(String),
+    #[error("HTTP 404 Not Found")]
+    NotFound,
+    #[error("HTTP 405 Method Not Allowed")]
+    MethodNotAllowed,
+    #[error("Request body too large: the limit is {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("Unsupported content type '{0}'; send application/vnd.schemaregistry.v1+json")]
+    UnsupportedMediaType(String),
+    #[error("Error in the backend data store")]
+    Storage(#[from] sqlx::Error),
+    #[error("Error in the backend data store")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("Internal server error")]
+    Internal(String),
+    #[error("{0}")]
+    Startup(String),
+}
+
+impl Error {
+    /// Returns the HTTP status and the Confluent `error_code` of this error.
+    pub fn codes(&self) -> (StatusCode, u32) {
+        use Error::*;
+        match self {
+            SubjectNotFound(_) => (StatusCode::NOT_FOUND, 40401),
+            VersionNotFound(_) => (StatusCode::NOT_FOUND, 40402),
+            SchemaNotFound | SchemaIdNotFound(_) => (StatusCode::NOT_FOUND, 40403),
+            SubjectSoftDeleted(_) => (StatusCode::NOT_FOUND, 40404),
+            SubjectNotSoftDeleted(_) => (StatusCode::NOT_FOUND, 40405),
+            VersionSoftDeleted(..) => (StatusCode::NOT_FOUND, 40406),
+            VersionNotSoftDeleted(..) => (StatusCode::NOT_FOUND, 40407),
+            SubjectCompatibilityNotConfigured(_) => (StatusCode::NOT_FOUND, 40408),
+            SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
+            AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
+            Incompatible { .. } => (StatusCode::CONFLICT, 409),
+            InvalidSchema(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
+            InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),
+            InvalidCompatibilityLevel => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
+            InvalidMode => (StatusCode::UNPROCESSABLE_ENTITY, 42204),
+            OperationNotPermitted(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
+            ReferenceExists(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42206),
+            IdDoesNotMatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, 42207),
+            InvalidSubject(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42208),
+            SchemaTooLarge(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42209),
+            BadRequest(_) => (StatusCode::BAD_REQUEST, 400),
+            UnprocessableEntity(_) => (StatusCode::UNPROCESSABLE_ENTITY, 422),
+            NotFound => (StatusCode::NOT_FOUND, 404),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, 405),
+            PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, 413),
+            UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415),
+            Storage(_) | Migration(_) => (StatusCode::INTERNAL_SERVER_ERROR, 50001),
+            Internal(_) | Startup(_) => (StatusCode::INTERNAL_SERVER_ERROR, 500),
+        }
+    }
+}
+
+/// The Confluent error body: `{"error_code": 40401, "message": "Subject 'x' not found."}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error_code: u32,
+    pub message: String,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, error_code) = self.codes();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let body = ErrorBody {
+            error_code,
+            message: self.to_string(),
+        };
+        crate::http::extract::ConfluentJson(body).into_response_with_status(status)
+    }
+}

@@ -1,0 +1,365 @@
+//! Reader/writer compatibility, as Apache Avro's Java `SchemaCompatibility` decides it, with the
+//! messages the Confluent registry prints for each incompatibility (its `Difference` class).
+//!
+//! Like Java, it memoizes each (reader node, writer node) pair, which ends recursion and also
+//! reproduces Java's paths; it collects every incompatibility rather than stopping at the first.
+//! Logical types are ignored: only the underlying types are compared.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{canonical, AvroSchema, Field, Kind, NodeId, Primitive, ReaderIs, Record};
+
+/// Returns every reason `reader` cannot read what `writer` wrote, formatted as Confluent does.
+pub(super) fn can_read(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+    reader_is: ReaderIs,
+) -> Vec<String> {
+    let mut checker = Checker {
+        reader,
+        writer,
+        memo: HashMap::new(),
+    };
+    match checker.root_compatibility(reader.root, writer.root) {
+        Ok(found) => found.iter().map(|i| i.describe(reader_is)).collect(),
+        Err(message) => vec![format!(
+            "Unexpected exception during compatibility check: {message}"
+        )],
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum IncompatibilityType {
+    NameMismatch,
+    FixedSizeMismatch,
+    MissingEnumSymbols,
+    ReaderFieldMissingDefaultValue,
+    TypeMismatch,
+    MissingUnionBranch,
+}
+
+#[derive(Debug, Clone)]
+struct Incompatibility {
+    kind: IncompatibilityType,
+    message: String,
+    /// The JSON pointer Java's `Incompatibility.getLocation()` computes.
+    location: String,
+}
+
+impl Incompatibility {
+    fn new(kind: IncompatibilityType, message: String, location: &[String]) -> Self {
+        let tokens: Vec<String> = location
+            .iter()
+            .skip(1)
+            .map(|t| t.replace('~', "~0").replace('/', "~1"))
+            .collect();
+        Incompatibility {
+            kind,
+            message,
+            location: format!("/{}", tokens.join("/")),
+        }
+    }
+
+    /// Confluent's `Difference.error()`, with the reader's and the writer's words filled in.
+    fn describe(&self, reader_is: ReaderIs) -> String {
+        let (reader, writer) = reader_is.labels();
+        let (path, info) = (&self.location, &self.message);
+        let (error_type, description) = match self.kind {
+            IncompatibilityType::FixedSizeMismatch => ("FIXED_SIZE_MISMATCH", format!(
+                "The size of FIXED type field at path '{path}' in the {reader} schema does not match with the {writer} schema"
+            )),
+            IncompatibilityType::TypeMismatch => ("TYPE_MISMATCH", format!(
+                "The type (path '{path}') of a field in the {reader} schema does not match with the {writer} schema"
+            )),
+            IncompatibilityType::NameMismatch => {
+                ("NAME_MISMATCH", format!("The name of the schema has changed (path '{path}')"))
+            }
+            IncompatibilityType::MissingEnumSymbols => ("MISSING_ENUM_SYMBOLS", format!(
+                "The {reader} schema is missing enum symbols '{info}' at path '{path}' in the {writer} schema"
+            )),
+            IncompatibilityType::MissingUnionBranch => ("MISSING_UNION_BRANCH", format!(
+                "The {reader} schema is missing a type inside a union field at path '{path}' in the {writer} schema"
+            )),
+            IncompatibilityType::ReaderFieldMissingDefaultValue => ("READER_FIELD_MISSING_DEFAULT_VALUE", format!(
+                "The field '{info}' at path '{path}' in the {reader} schema has no default value and is missing in the {writer} schema"
+            )),
+        };
+        format!(
+            "{{errorType:'{error_type}', description:'{description}', additionalInfo:'{info}'}}"
+        )
+    }
+}
+
+enum Memo {
+    InProgress,
+    Done(Vec<Incompatibility>),
+}
+
+/// The outcome of one pair: its incompatibilities (none means compatible), or Java's exception.
+type Outcome = Result<Vec<Incompatibility>, String>;
+
+struct Checker<'a> {
+    reader: &'a AvroSchema,
+    writer: &'a AvroSchema,
+    memo: HashMap<(NodeId, NodeId), Memo>,
+}
+
+impl Checker<'_> {
+    /// Java's two-argument `getCompatibility`: a fresh location, the shared memo.
+    fn root_compatibility(&mut self, reader: NodeId, writer: NodeId) -> Outcome {
+        self.compatibility("", reader, writer, &mut Vec::new())
+    }
+
+    fn compatibility(
+        &mut self,
+        token: &str,
+        reader: NodeId,
+        writer: NodeId,
+        location: &mut Vec<String>,
+    ) -> Outcome {
+        location.push(token.to_string());
+        let result = match self.memo.get(&(reader, writer)) {
+            // Break the recursion here: compatible unless proven otherwise.
+            Some(Memo::InProgress) => Ok(Vec::new()),
+            Some(Memo::Done(found)) => Ok(found.clone()),
+            None => {
+                self.memo.insert((reader, writer), Memo::InProgress);
+                let found = self.calculate(reader, writer, location)?;
+                self.memo
+                    .insert((reader, writer), Memo::Done(found.clone()));
+                Ok(found)
+            }
+        };
+        location.pop();
+        result
+    }
+
+    fn calculate(&mut self, reader: NodeId, writer: NodeId, location: &mut Vec<String>) -> Outcome {
+        let (reader_kind, writer_kind) = (
+            &self.reader.node(reader).kind,
+            &self.writer.node(writer).kind,
+        );
+        if reader_kind.type_label() == writer_kind.type_label() {
+            return match (reader_kind, writer_kind) {
+                (Kind::Array(r), Kind::Array(w)) => self.compatibility("items", *r, *w, location),
+                (Kind::Map(r), Kind::Map(w)) => self.compatibility("values", *r, *w, location),
+                (Kind::Fixed(r), Kind::Fixed(w)) => {
+                    let mut found = self.check_names(reader_kind, writer_kind, location);
+                    if r.size != w.size {
+                        let message = format!("expected: {}, found: {}", w.size, r.size);
+                        found.push(at(
+                            IncompatibilityType::FixedSizeMismatch,
+                            message,
+                            location,
+                            "size",
+                        ));
+                    }
+                    Ok(found)
+                }
+                (Kind::Enum(r), Kind::Enum(w)) => {
+                    let mut found = self.check_names(reader_kind, writer_kind, location);
+                    let missing: BTreeSet<&String> = w
+                        .symbols
+                        .iter()
+                        .filter(|s| !r.symbols.contains(s))
+                        .collect();
+                    let has_default = r.default.as_ref().is_some_and(|d| r.symbols.contains(d));
+                    if !missing.is_empty() && !has_default {
+                        let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                        let message = format!("[{}]", list.join(", "));
+                        found.push(at(
+                            IncompatibilityType::MissingEnumSymbols,
+                            message,
+                            location,
+                            "symbols",
+                        ));
+                    }
+                    Ok(found)
+                }
+                (Kind::Record(r), Kind::Record(w)) => {
+                    let mut found = self.check_names(reader_kind, writer_kind, location);
+                    found.extend(self.check_fields(r, w, writer, location)?);
+                    Ok(found)
+                }
+                (Kind::Union(_), Kind::Union(branches)) => {
+                    self.writer_union_branches(reader, branches, location)
+                }
+                _ => Ok(Vec::new()),
+            };
+        }
+        if let Kind::Union(branches) = writer_kind {
+            let mut found = Vec::new();
+            for (i, branch) in branches.iter().enumerate() {
+                found.extend(self.compatibility(&i.to_string(), reader, *branch, location)?);
+            }
+            return Ok(found);
+        }
+        use Primitive::{Bytes, Double, Float, Int, Long, String as Str};
+        let promotable = match (reader_kind, writer_kind) {
+            (Kind::Primitive(Long), Kind::Primitive(Int)) => true,
+            (Kind::Primitive(Float), Kind::Primitive(Int | Long)) => true,
+            (Kind::Primitive(Double), Kind::Primitive(Int | Long | Float)) => true,
+            (Kind::Primitive(Bytes), Kind::Primitive(Str)) => true,
+            (Kind::Primitive(Str), Kind::Primitive(Bytes)) => true,
+            (Kind::Union(branches), _) => {
+                for branch in branches {
+                    if self.root_compatibility(*branch, writer)?.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                }
+                let message = format!(
+                    "reader union lacking writer type: {}",
+                    writer_kind.type_label()
+                );
+                return Ok(vec![Incompatibility::new(
+                    IncompatibilityType::MissingUnionBranch,
+                    message,
+                    location,
+                )]);
+            }
+            _ => false,
+        };
+        if promotable {
+            return Ok(Vec::new());
+        }
+        let message = format!(
+            "reader type: {} not compatible with writer type: {}",
+            reader_kind.type_label(),
+            writer_kind.type_label()
+        );
+        Ok(vec![Incompatibility::new(
+            IncompatibilityType::TypeMismatch,
+            message,
+            location,
+        )])
+    }
+
+    /// Both unions: every writer branch must be readable by the reader union.
+    fn writer_union_branches(
+        &mut self,
+        reader: NodeId,
+        branches: &[NodeId],
+        location: &mut Vec<String>,
+    ) -> Outcome {
+        let mut found = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            location.push(i.to_string());
+            if !self.root_compatibility(reader, *branch)?.is_empty() {
+                let label = self.writer.node(*branch).kind.type_label();
+                let message = format!("reader union lacking writer type: {label}");
+                found.push(Incompatibility::new(
+                    IncompatibilityType::MissingUnionBranch,
+                    message,
+                    location,
+                ));
+            }
+            location.pop();
+        }
+        Ok(found)
+    }
+
+    /// Unqualified names equal, or a reader alias equal to the writer's full name.
+    fn check_names(
+        &self,
+        reader: &Kind,
+        writer: &Kind,
+        location: &mut [String],
+    ) -> Vec<Incompatibility> {
+        let (Some(r), Some(w)) = (reader.named(), writer.named()) else {
+            return Vec::new();
+        };
+        let aliases = match reader {
+            Kind::Record(record) => &record.aliases,
+            Kind::Enum(enumeration) => &enumeration.aliases,
+            Kind::Fixed(fixed) => &fixed.aliases,
+            _ => return Vec::new(),
+        };
+        let writer_full = w.full();
+        if r.name == w.name || aliases.iter().any(|a| a.as_alias_of(r) == writer_full) {
+            return Vec::new();
+        }
+        vec![at(
+            IncompatibilityType::NameMismatch,
+            format!("expected: {writer_full}"),
+            location,
+            "name",
+        )]
+    }
+
+    fn check_fields(
+        &mut self,
+        reader: &Record,
+        writer: &Record,
+        writer_id: NodeId,
+        location: &mut Vec<String>,
+    ) -> Outcome {
+        let mut found = Vec::new();
+        location.push("fields".to_string());
+        for (position, field) in reader.fields.iter().enumerate() {
+            location.push(position.to_string());
+            match self.writer_field(writer, writer_id, field, position)? {
+                Some(writer_field) => found.extend(self.compatibility(
+                    "type",
+                    field.schema,
+                    writer_field.schema,
+                    location,
+                )?),
+                None if field.default.is_some() => {}
+                None => match &self.reader.node(field.schema).kind {
+                    // Java checks such an enum against the whole writer record.
+                    Kind::Enum(e) if e.default.is_some() => found.extend(self.compatibility(
+                        "type",
+                        field.schema,
+                        writer_id,
+                        location,
+                    )?),
+                    _ => found.push(Incompatibility::new(
+                        IncompatibilityType::ReaderFieldMissingDefaultValue,
+                        field.name.clone(),
+                        location,
+                    )),
+                },
+            }
+            location.pop();
+        }
+        location.pop();
+        Ok(found)
+    }
+
+    /// The writer field matching the reader field by name or by one of its aliases.
+    fn writer_field<'w>(
+        &self,
+        writer: &'w Record,
+        writer_id: NodeId,
+        field: &Field,
+        position: usize,
+    ) -> Result<Option<&'w Field>, String> {
+        let find = |name: &str| writer.fields.iter().find(|f| f.name == name);
+        let matches: Vec<&Field> = std::iter::once(field.name.as_str())
+            .chain(field.aliases.iter().map(String::as_str))
+            .filter_map(find)
+            .collect();
+        match matches.as_slice() {
+            [] => Ok(None),
+            [only] => Ok(Some(only)),
+            _ => Err(format!(
+                "Reader record field {} type:{} pos:{position} matches multiple fields in writer record schema {}",
+                field.name,
+                self.reader.node(field.schema).kind.type_label(),
+                canonical::write_inline(self.writer, writer_id)
+            )),
+        }
+    }
+}
+
+/// An incompatibility found under the extra path token `token` (`name`, `size`, `symbols`).
+fn at(
+    kind: IncompatibilityType,
+    message: String,
+    location: &mut [String],
+    token: &str,
+) -> Incompatibility {
+    let mut path = location.to_vec();
+    path.push(token.to_string());
+    Incompatibility::new(kind, message, &path)
+}

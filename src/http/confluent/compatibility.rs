@@ -1,0 +1,86 @@
+//! `/compatibility`: dry-run compatibility checks of a candidate schema.
+
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::wire::{CompatibilityCheckResponse, RegisterSchemaRequest};
+use crate::app::AppState;
+use crate::error::ErrorBody;
+use crate::http::extract::{lenient_bool, ConfluentJson, Params, PathParams};
+use crate::types::{SubjectName, VersionSelector};
+use crate::{Error, Result};
+
+/// Mounts the `/compatibility` endpoints.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(check_against_version))
+        .routes(routes!(check_against_subject))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckParams {
+    /// Normalize the candidate before checking it.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub normalize: bool,
+    /// Return the reasons in `messages`.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub verbose: bool,
+}
+
+/// Check a schema against one version of a subject
+#[utoipa::path(post, path = "/compatibility/subjects/{subject}/versions/{version}", tag = "Compatibility",
+    params(("subject" = String, Path), ("version" = String, Path, description = "A version number, `latest` or -1"), CheckParams),
+    request_body(content = RegisterSchemaRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = CompatibilityCheckResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn check_against_version(
+    State(app): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    Params(params): Params<CheckParams>,
+    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    check(&app, &subject, Some(selector), body, params).await
+}
+
+/// Check a schema against a subject as registering it would
+#[utoipa::path(post, path = "/compatibility/subjects/{subject}/versions", tag = "Compatibility",
+    params(("subject" = String, Path), CheckParams),
+    request_body(content = RegisterSchemaRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = CompatibilityCheckResponse), (status = 422, body = ErrorBody)))]
+async fn check_against_subject(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<CheckParams>,
+    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    check(&app, &subject, None, body, params).await
+}
+
+async fn check(
+    app: &AppState,
+    subject: &SubjectName,
+    against: Option<VersionSelector>,
+    body: RegisterSchemaRequest,
+    params: CheckParams,
+) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
+    let outcome = app
+        .registry
+        .check_compatibility(subject, against, body.into_request()?, params.normalize)
+        .await;
+    let messages = match outcome {
+        Ok(messages) => messages,
+        // Confluent answers an invalid candidate with a verdict when asked to be verbose.
+        Err(Error::InvalidSchema(reason)) if params.verbose => vec![reason],
+        Err(err) => return Err(err),
+    };
+    Ok(ConfluentJson(CompatibilityCheckResponse {
+        is_compatible: messages.is_empty(),
+        messages: params.verbose.then_some(messages),
+    }))
+}

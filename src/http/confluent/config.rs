@@ -1,0 +1,218 @@
+//! `/config` and `/mode`: compatibility settings and modes, global and per subject.
+
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::wire::{ConfigResponse, ConfigUpdateRequest, ModeResponse, ModeUpdateRequest};
+use crate::app::AppState;
+use crate::error::ErrorBody;
+use crate::http::extract::{lenient_bool, ConfluentJson, Params, PathParams};
+use crate::types::SubjectName;
+use crate::Result;
+
+/// Mounts the `/config` and `/mode` endpoints.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            get_global_config,
+            set_global_config,
+            delete_global_config
+        ))
+        .routes(routes!(
+            get_subject_config,
+            set_subject_config,
+            delete_subject_config
+        ))
+        .routes(routes!(
+            get_global_mode,
+            set_global_mode,
+            delete_global_mode
+        ))
+        .routes(routes!(
+            get_subject_mode,
+            set_subject_mode,
+            delete_subject_mode
+        ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct DefaultToGlobalParam {
+    /// Answer with the global setting when the subject has none of its own.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub default_to_global: bool,
+}
+
+/// Get the global compatibility level
+#[utoipa::path(get, path = "/config", tag = "Config",
+    responses((status = 200, body = ConfigResponse)))]
+async fn get_global_config(State(app): State<AppState>) -> Result<ConfluentJson<ConfigResponse>> {
+    Ok(ConfluentJson(app.registry.config(None, true).await?.into()))
+}
+
+/// Set the global compatibility level
+#[utoipa::path(put, path = "/config", tag = "Config",
+    request_body(content = ConfigUpdateRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = ConfigUpdateRequest), (status = 422, body = ErrorBody)))]
+async fn set_global_config(
+    State(app): State<AppState>,
+    ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
+) -> Result<ConfluentJson<ConfigUpdateRequest>> {
+    app.registry.set_config(None, body.into_record()?).await?;
+    Ok(ConfluentJson(body))
+}
+
+/// Reset the global compatibility level to the default
+#[utoipa::path(delete, path = "/config", tag = "Config",
+    responses((status = 200, description = "The setting that was replaced", body = ConfigResponse)))]
+async fn delete_global_config(
+    State(app): State<AppState>,
+) -> Result<ConfluentJson<ConfigResponse>> {
+    Ok(ConfluentJson(
+        app.registry.delete_config(None).await?.into(),
+    ))
+}
+
+/// Get a subject's compatibility level
+#[utoipa::path(get, path = "/config/{subject}", tag = "Config",
+    params(("subject" = String, Path), DefaultToGlobalParam),
+    responses((status = 200, body = ConfigResponse),
+        (status = 404, description = "The subject has no level of its own (40408)", body = ErrorBody)))]
+async fn get_subject_config(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<DefaultToGlobalParam>,
+) -> Result<ConfluentJson<ConfigResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let config = app
+        .registry
+        .config(Some(&subject), params.default_to_global)
+        .await?;
+    Ok(ConfluentJson(config.into()))
+}
+
+/// Set a subject's compatibility level
+#[utoipa::path(put, path = "/config/{subject}", tag = "Config",
+    params(("subject" = String, Path)),
+    request_body(content = ConfigUpdateRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = ConfigUpdateRequest), (status = 422, body = ErrorBody)))]
+async fn set_subject_config(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
+) -> Result<ConfluentJson<ConfigUpdateRequest>> {
+    let subject = SubjectName::parse(&subject)?;
+    app.registry
+        .set_config(Some(&subject), body.into_record()?)
+        .await?;
+    Ok(ConfluentJson(body))
+}
+
+/// Remove a subject's compatibility level
+#[utoipa::path(delete, path = "/config/{subject}", tag = "Config",
+    params(("subject" = String, Path)),
+    responses((status = 200, description = "The setting that was removed", body = ConfigResponse),
+        (status = 404, body = ErrorBody)))]
+async fn delete_subject_config(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+) -> Result<ConfluentJson<ConfigResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    Ok(ConfluentJson(
+        app.registry.delete_config(Some(&subject)).await?.into(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForceParam {
+    /// Enter IMPORT mode even though subjects exist.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub force: bool,
+}
+
+/// Get the global mode
+#[utoipa::path(get, path = "/mode", tag = "Mode",
+    responses((status = 200, body = ModeResponse)))]
+async fn get_global_mode(State(app): State<AppState>) -> Result<ConfluentJson<ModeResponse>> {
+    let mode = app.registry.mode(None, true).await?;
+    Ok(ConfluentJson(ModeResponse { mode }))
+}
+
+/// Set the global mode
+#[utoipa::path(put, path = "/mode", tag = "Mode",
+    params(ForceParam),
+    request_body(content = ModeUpdateRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = ModeUpdateRequest), (status = 422, body = ErrorBody)))]
+async fn set_global_mode(
+    State(app): State<AppState>,
+    Params(params): Params<ForceParam>,
+    ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
+) -> Result<ConfluentJson<ModeUpdateRequest>> {
+    app.registry
+        .set_mode(None, body.parse()?, params.force)
+        .await?;
+    Ok(ConfluentJson(body))
+}
+
+/// Reset the global mode to READWRITE
+#[utoipa::path(delete, path = "/mode", tag = "Mode",
+    responses((status = 200, description = "The mode that was replaced", body = ModeResponse)))]
+async fn delete_global_mode(State(app): State<AppState>) -> Result<ConfluentJson<ModeResponse>> {
+    let mode = app.registry.delete_mode(None).await?;
+    Ok(ConfluentJson(ModeResponse { mode }))
+}
+
+/// Get a subject's mode
+#[utoipa::path(get, path = "/mode/{subject}", tag = "Mode",
+    params(("subject" = String, Path), DefaultToGlobalParam),
+    responses((status = 200, body = ModeResponse),
+        (status = 404, description = "The subject has no mode of its own (40409)", body = ErrorBody)))]
+async fn get_subject_mode(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<DefaultToGlobalParam>,
+) -> Result<ConfluentJson<ModeResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let mode = app
+        .registry
+        .mode(Some(&subject), params.default_to_global)
+        .await?;
+    Ok(ConfluentJson(ModeResponse { mode }))
+}
+
+/// Set a subject's mode
+#[utoipa::path(put, path = "/mode/{subject}", tag = "Mode",
+    params(("subject" = String, Path), ForceParam),
+    request_body(content = ModeUpdateRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = ModeUpdateRequest), (status = 422, body = ErrorBody)))]
+async fn set_subject_mode(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<ForceParam>,
+    ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
+) -> Result<ConfluentJson<ModeUpdateRequest>> {
+    let subject = SubjectName::parse(&subject)?;
+    app.registry
+        .set_mode(Some(&subject), body.parse()?, params.force)
+        .await?;
+    Ok(ConfluentJson(body))
+}
+
+/// Remove a subject's mode
+#[utoipa::path(delete, path = "/mode/{subject}", tag = "Mode",
+    params(("subject" = String, Path)),
+    responses((status = 200, description = "The mode that was removed", body = ModeResponse),
+        (status = 404, body = ErrorBody)))]
+async fn delete_subject_mode(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+) -> Result<ConfluentJson<ModeResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let mode = app.registry.delete_mode(Some(&subject)).await?;
+    Ok(ConfluentJson(ModeResponse { mode }))
+}

@@ -1,0 +1,39 @@
+//! The Confluent Schema Registry REST API, one file per resource family.
+
+mod compatibility;
+mod config;
+mod meta;
+mod schemas;
+mod subjects;
+pub mod wire;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::http::extract::CONFLUENT_JSON;
+
+/// Mounts every Confluent endpoint.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(subjects::router())
+        .merge(schemas::router())
+        .merge(config::router())
+        .merge(compatibility::router())
+        .merge(meta::router())
+}
+
+/// A schema's text served as the body itself, as `/schemas/ids/{id}/schema` answers.
+pub struct RawSchema(pub String);
+
+impl IntoResponse for RawSchema {
+    fn into_response(self) -> Response {
+        (
+            [(CONTENT_TYPE, HeaderValue::from_static(CONFLUENT_JSON))],
+            self.0,
+        )
+            .into_response()
+    }
+}

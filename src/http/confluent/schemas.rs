@@ -1,0 +1,175 @@
+//! `/schemas`: schemas by global id (the deserializers' hot path), the supported types, and the
+//! listing of all schemas.
+
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::subjects::DeletedFilter;
+use super::wire::{SchemaByIdResponse, SchemaResponse, SubjectVersionResponse};
+use super::RawSchema;
+use crate::app::AppState;
+use crate::error::ErrorBody;
+use crate::http::extract::{lenient_bool, ConfluentJson, Page, Params, PathParams};
+use crate::types::SchemaId;
+use crate::{Error, Result};
+
+/// Mounts the `/schemas` endpoints.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_schemas))
+        .routes(routes!(get_schema_types))
+        .routes(routes!(get_schema_by_id))
+        .routes(routes!(get_schema_text_by_id))
+        .routes(routes!(get_subjects_by_id))
+        .routes(routes!(get_versions_by_id))
+}
+
+fn schema_id(segment: &str) -> Result<SchemaId> {
+    segment
+        .parse::<i32>()
+        .ok()
+        .filter(|id| *id > 0)
+        .map(SchemaId)
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "Invalid schema id '{segment}': expected a positive integer"
+            ))
+        })
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaByIdParams {
+    /// A subject hint; accepted and ignored, as the answer does not depend on it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub subject: Option<String>,
+    /// Include the highest id assigned so far as `maxId`.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub fetch_max_id: bool,
+}
+
+/// Get a schema by its global id
+#[utoipa::path(get, path = "/schemas/ids/{id}", tag = "Schemas",
+    params(("id" = i32, Path), SchemaByIdParams),
+    responses((status = 200, body = SchemaByIdResponse), (status = 404, body = ErrorBody)))]
+async fn get_schema_by_id(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    Params(params): Params<SchemaByIdParams>,
+) -> Result<ConfluentJson<SchemaByIdResponse>> {
+    let schema = app.registry.schema(schema_id(&id)?).await?;
+    let max_id = match params.fetch_max_id {
+        true => app.registry.max_schema_id().await?,
+        false => None,
+    };
+    Ok(ConfluentJson(SchemaByIdResponse::new(&schema, max_id)))
+}
+
+/// Get the schema text of a global id
+#[utoipa::path(get, path = "/schemas/ids/{id}/schema", tag = "Schemas",
+    params(("id" = i32, Path), SchemaByIdParams),
+    responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
+async fn get_schema_text_by_id(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> Result<RawSchema> {
+    let schema = app.registry.schema(schema_id(&id)?).await?;
+    Ok(RawSchema(schema.schema.clone()))
+}
+
+/// List the subjects that use a global id
+#[utoipa::path(get, path = "/schemas/ids/{id}/subjects", tag = "Schemas",
+    params(("id" = i32, Path), DeletedFilter, Page),
+    responses((status = 200, body = Vec<String>), (status = 404, body = ErrorBody)))]
+async fn get_subjects_by_id(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    Params(filter): Params<DeletedFilter>,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<String>>> {
+    let usages = app
+        .registry
+        .schema_usages(schema_id(&id)?, filter.include())
+        .await?;
+    let mut subjects: Vec<String> = usages.into_iter().map(|u| u.subject).collect();
+    subjects.dedup();
+    Ok(ConfluentJson(page.apply(subjects)?))
+}
+
+/// List the subject versions that use a global id
+#[utoipa::path(get, path = "/schemas/ids/{id}/versions", tag = "Schemas",
+    params(("id" = i32, Path), DeletedFilter, Page),
+    responses((status = 200, body = Vec<SubjectVersionResponse>), (status = 404, body = ErrorBody)))]
+async fn get_versions_by_id(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    Params(filter): Params<DeletedFilter>,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<SubjectVersionResponse>>> {
+    let usages = app
+        .registry
+        .schema_usages(schema_id(&id)?, filter.include())
+        .await?;
+    let usages = usages
+        .into_iter()
+        .map(SubjectVersionResponse::from)
+        .collect();
+    Ok(ConfluentJson(page.apply(usages)?))
+}
+
+/// List the schema types this registry supports
+#[utoipa::path(get, path = "/schemas/types", tag = "Schemas",
+    responses((status = 200, body = Vec<String>)))]
+async fn get_schema_types() -> ConfluentJson<Vec<&'static str>> {
+    ConfluentJson(
+        crate::format::SUPPORTED_TYPES
+            .iter()
+            .map(|t| t.as_str())
+            .collect(),
+    )
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct ListSchemasParams {
+    /// Only subjects whose name starts with this prefix.
+    #[serde(default)]
+    pub subject_prefix: Option<String>,
+    /// Include soft-deleted versions.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub deleted: bool,
+    /// Only the latest version of each subject.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub latest_only: bool,
+}
+
+/// List schemas across subjects
+#[utoipa::path(get, path = "/schemas", tag = "Schemas",
+    params(ListSchemasParams, Page),
+    responses((status = 200, body = Vec<SchemaResponse>), (status = 400, body = ErrorBody)))]
+async fn list_schemas(
+    State(app): State<AppState>,
+    Params(params): Params<ListSchemasParams>,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<SchemaResponse>>> {
+    let include = match params.deleted {
+        true => crate::storage::Include::LiveAndDeleted,
+        false => crate::storage::Include::Live,
+    };
+    let prefix = params.subject_prefix.as_deref().unwrap_or_default();
+    let versions = app
+        .registry
+        .schemas(prefix, include, params.latest_only)
+        .await?;
+    let listed = versions
+        .iter()
+        .map(|v| SchemaResponse::from(v.as_ref()))
+        .collect();
+    Ok(ConfluentJson(page.apply(listed)?))
+}

@@ -1,0 +1,281 @@
+//! `/subjects`: listing, registering, looking up, reading and deleting subject versions.
+
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse};
+use crate::app::AppState;
+use crate::error::ErrorBody;
+use crate::http::extract::{lenient_bool, ConfluentJson, Page, Params, PathParams};
+use crate::storage::Include;
+use crate::types::{SubjectName, VersionSelector};
+use crate::Result;
+
+/// Mounts the `/subjects` endpoints.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_subjects))
+        .routes(routes!(lookup_schema, delete_subject))
+        .routes(routes!(list_versions, register_schema))
+        .routes(routes!(get_version, delete_version))
+        .routes(routes!(get_version_schema))
+        .routes(routes!(get_referenced_by))
+}
+
+/// Which deleted entries a listing shows.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeletedFilter {
+    /// Include soft-deleted entries.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub deleted: bool,
+    /// Show only soft-deleted entries.
+    #[serde(
+        default,
+        alias = "deleted_only",
+        rename = "deletedOnly",
+        deserialize_with = "lenient_bool"
+    )]
+    pub deleted_only: bool,
+}
+
+impl DeletedFilter {
+    pub fn include(&self) -> Include {
+        match (self.deleted_only, self.deleted) {
+            (true, _) => Include::DeletedOnly,
+            (false, true) => Include::LiveAndDeleted,
+            (false, false) => Include::Live,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct ListSubjectsParams {
+    /// Only subjects whose name starts with this prefix.
+    #[serde(default)]
+    pub subject_prefix: Option<String>,
+}
+
+/// List subjects
+#[utoipa::path(get, path = "/subjects", tag = "Subjects",
+    params(ListSubjectsParams, DeletedFilter, Page),
+    responses((status = 200, body = Vec<String>), (status = 400, body = ErrorBody)))]
+async fn list_subjects(
+    State(app): State<AppState>,
+    Params(params): Params<ListSubjectsParams>,
+    Params(filter): Params<DeletedFilter>,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<String>>> {
+    let prefix = match params.subject_prefix.as_deref() {
+        None | Some(":*:") => "",
+        Some(prefix) => prefix,
+    };
+    let subjects = app.registry.subjects(prefix, filter.include()).await?;
+    Ok(ConfluentJson(page.apply(subjects)?))
+}
+
+/// List the versions of a subject
+#[utoipa::path(get, path = "/subjects/{subject}/versions", tag = "Subjects",
+    params(("subject" = String, Path), DeletedFilter, Page),
+    responses((status = 200, body = Vec<i32>), (status = 404, body = ErrorBody)))]
+async fn list_versions(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(filter): Params<DeletedFilter>,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<i32>>> {
+    let subject = SubjectName::parse(&subject)?;
+    let versions = app
+        .registry
+        .version_numbers(&subject, filter.include())
+        .await?;
+    Ok(ConfluentJson(
+        page.apply(versions.into_iter().map(|v| v.0).collect())?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NormalizeParam {
+    /// Normalize the schema before registering or looking it up.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub normalize: bool,
+}
+
+/// Register a schema under a subject
+///
+/// Returns the existing id when the subject already holds the schema; otherwise checks
+/// compatibility and creates the next version.
+#[utoipa::path(post, path = "/subjects/{subject}/versions", tag = "Subjects",
+    params(("subject" = String, Path), NormalizeParam),
+    request_body(content = RegisterSchemaRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = RegisterSchemaResponse),
+        (status = 409, description = "Incompatible with an earlier version", body = ErrorBody),
+        (status = 422, description = "Invalid schema, version, subject or mode", body = ErrorBody)))]
+async fn register_schema(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<NormalizeParam>,
+    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+) -> Result<ConfluentJson<RegisterSchemaResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let registered = app
+        .registry
+        .register(&subject, body.into_request()?, params.normalize)
+        .await?;
+    Ok(ConfluentJson(RegisterSchemaResponse {
+        id: registered.id.0,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupParams {
+    /// Normalize the schema before looking it up.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub normalize: bool,
+    /// Also find soft-deleted versions.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub deleted: bool,
+}
+
+/// Look up a schema under a subject
+#[utoipa::path(post, path = "/subjects/{subject}", tag = "Subjects",
+    params(("subject" = String, Path), LookupParams),
+    request_body(content = RegisterSchemaRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = SchemaResponse),
+        (status = 404, description = "Subject (40401) or schema (40403) not found", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn lookup_schema(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<LookupParams>,
+    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+) -> Result<ConfluentJson<SchemaResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let found = app
+        .registry
+        .lookup(
+            &subject,
+            body.into_request()?,
+            params.normalize,
+            params.deleted,
+        )
+        .await?;
+    Ok(ConfluentJson(SchemaResponse::from(found.as_ref())))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeletedParam {
+    /// Include soft-deleted versions.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub deleted: bool,
+}
+
+/// Get a version of a subject
+#[utoipa::path(get, path = "/subjects/{subject}/versions/{version}", tag = "Subjects",
+    params(("subject" = String, Path), ("version" = String, Path, description = "A version number, `latest` or -1"), DeletedParam),
+    responses((status = 200, body = SchemaResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_version(
+    State(app): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    Params(params): Params<DeletedParam>,
+) -> Result<ConfluentJson<SchemaResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    let found = app
+        .registry
+        .version(&subject, selector, params.deleted)
+        .await?;
+    Ok(ConfluentJson(SchemaResponse::from(found.as_ref())))
+}
+
+/// Get the schema text of a version
+#[utoipa::path(get, path = "/subjects/{subject}/versions/{version}/schema", tag = "Subjects",
+    params(("subject" = String, Path), ("version" = String, Path), DeletedParam),
+    responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
+async fn get_version_schema(
+    State(app): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    Params(params): Params<DeletedParam>,
+) -> Result<super::RawSchema> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    let found = app
+        .registry
+        .version(&subject, selector, params.deleted)
+        .await?;
+    Ok(super::RawSchema(found.schema.schema.clone()))
+}
+
+/// List the ids of schemas that reference a version
+#[utoipa::path(get, path = "/subjects/{subject}/versions/{version}/referencedby", tag = "Subjects",
+    params(("subject" = String, Path), ("version" = String, Path), DeletedParam, Page),
+    responses((status = 200, body = Vec<i32>), (status = 404, body = ErrorBody)))]
+async fn get_referenced_by(
+    State(app): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    Params(params): Params<DeletedParam>,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<i32>>> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    let ids = app
+        .registry
+        .referenced_by(&subject, selector, params.deleted)
+        .await?;
+    Ok(ConfluentJson(
+        page.apply(ids.into_iter().map(|id| id.0).collect())?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PermanentParam {
+    /// Delete permanently (only after a soft delete).
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub permanent: bool,
+}
+
+/// Delete a subject
+#[utoipa::path(delete, path = "/subjects/{subject}", tag = "Subjects",
+    params(("subject" = String, Path), PermanentParam),
+    responses((status = 200, description = "The deleted versions", body = Vec<i32>),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn delete_subject(
+    State(app): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<PermanentParam>,
+) -> Result<ConfluentJson<Vec<i32>>> {
+    let subject = SubjectName::parse(&subject)?;
+    let deleted = app
+        .registry
+        .delete_subject(&subject, params.permanent)
+        .await?;
+    Ok(ConfluentJson(deleted.into_iter().map(|v| v.0).collect()))
+}
+
+/// Delete a version of a subject
+#[utoipa::path(delete, path = "/subjects/{subject}/versions/{version}", tag = "Subjects",
+    params(("subject" = String, Path), ("version" = String, Path), PermanentParam),
+    responses((status = 200, description = "The deleted version", body = i32),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn delete_version(
+    State(app): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    Params(params): Params<PermanentParam>,
+) -> Result<ConfluentJson<i32>> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    let deleted = app
+        .registry
+        .delete_version(&subject, selector, params.permanent)
+        .await?;
+    Ok(ConfluentJson(deleted.0))
+}

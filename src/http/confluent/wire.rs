@@ -1,0 +1,241 @@
+//! The Confluent request and response bodies, field for field, with its omission rules:
+//! `schemaType` is left out for AVRO and empty fields are left out altogether.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::registry::SchemaRequest;
+use crate::storage::{ConfigRecord, StoredSchema, StoredVersion, SubjectVersion};
+use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
+use crate::Error;
+
+/// A schema to register, look up or check. Unknown fields are ignored.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterSchemaRequest {
+    /// The schema text. Empty with an existing subject: reuse the latest version's schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// `AVRO` (the default), `PROTOBUF` or `JSON`.
+    #[serde(default)]
+    pub schema_type: Option<String>,
+    #[serde(default)]
+    pub references: Option<Vec<Reference>>,
+    /// Data-contract metadata, stored and returned unchanged.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    /// Data-contract rules, stored and returned unchanged.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+    /// The id to register under (IMPORT mode only).
+    #[serde(default)]
+    pub id: Option<i64>,
+    /// The version to register as.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl RegisterSchemaRequest {
+    /// Validates the wire fields into a registry request.
+    pub fn into_request(self) -> Result<SchemaRequest, Error> {
+        let schema_type = match self.schema_type.as_deref() {
+            None | Some("") => SchemaType::Avro,
+            Some(name) => name.parse().map_err(Error::InvalidSchema)?,
+        };
+        let positive = |value: Option<i64>, what: &str| -> Result<Option<i32>, Error> {
+            match value {
+                None => Ok(None),
+                Some(n) if n <= 0 => Ok(None),
+                Some(n) => i32::try_from(n).map(Some).map_err(|_| {
+                    Error::UnprocessableEntity(format!(
+                        "Invalid request body: {what} {n} is out of range"
+                    ))
+                }),
+            }
+        };
+        Ok(SchemaRequest {
+            schema_type,
+            schema: self.schema.unwrap_or_default(),
+            references: self.references.unwrap_or_default(),
+            metadata: self.metadata.filter(|m| !m.is_null()),
+            rule_set: self.rule_set.filter(|r| !r.is_null()),
+            id: positive(self.id, "id")?.map(SchemaId),
+            version: positive(self.version, "version")?.map(Version),
+        })
+    }
+}
+
+/// The 7.x answer to a registration: the schema's global id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisterSchemaResponse {
+    pub id: i32,
+}
+
+/// A version of a subject, as `GET /subjects/{subject}/versions/{version}` returns it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaResponse {
+    pub subject: String,
+    pub version: i32,
+    pub id: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<SchemaType>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+    pub schema: String,
+}
+
+impl From<&StoredVersion> for SchemaResponse {
+    fn from(version: &StoredVersion) -> Self {
+        let schema = &version.schema;
+        SchemaResponse {
+            subject: version.subject.clone(),
+            version: version.version.0,
+            id: schema.id.0,
+            schema_type: shown_type(schema.schema_type),
+            references: schema.references.clone(),
+            metadata: schema.metadata.clone(),
+            rule_set: schema.rule_set.clone(),
+            schema: schema.schema.clone(),
+        }
+    }
+}
+
+/// A schema by id, as `GET /schemas/ids/{id}` returns it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaByIdResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<SchemaType>,
+    pub schema: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+    /// The highest id assigned so far, with `fetchMaxId=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_id: Option<i32>,
+}
+
+impl SchemaByIdResponse {
+    /// Renders `schema`, with `max_id` when asked for.
+    pub fn new(schema: &StoredSchema, max_id: Option<SchemaId>) -> Self {
+        SchemaByIdResponse {
+            schema_type: shown_type(schema.schema_type),
+            schema: schema.schema.clone(),
+            references: schema.references.clone(),
+            metadata: schema.metadata.clone(),
+            rule_set: schema.rule_set.clone(),
+            max_id: max_id.map(|id| id.0),
+        }
+    }
+}
+
+/// Confluent 7.x leaves `schemaType` out for AVRO; clients read a missing type as AVRO.
+fn shown_type(schema_type: SchemaType) -> Option<SchemaType> {
+    (schema_type != SchemaType::Avro).then_some(schema_type)
+}
+
+/// A subject and version that use a schema.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectVersionResponse {
+    pub subject: String,
+    pub version: i32,
+}
+
+impl From<SubjectVersion> for SubjectVersionResponse {
+    fn from(usage: SubjectVersion) -> Self {
+        SubjectVersionResponse {
+            subject: usage.subject,
+            version: usage.version.0,
+        }
+    }
+}
+
+/// A compatibility setting as `GET /config` returns it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compatibility_level: Option<Compatibility>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub normalize: Option<bool>,
+}
+
+impl From<ConfigRecord> for ConfigResponse {
+    fn from(config: ConfigRecord) -> Self {
+        ConfigResponse {
+            compatibility_level: config.compatibility,
+            normalize: config.normalize,
+        }
+    }
+}
+
+/// A compatibility setting to apply, as `PUT /config` takes it; echoed back on success.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConfigUpdateRequest {
+    /// One of the seven levels, e.g. `BACKWARD` (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility: Option<String>,
+    /// Whether schemas are normalized before they are registered or looked up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalize: Option<bool>,
+}
+
+impl ConfigUpdateRequest {
+    /// Validates the request into a setting; a missing or unknown level is a 42203.
+    pub fn into_record(&self) -> Result<ConfigRecord, Error> {
+        let compatibility = match self.compatibility.as_deref() {
+            Some(level) => Some(Compatibility::parse(level)?),
+            None if self.normalize.is_some() => None,
+            None => return Err(Error::InvalidCompatibilityLevel),
+        };
+        Ok(ConfigRecord {
+            compatibility,
+            normalize: self.normalize,
+        })
+    }
+}
+
+/// A mode, as `GET /mode` returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModeResponse {
+    pub mode: Mode,
+}
+
+/// A mode to apply, as `PUT /mode` takes it; echoed back on success.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ModeUpdateRequest {
+    /// `READWRITE`, `READONLY`, `READONLY_OVERRIDE` or `IMPORT`.
+    #[serde(default)]
+    pub mode: Option<String>,
+}
+
+impl ModeUpdateRequest {
+    /// Validates the requested mode; a missing or unknown mode is a 42204.
+    pub fn parse(&self) -> Result<Mode, Error> {
+        Mode::parse(self.mode.as_deref().unwrap_or_default())
+    }
+}
+
+/// The verdict of a compatibility check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompatibilityCheckResponse {
+    pub is_compatible: bool,
+    /// The reasons, with `verbose=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<String>>,
+}

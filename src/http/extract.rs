@@ -1,0 +1,181 @@
+//! Extractors and responders that speak the Confluent wire format: its media types, its lenient
+//! query booleans, and its error shape for every malformed request.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// The media type of every JSON response, as the Confluent registry answers by default.
+pub const CONFLUENT_JSON: &str = "application/vnd.schemaregistry.v1+json";
+
+/// Request media types the Confluent registry accepts.
+const ACCEPTED_MEDIA_TYPES: [&str; 4] = [
+    "application/vnd.schemaregistry.v1+json",
+    "application/vnd.schemaregistry+json",
+    "application/json",
+    "application/octet-stream",
+];
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// A JSON body in the Confluent media type: a request extractor and a response.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConfluentJson<T>(pub T);
+
+impl<T: Serialize> ConfluentJson<T> {
+    /// Renders the body with `status`.
+    pub fn into_response_with_status(self, status: StatusCode) -> Response {
+        match serde_json::to_vec(&self.0) {
+            Ok(body) => (
+                status,
+                [(CONTENT_TYPE, HeaderValue::from_static(CONFLUENT_JSON))],
+                body,
+            )
+                .into_response(),
+            Err(err) => {
+                tracing::error!(error = %err, "response serialization failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "response serialization failed",
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for ConfluentJson<T> {
+    fn into_response(self) -> Response {
+        self.into_response_with_status(StatusCode::OK)
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ConfluentJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
+            let text = content_type.to_str().unwrap_or_default();
+            let essence = text.split(';').next().unwrap_or_default().trim();
+            if !ACCEPTED_MEDIA_TYPES
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(essence))
+            {
+                return Err(Error::UnsupportedMediaType(text.to_string()));
+            }
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| match rejection {
+                BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
+                    Error::PayloadTooLarge(MAX_BODY_BYTES)
+                }
+                other => Error::BadRequest(other.body_text()),
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::UnprocessableEntity(
+                "Request body is missing".to_string(),
+            ));
+        }
+        serde_json::from_slice(&bytes)
+            .map(ConfluentJson)
+            .map_err(|err| {
+                if err.is_data() {
+                    Error::UnprocessableEntity(format!("Invalid request body: {err}"))
+                } else {
+                    Error::BadRequest(format!("Invalid JSON in request body: {err}"))
+                }
+            })
+    }
+}
+
+/// Query parameters, parsed leniently as the Confluent registry does; a value of the wrong kind
+/// is a 400 that names it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(Params)
+            .map_err(|err| Error::BadRequest(format!("Invalid query parameter: {err}")))
+    }
+}
+
+/// Path parameters; a segment that cannot be decoded is a 400 in the Confluent shape.
+#[derive(Debug, Clone)]
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| PathParams(value))
+            .map_err(|rejection| Error::BadRequest(rejection.body_text()))
+    }
+}
+
+/// Reads a query boolean as JAX-RS does: `true` in any case is true, anything else false.
+pub fn lenient_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Ok(text.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Paging parameters shared by the list endpoints: `offset` (default 0) and `limit`
+/// (default and `-1`: no limit).
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    #[serde(default)]
+    pub offset: i64,
+    #[serde(default = "no_limit")]
+    pub limit: i64,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            offset: 0,
+            limit: -1,
+        }
+    }
+}
+
+fn no_limit() -> i64 {
+    -1
+}
+
+impl Page {
+    /// Returns the page of `items` these parameters select.
+    pub fn apply<T>(self, items: Vec<T>) -> Result<Vec<T>, Error> {
+        if self.offset < 0 {
+            return Err(Error::BadRequest(format!(
+                "Invalid query parameter: offset must not be negative, got {}",
+                self.offset
+            )));
+        }
+        if self.limit < -1 {
+            return Err(Error::BadRequest(format!(
+                "Invalid query parameter: limit must be -1 (no limit) or more, got {}",
+                self.limit
+            )));
+        }
+        let offset = usize::try_from(self.offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        Ok(items.into_iter().skip(offset).take(limit).collect())
+    }
+}

@@ -1,0 +1,114 @@
+//! HTTP: the router, its middleware, and the OpenAPI document built from the same routes.
+//!
+//! Handlers translate between the wire and `registry`; they hold no logic of their own.
+
+pub mod confluent;
+pub mod extract;
+mod openapi;
+mod ops;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use tower::Layer;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::Error;
+use extract::{CONFLUENT_JSON, MAX_BODY_BYTES};
+
+/// How long one request may take before it is answered with a timeout.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Returns every route, with its OpenAPI document.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(confluent::router())
+        .merge(ops::router())
+        .split_for_parts()
+}
+
+/// Returns Accord's OpenAPI document, as `GET /openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+/// Builds the whole HTTP service over `state`: routes, the spec, and the middleware.
+pub fn service(state: AppState) -> NormalizePath<Router> {
+    let (routes, spec) = routes();
+    let spec = Arc::new(spec);
+    let router = routes
+        .route(
+            "/openapi.json",
+            get(move || async move { Json(spec.as_ref().clone()) }),
+        )
+        .fallback(|| async { Error::NotFound })
+        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .layer(middleware::from_fn(observe))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            Error::Internal("a request handler panicked".to_string()).into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    NormalizePathLayer::trim_trailing_slash().layer(router)
+}
+
+/// Records each request's metrics and answers in the media type the client accepts.
+async fn observe(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |path| path.as_str())
+        .to_string();
+    let media_type = negotiate(request.headers().get(ACCEPT));
+    let mut response = next.run(request).await;
+    if let Some(media_type) = media_type {
+        if response
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|t| t == CONFLUENT_JSON)
+        {
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
+    }
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("accord_http_requests_total", &labels).increment(1);
+    metrics::histogram!("accord_http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Returns the media type to answer with when the client does not accept the default one.
+fn negotiate(accept: Option<&HeaderValue>) -> Option<&'static str> {
+    let accept = accept?.to_str().ok()?;
+    if accept.contains(CONFLUENT_JSON) || accept.contains("*/*") {
+        None
+    } else if accept.contains("application/vnd.schemaregistry+json") {
+        Some("application/vnd.schemaregistry+json")
+    } else if accept.contains("application/json") {
+        Some("application/json")
+    } else {
+        None
+    }
+}

@@ -1,0 +1,64 @@
+//! Operational endpoints: liveness, readiness, Prometheus metrics.
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::ConfluentJson;
+use crate::app::AppState;
+use crate::error::ErrorBody;
+
+/// Mounts the operational endpoints.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+}
+
+/// The state of the process or of its store.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// Answer that the process is up
+#[utoipa::path(get, path = "/healthz", tag = "Operations",
+    responses((status = 200, body = Health)))]
+async fn healthz() -> ConfluentJson<Health> {
+    ConfluentJson(Health { status: "UP" })
+}
+
+/// Answer whether the store is reachable
+#[utoipa::path(get, path = "/readyz", tag = "Operations",
+    responses((status = 200, body = Health),
+        (status = 503, description = "The store does not answer (50001)", body = ErrorBody)))]
+async fn readyz(State(app): State<AppState>) -> Response {
+    match app.registry.ping().await {
+        Ok(()) => ConfluentJson(Health { status: "READY" }).into_response(),
+        Err(err) => {
+            tracing::warn!(error = ?err, "readiness check failed");
+            ConfluentJson(ErrorBody {
+                error_code: 50001,
+                message: "The backend data store is unavailable".to_string(),
+            })
+            .into_response_with_status(StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
+/// Prometheus metrics
+#[utoipa::path(get, path = "/metrics", tag = "Operations",
+    responses((status = 200, description = "Metrics in the Prometheus text format", body = String, content_type = "text/plain")))]
+async fn metrics(State(app): State<AppState>) -> Response {
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+        .into_response()
+}

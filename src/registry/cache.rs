@@ -1,0 +1,183 @@
+//! The in-memory read cache: schemas by id, parsed schemas by id, and each subject's latest
+//! version — the reads serializers make on every message they have not cached themselves.
+//!
+//! Coherence: every write bumps a generation counter before it invalidates, and a reader only
+//! fills the cache if no write happened between its store read and its insert. So an entry is
+//! never older than the last write that invalidated it.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use crate::format::ParsedSchema;
+use crate::storage::{StoredSchema, StoredVersion};
+use crate::types::SchemaId;
+
+/// A map guarded for many readers, filled only by readers that saw no write in between.
+#[derive(Debug)]
+struct Shelf<K, V> {
+    name: &'static str,
+    entries: RwLock<HashMap<K, Arc<V>>>,
+}
+
+impl<K: Eq + Hash, V> Shelf<K, V> {
+    fn new(name: &'static str) -> Self {
+        Shelf {
+            name,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn get<Q>(&self, key: &Q) -> Option<Arc<V>>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        let found = self
+            .entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .cloned();
+        let outcome = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("accord_cache_lookups_total", "cache" => self.name, "outcome" => outcome)
+            .increment(1);
+        found
+    }
+
+    fn insert_if(&self, still_current: impl FnOnce() -> bool, key: K, value: Arc<V>) {
+        let mut entries = self
+            .entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if still_current() {
+            entries.insert(key, value);
+        }
+    }
+
+    fn remove<Q>(&self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        self.entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(key);
+    }
+}
+
+/// The registry's read cache.
+#[derive(Debug)]
+pub struct Cache {
+    generation: AtomicU64,
+    schemas: Shelf<SchemaId, StoredSchema>,
+    parsed: Shelf<SchemaId, ParsedSchema>,
+    latest: Shelf<String, StoredVersion>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            generation: AtomicU64::new(0),
+            schemas: Shelf::new("schema_by_id"),
+            parsed: Shelf::new("parsed_schema"),
+            latest: Shelf::new("latest_version"),
+        }
+    }
+}
+
+impl Cache {
+    /// Returns the current write generation; pass it back when filling the cache.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn is_current(&self, seen: u64) -> bool {
+        self.generation.load(Ordering::SeqCst) == seen
+    }
+
+    /// Returns the cached schema with `id`.
+    pub fn schema(&self, id: SchemaId) -> Option<Arc<StoredSchema>> {
+        self.schemas.get(&id)
+    }
+
+    /// Caches a schema read from the store at generation `seen`.
+    pub fn put_schema(&self, seen: u64, schema: Arc<StoredSchema>) {
+        self.schemas
+            .insert_if(|| self.is_current(seen), schema.id, schema);
+    }
+
+    /// Returns the cached parse of schema `id`. Parses never go stale: an id's content never
+    /// changes.
+    pub fn parsed(&self, id: SchemaId) -> Option<Arc<ParsedSchema>> {
+        self.parsed.get(&id)
+    }
+
+    /// Caches the parse of schema `id`.
+    pub fn put_parsed(&self, id: SchemaId, parsed: Arc<ParsedSchema>) {
+        self.parsed.insert_if(|| true, id, parsed);
+    }
+
+    /// Returns the cached latest live version of `subject`.
+    pub fn latest(&self, subject: &str) -> Option<Arc<StoredVersion>> {
+        self.latest.get(subject)
+    }
+
+    /// Caches the latest live version of a subject, read from the store at generation `seen`.
+    pub fn put_latest(&self, seen: u64, version: Arc<StoredVersion>) {
+        self.latest
+            .insert_if(|| self.is_current(seen), version.subject.clone(), version);
+    }
+
+    /// Forgets what is cached about `subject` and about the schemas whose ids are given.
+    pub fn invalidate(&self, subject: &str, schema_ids: &[SchemaId]) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.latest.remove(subject);
+        for id in schema_ids {
+            self.schemas.remove(id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{SchemaType, Version};
+
+    fn version(subject: &str, n: i32) -> Arc<StoredVersion> {
+        Arc::new(StoredVersion {
+            subject: subject.to_string(),
+            version: Version(n),
+            is_deleted: false,
+            schema: Arc::new(StoredSchema {
+                id: SchemaId(n),
+                schema_type: SchemaType::Avro,
+                schema: "\"string\"".to_string(),
+                references: vec![],
+                metadata: None,
+                rule_set: None,
+            }),
+        })
+    }
+
+    #[test]
+    fn a_read_that_raced_a_write_is_not_cached() {
+        let cache = Cache::default();
+        let seen = cache.generation();
+        cache.invalidate("orders-value", &[]);
+        cache.put_latest(seen, version("orders-value", 1));
+        assert!(cache.latest("orders-value").is_none());
+    }
+
+    #[test]
+    fn a_read_with_no_write_in_between_is_cached_until_invalidated() {
+        let cache = Cache::default();
+        let seen = cache.generation();
+        cache.put_latest(seen, version("orders-value", 2));
+        assert_eq!(cache.latest("orders-value").unwrap().version, Version(2));
+        cache.invalidate("orders-value", &[]);
+        assert!(cache.latest("orders-value").is_none());
+    }
+}

@@ -1,0 +1,116 @@
+//! Soft and permanent deletion of subjects and versions, with the Confluent preconditions.
+
+use super::register::read_only;
+use super::Registry;
+use crate::storage::StoredVersion;
+use crate::types::{SchemaId, SubjectName, Version, VersionSelector};
+use crate::{Error, Result};
+
+impl Registry {
+    /// Deletes every version of `subject`: soft first, then permanently with `permanent`.
+    /// Returns the versions deleted.
+    pub async fn delete_subject(
+        &self,
+        subject: &SubjectName,
+        permanent: bool,
+    ) -> Result<Vec<Version>> {
+        self.refuse_if_read_only(subject).await?;
+        let versions = self.store.versions(subject.as_str()).await?;
+        if versions.is_empty() {
+            return Err(Error::SubjectNotFound(subject.to_string()));
+        }
+        let has_live = versions.iter().any(|v| !v.is_deleted);
+        let targets: Vec<&StoredVersion> = match (permanent, has_live) {
+            (false, false) => return Err(Error::SubjectSoftDeleted(subject.to_string())),
+            (false, true) => versions.iter().filter(|v| !v.is_deleted).collect(),
+            (true, true) => return Err(Error::SubjectNotSoftDeleted(subject.to_string())),
+            (true, false) => versions.iter().collect(),
+        };
+        for target in &targets {
+            self.refuse_if_referenced(subject, target.version, permanent)
+                .await?;
+        }
+        let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
+        self.store
+            .delete_versions(subject.as_str(), &numbers, permanent)
+            .await?;
+        let ids: Vec<SchemaId> = targets.iter().map(|v| v.schema.id).collect();
+        self.cache.invalidate(subject.as_str(), &ids);
+        tracing::info!(subject = %subject, permanent, versions = numbers.len(), "subject deleted");
+        Ok(numbers)
+    }
+
+    /// Deletes one version of `subject`: soft first, then permanently with `permanent`.
+    pub async fn delete_version(
+        &self,
+        subject: &SubjectName,
+        selector: VersionSelector,
+        permanent: bool,
+    ) -> Result<Version> {
+        self.refuse_if_read_only(subject).await?;
+        let versions = self.store.versions(subject.as_str()).await?;
+        if versions.is_empty() {
+            return Err(Error::SubjectNotFound(subject.to_string()));
+        }
+        let target =
+            match selector {
+                VersionSelector::Latest => versions
+                    .iter()
+                    .rev()
+                    .find(|v| permanent || !v.is_deleted)
+                    .ok_or_else(|| Error::SubjectNotFound(subject.to_string()))?,
+                VersionSelector::Number(n) => versions
+                    .iter()
+                    .find(|v| v.version == n)
+                    .ok_or(Error::VersionNotFound(n))?,
+            };
+        match (permanent, target.is_deleted) {
+            (false, true) => {
+                return Err(Error::VersionSoftDeleted(
+                    subject.to_string(),
+                    target.version,
+                ));
+            }
+            (true, false) => {
+                return Err(Error::VersionNotSoftDeleted(
+                    subject.to_string(),
+                    target.version,
+                ));
+            }
+            _ => {}
+        }
+        self.refuse_if_referenced(subject, target.version, permanent)
+            .await?;
+        self.store
+            .delete_versions(subject.as_str(), &[target.version], permanent)
+            .await?;
+        self.cache.invalidate(subject.as_str(), &[target.schema.id]);
+        tracing::info!(subject = %subject, version = target.version.0, permanent, "version deleted");
+        Ok(target.version)
+    }
+
+    async fn refuse_if_read_only(&self, subject: &SubjectName) -> Result<()> {
+        if self.effective_mode(subject).await?.is_read_only() {
+            return Err(read_only(subject));
+        }
+        Ok(())
+    }
+
+    /// Refuses to delete a version that a live schema references; a permanent deletion is also
+    /// refused while a soft-deleted schema still references it.
+    async fn refuse_if_referenced(
+        &self,
+        subject: &SubjectName,
+        version: Version,
+        permanent: bool,
+    ) -> Result<()> {
+        let referrers = self.store.referrers(subject.as_str(), version).await?;
+        if referrers
+            .iter()
+            .any(|(_, usage)| permanent || !usage.is_deleted)
+        {
+            return Err(Error::ReferenceExists(subject.to_string(), version));
+        }
+        Ok(())
+    }
+}

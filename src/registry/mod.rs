@@ -1,0 +1,315 @@
+//! The Confluent registry's semantics: subjects, versions, global ids, references, modes and
+//! compatibility settings, over any [`Store`].
+//!
+//! Reads are served from [`cache::Cache`] where the serializers' hot path needs them; every write
+//! goes through here and invalidates what it changed. The operations are split by kind:
+//! `register.rs` (register, look up, check), `delete.rs` and `settings.rs` (config and mode).
+
+mod cache;
+pub mod compatibility;
+mod delete;
+mod register;
+mod settings;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use md5::{Digest, Md5};
+use serde_json::Value;
+
+pub use register::{Registered, SchemaRequest};
+
+use crate::format::{Dependency, ParsedSchema};
+use crate::storage::{Include, Store, StoredSchema, StoredVersion, SubjectVersion};
+use crate::types::{Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector};
+use crate::{Error, Result};
+use cache::Cache;
+
+/// How deep references may nest before a registration is refused.
+const MAX_REFERENCE_DEPTH: usize = 32;
+
+/// The schema registry: Confluent semantics over a store, with a read cache.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    cache: Cache,
+}
+
+impl Registry {
+    /// Creates a registry over `store`.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Registry {
+            store,
+            cache: Cache::default(),
+        }
+    }
+
+    /// Checks that the store answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.store.ping().await
+    }
+
+    /// Returns the subjects that start with `prefix` and have versions admitted by `include`.
+    pub async fn subjects(&self, prefix: &str, include: Include) -> Result<Vec<String>> {
+        let mut subjects = self.store.subjects(include).await?;
+        subjects.retain(|subject| subject.starts_with(prefix));
+        Ok(subjects)
+    }
+
+    /// Returns the version numbers of `subject` admitted by `include`; 40401 when there are none.
+    pub async fn version_numbers(
+        &self,
+        subject: &SubjectName,
+        include: Include,
+    ) -> Result<Vec<Version>> {
+        let versions: Vec<Version> = self
+            .store
+            .versions(subject.as_str())
+            .await?
+            .into_iter()
+            .filter(|v| include.admits(v.is_deleted))
+            .map(|v| v.version)
+            .collect();
+        if versions.is_empty() {
+            return Err(Error::SubjectNotFound(subject.to_string()));
+        }
+        Ok(versions)
+    }
+
+    /// Returns one version of `subject`; soft-deleted ones only when `include_deleted`.
+    pub async fn version(
+        &self,
+        subject: &SubjectName,
+        selector: VersionSelector,
+        include_deleted: bool,
+    ) -> Result<Arc<StoredVersion>> {
+        let found = match selector {
+            VersionSelector::Latest if !include_deleted => self.latest(subject).await?,
+            VersionSelector::Latest => self
+                .store
+                .latest_version(subject.as_str(), Include::LiveAndDeleted)
+                .await?
+                .map(Arc::new),
+            VersionSelector::Number(n) => self
+                .store
+                .version(subject.as_str(), n)
+                .await?
+                .filter(|v| include_deleted || !v.is_deleted)
+                .map(Arc::new),
+        };
+        match (found, selector) {
+            (Some(version), _) => Ok(version),
+            (None, VersionSelector::Number(n)) if self.subject_exists(subject).await? => {
+                Err(Error::VersionNotFound(n))
+            }
+            (None, _) => Err(Error::SubjectNotFound(subject.to_string())),
+        }
+    }
+
+    /// Returns the latest live version of `subject`, from the cache when it holds it.
+    async fn latest(&self, subject: &SubjectName) -> Result<Option<Arc<StoredVersion>>> {
+        if let Some(cached) = self.cache.latest(subject.as_str()) {
+            return Ok(Some(cached));
+        }
+        let seen = self.cache.generation();
+        let latest = self
+            .store
+            .latest_version(subject.as_str(), Include::Live)
+            .await?
+            .map(Arc::new);
+        if let Some(latest) = &latest {
+            self.cache.put_latest(seen, latest.clone());
+        }
+        Ok(latest)
+    }
+
+    async fn subject_exists(&self, subject: &SubjectName) -> Result<bool> {
+        Ok(self
+            .store
+            .latest_version(subject.as_str(), Include::Live)
+            .await?
+            .is_some())
+    }
+
+    /// Returns the schema with `id`; 40403 when no subject version uses it.
+    pub async fn schema(&self, id: SchemaId) -> Result<Arc<StoredSchema>> {
+        if let Some(cached) = self.cache.schema(id) {
+            return Ok(cached);
+        }
+        let seen = self.cache.generation();
+        let schema = Arc::new(
+            self.store
+                .schema(id)
+                .await?
+                .ok_or(Error::SchemaIdNotFound(id))?,
+        );
+        self.cache.put_schema(seen, schema.clone());
+        Ok(schema)
+    }
+
+    /// Returns the subject versions that use schema `id` and are admitted by `include`.
+    pub async fn schema_usages(
+        &self,
+        id: SchemaId,
+        include: Include,
+    ) -> Result<Vec<SubjectVersion>> {
+        let usages: Vec<SubjectVersion> = self
+            .store
+            .schema_usages(id)
+            .await?
+            .into_iter()
+            .filter(|usage| include.admits(usage.is_deleted))
+            .collect();
+        if usages.is_empty() {
+            return Err(Error::SchemaIdNotFound(id));
+        }
+        Ok(usages)
+    }
+
+    /// Returns the highest schema id assigned so far.
+    pub async fn max_schema_id(&self) -> Result<Option<SchemaId>> {
+        self.store.max_schema_id().await
+    }
+
+    /// Returns the ids of schemas whose live versions (or any, with `include_deleted`) reference
+    /// `subject` at `selector`.
+    pub async fn referenced_by(
+        &self,
+        subject: &SubjectName,
+        selector: VersionSelector,
+        include_deleted: bool,
+    ) -> Result<Vec<SchemaId>> {
+        let target = self.version(subject, selector, true).await?;
+        let mut ids: Vec<SchemaId> = self
+            .store
+            .referrers(subject.as_str(), target.version)
+            .await?
+            .into_iter()
+            .filter(|(_, usage)| include_deleted || !usage.is_deleted)
+            .map(|(id, _)| id)
+            .collect();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Returns the versions of subjects starting with `prefix`, all or only each one's latest.
+    pub async fn schemas(
+        &self,
+        prefix: &str,
+        include: Include,
+        latest_only: bool,
+    ) -> Result<Vec<Arc<StoredVersion>>> {
+        let mut listed = Vec::new();
+        for subject in self.subjects(prefix, include).await? {
+            let versions: Vec<StoredVersion> = self
+                .store
+                .versions(&subject)
+                .await?
+                .into_iter()
+                .filter(|v| include.admits(v.is_deleted))
+                .collect();
+            let take = if latest_only { 1 } else { versions.len() };
+            listed.extend(versions.into_iter().rev().take(take).rev().map(Arc::new));
+        }
+        Ok(listed)
+    }
+
+    /// Returns `stored` parsed, from the cache when it holds it.
+    async fn parsed(&self, stored: &StoredSchema) -> Result<Arc<ParsedSchema>> {
+        if let Some(parsed) = self.cache.parsed(stored.id) {
+            return Ok(parsed);
+        }
+        let deps = self.resolve(&stored.references).await?;
+        let parsed =
+            ParsedSchema::parse(stored.schema_type, &stored.schema, &deps).map_err(|reason| {
+                Error::Internal(format!(
+                    "stored schema {} no longer parses: {reason}",
+                    stored.id
+                ))
+            })?;
+        let parsed = Arc::new(parsed);
+        self.cache.put_parsed(stored.id, parsed.clone());
+        Ok(parsed)
+    }
+
+    /// Resolves `references` to the schemas they name, dependencies first.
+    ///
+    /// A reference to an unknown or deleted version, or a cycle, makes the schema invalid.
+    async fn resolve(&self, references: &[Reference]) -> Result<Vec<Dependency>> {
+        let mut resolved = Vec::new();
+        let mut done = HashSet::new();
+        // Depth-first, iteratively: (reference, depth, whether its own references are done).
+        let mut stack: Vec<(Reference, usize, bool)> = references
+            .iter()
+            .rev()
+            .map(|r| (r.clone(), 1, false))
+            .collect();
+        let mut path: Vec<(String, i32)> = Vec::new();
+        while let Some((reference, depth, expanded)) = stack.pop() {
+            let key = (reference.subject.clone(), reference.version);
+            if expanded {
+                path.pop();
+                if done.insert(key) {
+                    let version = self.referenced_version(&reference).await?;
+                    resolved.push(Dependency {
+                        name: reference.name.clone(),
+                        schema_type: version.schema.schema_type,
+                        schema: version.schema.schema.clone(),
+                    });
+                }
+                continue;
+            }
+            if done.contains(&key) {
+                continue;
+            }
+            if path.contains(&key) {
+                return Err(Error::InvalidSchema(format!(
+                    "circular reference through subject '{}' version {}",
+                    reference.subject, reference.version
+                )));
+            }
+            if depth > MAX_REFERENCE_DEPTH {
+                return Err(Error::InvalidSchema(format!(
+                    "references nest deeper than {MAX_REFERENCE_DEPTH} levels"
+                )));
+            }
+            let version = self.referenced_version(&reference).await?;
+            path.push(key);
+            stack.push((reference, depth, true));
+            for inner in version.schema.references.iter().rev() {
+                stack.push((inner.clone(), depth + 1, false));
+            }
+        }
+        Ok(resolved)
+    }
+
+    async fn referenced_version(&self, reference: &Reference) -> Result<StoredVersion> {
+        let missing = || {
+            Error::InvalidSchema(format!(
+                "reference '{}' names subject '{}' version {}, which does not exist",
+                reference.name, reference.subject, reference.version
+            ))
+        };
+        let version = match reference.version {
+            -1 => {
+                self.store
+                    .latest_version(&reference.subject, Include::Live)
+                    .await?
+            }
+            n if n >= 1 => self.store.version(&reference.subject, Version(n)).await?,
+            _ => return Err(missing()),
+        };
+        version.filter(|v| !v.is_deleted).ok_or_else(missing)
+    }
+}
+
+/// Returns the identity of schema content: equal content under any subject shares one id.
+pub fn fingerprint(
+    schema_type: SchemaType,
+    schema: &str,
+    references: &[Reference],
+    metadata: Option<&Value>,
+    rule_set: Option<&Value>,
+) -> String {
+    let identity = serde_json::json!([schema_type, schema, references, metadata, rule_set]);
+    hex::encode(Md5::digest(identity.to_string().as_bytes()))
+}

@@ -1,0 +1,167 @@
+//! Compatibility settings and modes, per subject and global, resolved as the Confluent registry
+//! resolves them: the subject's own setting, else the global one, else the default.
+
+use super::register::read_only;
+use super::Registry;
+use crate::storage::{ConfigRecord, Include};
+use crate::types::{Compatibility, Mode, SubjectName};
+use crate::{Error, Result};
+
+/// The compatibility level of a registry that was never configured.
+pub const DEFAULT_COMPATIBILITY: Compatibility = Compatibility::Backward;
+
+impl Registry {
+    /// Returns the compatibility setting of `subject` (or the global one when `None`).
+    ///
+    /// A subject without its own setting is a 40408 unless `default_to_global`.
+    pub async fn config(
+        &self,
+        subject: Option<&SubjectName>,
+        default_to_global: bool,
+    ) -> Result<ConfigRecord> {
+        if let Some(subject) = subject {
+            if let Some(own) = self.store.config(Some(subject.as_str())).await? {
+                return Ok(own);
+            }
+            if !default_to_global {
+                return Err(Error::SubjectCompatibilityNotConfigured(
+                    subject.to_string(),
+                ));
+            }
+        }
+        let global = self.store.config(None).await?.unwrap_or_default();
+        Ok(ConfigRecord {
+            compatibility: Some(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
+            normalize: global.normalize,
+        })
+    }
+
+    /// Returns the setting in force for `subject`, falling back to the global one.
+    pub(super) async fn effective_config(&self, subject: &SubjectName) -> Result<ConfigRecord> {
+        let own = self
+            .store
+            .config(Some(subject.as_str()))
+            .await?
+            .unwrap_or_default();
+        let global = self.config(None, true).await?;
+        Ok(ConfigRecord {
+            compatibility: own.compatibility.or(global.compatibility),
+            normalize: own.normalize.or(global.normalize),
+        })
+    }
+
+    /// Returns the compatibility level in force for `subject`.
+    pub async fn effective_compatibility(&self, subject: &SubjectName) -> Result<Compatibility> {
+        Ok(self
+            .effective_config(subject)
+            .await?
+            .compatibility
+            .unwrap_or(DEFAULT_COMPATIBILITY))
+    }
+
+    /// Replaces the compatibility setting of `subject` (or the global one).
+    pub async fn set_config(
+        &self,
+        subject: Option<&SubjectName>,
+        config: ConfigRecord,
+    ) -> Result<()> {
+        let mode = match subject {
+            Some(subject) => self.effective_mode(subject).await?,
+            None => self.mode(None, true).await?,
+        };
+        if mode.is_read_only() {
+            return Err(match subject {
+                Some(subject) => read_only(subject),
+                None => {
+                    Error::OperationNotPermitted("The registry is in read-only mode".to_string())
+                }
+            });
+        }
+        self.store
+            .set_config(subject.map(SubjectName::as_str), config)
+            .await
+    }
+
+    /// Removes the compatibility setting of `subject` (or resets the global one) and returns
+    /// the setting it replaced.
+    pub async fn delete_config(&self, subject: Option<&SubjectName>) -> Result<ConfigRecord> {
+        let old = self
+            .config(subject, false)
+            .await
+            .map_err(|err| match (err, subject) {
+                (Error::SubjectCompatibilityNotConfigured(s), Some(_)) => Error::SubjectNotFound(s),
+                (err, _) => err,
+            })?;
+        self.store
+            .delete_config(subject.map(SubjectName::as_str))
+            .await?;
+        Ok(old)
+    }
+
+    /// Returns the mode of `subject` (or the global one when `None`).
+    ///
+    /// A subject without its own mode is a 40409 unless `default_to_global`.
+    pub async fn mode(
+        &self,
+        subject: Option<&SubjectName>,
+        default_to_global: bool,
+    ) -> Result<Mode> {
+        if let Some(subject) = subject {
+            if let Some(own) = self.store.mode(Some(subject.as_str())).await? {
+                return Ok(own);
+            }
+            if !default_to_global {
+                return Err(Error::SubjectModeNotConfigured(subject.to_string()));
+            }
+        }
+        Ok(self.store.mode(None).await?.unwrap_or(Mode::Readwrite))
+    }
+
+    /// Returns the mode in force for `subject`.
+    pub async fn effective_mode(&self, subject: &SubjectName) -> Result<Mode> {
+        self.mode(Some(subject), true).await
+    }
+
+    /// Sets the mode of `subject` (or the global one). Entering IMPORT requires that no live
+    /// subject is in scope, unless `force`.
+    pub async fn set_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Mode,
+        force: bool,
+    ) -> Result<()> {
+        let current = self.mode(subject, true).await?;
+        if mode == Mode::Import && current != Mode::Import && !force {
+            let has_subjects = match subject {
+                Some(subject) => self
+                    .subjects(subject.as_str(), Include::Live)
+                    .await?
+                    .contains(&subject.to_string()),
+                None => !self.store.subjects(Include::Live).await?.is_empty(),
+            };
+            if has_subjects {
+                return Err(Error::OperationNotPermitted(
+                    "Cannot import since found existing subjects".to_string(),
+                ));
+            }
+        }
+        self.store
+            .set_mode(subject.map(SubjectName::as_str), mode)
+            .await
+    }
+
+    /// Removes the mode of `subject` (or resets the global one) and returns the mode it replaced.
+    pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode> {
+        let old = self
+            .mode(subject, false)
+            .await
+            .map_err(|err| match (err, subject) {
+                (Error::SubjectModeNotConfigured(s), Some(_)) => Error::SubjectNotFound(s),
+                (err, _) => err,
+            })?;
+        self.store
+            .delete_mode(subject.map(SubjectName::as_str))
+            .await?;
+        Ok(old)
+    }
+}

@@ -1,0 +1,199 @@
+//! Storage: one [`Store`] trait, one implementation per database, and the rows they exchange.
+//!
+//! Each method is one unit of work and runs in its own transaction when it writes more than one
+//! row. The store knows nothing of compatibility, formats or HTTP: it keeps rows consistent and
+//! leaves the Confluent rules to `registry`.
+
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+pub use sqlite::SqliteStore;
+
+use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version};
+use crate::{Error, Result};
+
+/// Schema content as stored under its global id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSchema {
+    pub id: SchemaId,
+    pub schema_type: SchemaType,
+    pub schema: String,
+    pub references: Vec<Reference>,
+    pub metadata: Option<Value>,
+    pub rule_set: Option<Value>,
+}
+
+/// One version of one subject, with its schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredVersion {
+    pub subject: String,
+    pub version: Version,
+    pub is_deleted: bool,
+    pub schema: Arc<StoredSchema>,
+}
+
+/// Schema content to insert; `fingerprint` identifies equal content across subjects.
+#[derive(Debug, Clone)]
+pub struct NewSchema {
+    pub fingerprint: String,
+    pub schema_type: SchemaType,
+    pub schema: String,
+    pub references: Vec<Reference>,
+    pub metadata: Option<Value>,
+    pub rule_set: Option<Value>,
+}
+
+/// A registration to apply atomically.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub subject: SubjectName,
+    pub content: NewSchema,
+    /// The id the client asked for (IMPORT mode); a fresh or shared id otherwise.
+    pub id: Option<SchemaId>,
+    /// The version the client asked for; the next free version otherwise.
+    pub version: Option<Version>,
+    /// What the caller's compatibility check saw of the subject.
+    pub seen: Seen,
+}
+
+/// The state of a subject that a registration's checks were made against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// No check depends on the subject's state (IMPORT mode, or no compatibility check).
+    Anything,
+    /// The checks saw this highest version, deleted or not (`None`: no version at all). When the
+    /// subject has moved on since, nothing is written and [`Registration::Conflict`] asks the
+    /// caller to check again.
+    MaxVersion(Option<Version>),
+}
+
+/// What a registration did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// A new version was written.
+    Created { id: SchemaId, version: Version },
+    /// A live version of the subject already holds this content; nothing was written.
+    Existing { id: SchemaId, version: Version },
+    /// The subject changed since the caller's checks; nothing was written.
+    Conflict,
+}
+
+/// Which versions or subjects a listing includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Include {
+    Live,
+    LiveAndDeleted,
+    DeletedOnly,
+}
+
+impl Include {
+    /// Returns true when a version with this deletion state belongs in the listing.
+    pub fn admits(self, is_deleted: bool) -> bool {
+        match self {
+            Include::Live => !is_deleted,
+            Include::LiveAndDeleted => true,
+            Include::DeletedOnly => is_deleted,
+        }
+    }
+}
+
+/// A compatibility setting, global or for one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConfigRecord {
+    pub compatibility: Option<Compatibility>,
+    pub normalize: Option<bool>,
+}
+
+/// A place in a subject: which version of which subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectVersion {
+    pub subject: String,
+    pub version: Version,
+    pub is_deleted: bool,
+}
+
+/// The persistence the registry needs. `None` as a subject means the global setting.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    /// Returns the names of subjects that have versions admitted by `include`, sorted.
+    async fn subjects(&self, include: Include) -> Result<Vec<String>>;
+
+    /// Returns every version of `subject`, deleted or not, oldest first.
+    async fn versions(&self, subject: &str) -> Result<Vec<StoredVersion>>;
+
+    /// Returns one version of `subject`, deleted or not.
+    async fn version(&self, subject: &str, version: Version) -> Result<Option<StoredVersion>>;
+
+    /// Returns the highest version of `subject` admitted by `include`.
+    async fn latest_version(
+        &self,
+        subject: &str,
+        include: Include,
+    ) -> Result<Option<StoredVersion>>;
+
+    /// Returns the schema with `id` while any subject version (deleted or not) still uses it.
+    async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>>;
+
+    /// Returns the subject versions that use schema `id`, deleted or not.
+    async fn schema_usages(&self, id: SchemaId) -> Result<Vec<SubjectVersion>>;
+
+    /// Returns the highest schema id ever assigned.
+    async fn max_schema_id(&self) -> Result<Option<SchemaId>>;
+
+    /// Returns the subject versions whose schemas reference `subject` at `version`.
+    async fn referrers(
+        &self,
+        subject: &str,
+        version: Version,
+    ) -> Result<Vec<(SchemaId, SubjectVersion)>>;
+
+    /// Registers a version, assigning its id and version number, in one transaction.
+    async fn register(&self, new: NewVersion) -> Result<Registration>;
+
+    /// Marks the given versions of `subject` deleted, or removes them when `permanent`.
+    /// Removing the last version of a subject also removes its config and mode.
+    async fn delete_versions(
+        &self,
+        subject: &str,
+        versions: &[Version],
+        permanent: bool,
+    ) -> Result<()>;
+
+    /// Returns the compatibility setting of `subject`, or the global one.
+    async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>>;
+
+    /// Replaces the compatibility setting of `subject`, or the global one.
+    async fn set_config(&self, subject: Option<&str>, config: ConfigRecord) -> Result<()>;
+
+    /// Removes the compatibility setting and returns what it was.
+    async fn delete_config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>>;
+
+    /// Returns the mode of `subject`, or the global one.
+    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
+
+    /// Replaces the mode of `subject`, or the global one.
+    async fn set_mode(&self, subject: Option<&str>, mode: Mode) -> Result<()>;
+
+    /// Removes the mode and returns what it was.
+    async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
+}
+
+/// Opens the store that `url` names and applies its migrations.
+///
+/// `sqlite://PATH` (or a bare path) opens or creates an SQLite file; `sqlite::memory:` an
+/// in-memory database for tests.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(Error::Startup(
+            "PostgreSQL is not supported by this build yet; use a sqlite:// URL".to_string(),
+        ));
+    }
+    Ok(Arc::new(SqliteStore::connect(url).await?))
+}

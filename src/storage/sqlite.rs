@@ -1,0 +1,477 @@
+//! [`SqliteStore`]: the embedded default, one SQLite file in WAL mode.
+//!
+//! Writes take the database's write lock at their start (`BEGIN IMMEDIATE`), so two concurrent
+//! registrations never interleave, and `synchronous = FULL` makes each acknowledged commit
+//! survive a crash of the process or of the machine.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool};
+
+use super::{
+    ConfigRecord, Include, NewVersion, Registration, Seen, Store, StoredSchema, StoredVersion,
+    SubjectVersion,
+};
+use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
+use crate::{Error, Result};
+
+/// The key under which global settings are stored in the `configs` and `modes` tables.
+const GLOBAL: &str = "";
+
+const VERSION_COLUMNS: &str = "v.subject, v.version, v.is_deleted, \
+     s.id, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set";
+
+/// A [`Store`] backed by one SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if absent) the database at `url` and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let is_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        // An in-memory database lives in one connection, so its pool holds exactly one.
+        let max_connections = if is_memory { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(if is_memory { 1 } else { 0 })
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+fn scope(subject: Option<&str>) -> &str {
+    subject.unwrap_or(GLOBAL)
+}
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("stored {what} is unreadable: {detail}"))
+}
+
+fn schema_from_row(row: &SqliteRow) -> Result<StoredSchema> {
+    let schema_type: String = row.try_get("schema_type")?;
+    let refs: String = row.try_get("refs")?;
+    let json = |column: &str| -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = row.try_get(column)?;
+        text.map(|t| serde_json::from_str(&t).map_err(|e| corrupt(column, e)))
+            .transpose()
+    };
+    Ok(StoredSchema {
+        id: SchemaId(row.try_get("id")?),
+        schema_type: SchemaType::from_str(&schema_type).map_err(|e| corrupt("schema type", e))?,
+        schema: row.try_get("schema")?,
+        references: serde_json::from_str(&refs).map_err(|e| corrupt("references", e))?,
+        metadata: json("metadata")?,
+        rule_set: json("rule_set")?,
+    })
+}
+
+fn version_from_row(row: &SqliteRow) -> Result<StoredVersion> {
+    Ok(StoredVersion {
+        subject: row.try_get("subject")?,
+        version: Version(row.try_get("version")?),
+        is_deleted: row.try_get("is_deleted")?,
+        schema: Arc::new(schema_from_row(row)?),
+    })
+}
+
+fn include_clause(include: Include) -> &'static str {
+    match include {
+        Include::Live => "v.is_deleted = 0",
+        Include::LiveAndDeleted => "1 = 1",
+        Include::DeletedOnly => "v.is_deleted = 1",
+    }
+}
+
+fn to_json(value: &Option<serde_json::Value>) -> Option<String> {
+    value.as_ref().map(serde_json::Value::to_string)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn subjects(&self, include: Include) -> Result<Vec<String>> {
+        let sql = match include {
+            Include::DeletedOnly => {
+                "SELECT subject FROM subject_versions GROUP BY subject \
+                 HAVING MIN(is_deleted) = 1 ORDER BY subject"
+            }
+            Include::Live => {
+                "SELECT DISTINCT subject FROM subject_versions WHERE is_deleted = 0 ORDER BY subject"
+            }
+            Include::LiveAndDeleted => {
+                "SELECT DISTINCT subject FROM subject_versions ORDER BY subject"
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| row.try_get("subject").map_err(Error::from))
+            .collect()
+    }
+
+    async fn versions(&self, subject: &str) -> Result<Vec<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE v.subject = ? ORDER BY v.version"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(subject)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn version(&self, subject: &str, version: Version) -> Result<Option<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE v.subject = ? AND v.version = ?"
+        );
+        let row = sqlx::query(&sql)
+            .bind(subject)
+            .bind(version.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn latest_version(
+        &self,
+        subject: &str,
+        include: Include,
+    ) -> Result<Option<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE v.subject = ? AND {} ORDER BY v.version DESC LIMIT 1",
+            include_clause(include)
+        );
+        let row = sqlx::query(&sql)
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>> {
+        let row = sqlx::query(
+            "SELECT id, schema_type, schema, refs, metadata, rule_set FROM schemas s \
+             WHERE id = ? AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = s.id)",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(schema_from_row).transpose()
+    }
+
+    async fn schema_usages(&self, id: SchemaId) -> Result<Vec<SubjectVersion>> {
+        let rows = sqlx::query(
+            "SELECT subject, version, is_deleted FROM subject_versions \
+             WHERE schema_id = ? ORDER BY subject, version",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SubjectVersion {
+                    subject: row.try_get("subject")?,
+                    version: Version(row.try_get("version")?),
+                    is_deleted: row.try_get("is_deleted")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn max_schema_id(&self) -> Result<Option<SchemaId>> {
+        let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(max.map(SchemaId))
+    }
+
+    async fn referrers(
+        &self,
+        subject: &str,
+        version: Version,
+    ) -> Result<Vec<(SchemaId, SubjectVersion)>> {
+        let rows = sqlx::query(
+            "SELECT r.schema_id, v.subject, v.version, v.is_deleted \
+             FROM schema_references r JOIN subject_versions v ON v.schema_id = r.schema_id \
+             WHERE r.subject = ? AND r.version = ? ORDER BY r.schema_id, v.subject, v.version",
+        )
+        .bind(subject)
+        .bind(version.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    SchemaId(row.try_get("schema_id")?),
+                    SubjectVersion {
+                        subject: row.try_get("subject")?,
+                        version: Version(row.try_get("version")?),
+                        is_deleted: row.try_get("is_deleted")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn register(&self, new: NewVersion) -> Result<Registration> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let subject = new.subject.as_str();
+        let content = &new.content;
+
+        let existing: Option<(i32, i32)> = sqlx::query_as(
+            "SELECT s.id, v.version FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE v.subject = ? AND v.is_deleted = 0 AND s.fingerprint = ? \
+             ORDER BY v.version DESC LIMIT 1",
+        )
+        .bind(subject)
+        .bind(&content.fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id, version)) = existing {
+            if new.id.is_none_or(|requested| requested.0 == id) {
+                return Ok(Registration::Existing {
+                    id: SchemaId(id),
+                    version: Version(version),
+                });
+            }
+        }
+
+        let max_version: Option<i32> =
+            sqlx::query_scalar("SELECT MAX(version) FROM subject_versions WHERE subject = ?")
+                .bind(subject)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Seen::MaxVersion(seen) = new.seen {
+            if max_version != seen.map(|v| v.0) {
+                return Ok(Registration::Conflict);
+            }
+        }
+        let version = match new.version {
+            Some(version) => version,
+            None => Version(max_version.unwrap_or(0) + 1),
+        };
+        let taken: Option<i32> = sqlx::query_scalar(
+            "SELECT schema_id FROM subject_versions WHERE subject = ? AND version = ?",
+        )
+        .bind(subject)
+        .bind(version.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if taken.is_some() {
+            return Err(Error::OperationNotPermitted(format!(
+                "Version {version} of subject '{subject}' already exists"
+            )));
+        }
+
+        let known: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = ?")
+            .bind(&content.fingerprint)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = match (known, new.id) {
+            (Some(existing), Some(requested)) if existing != requested.0 => {
+                return Err(Error::IdDoesNotMatch {
+                    existing: SchemaId(existing),
+                    requested,
+                });
+            }
+            (Some(existing), _) => SchemaId(existing),
+            (None, requested) => {
+                let id = match requested {
+                    Some(id) => {
+                        let used: Option<i32> =
+                            sqlx::query_scalar("SELECT id FROM schemas WHERE id = ?")
+                                .bind(id.0)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        if used.is_some() {
+                            return Err(Error::OperationNotPermitted(format!(
+                                "Overwrite new schema with id {id} is not permitted."
+                            )));
+                        }
+                        id
+                    }
+                    None => {
+                        let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        SchemaId(max.unwrap_or(0) + 1)
+                    }
+                };
+                sqlx::query(
+                    "INSERT INTO schemas (id, fingerprint, schema_type, schema, refs, metadata, rule_set) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(id.0)
+                .bind(&content.fingerprint)
+                .bind(content.schema_type.as_str())
+                .bind(&content.schema)
+                .bind(serde_json::to_string(&content.references).map_err(|e| Error::Internal(e.to_string()))?)
+                .bind(to_json(&content.metadata))
+                .bind(to_json(&content.rule_set))
+                .execute(&mut *tx)
+                .await?;
+                for reference in &content.references {
+                    insert_reference(&mut tx, id, reference).await?;
+                }
+                id
+            }
+        };
+
+        sqlx::query("INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?)")
+            .bind(subject)
+            .bind(version.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Registration::Created { id, version })
+    }
+
+    async fn delete_versions(
+        &self,
+        subject: &str,
+        versions: &[Version],
+        permanent: bool,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let sql = if permanent {
+            "DELETE FROM subject_versions WHERE subject = ? AND version = ?"
+        } else {
+            "UPDATE subject_versions SET is_deleted = 1 WHERE subject = ? AND version = ?"
+        };
+        for version in versions {
+            sqlx::query(sql)
+                .bind(subject)
+                .bind(version.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let live: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM subject_versions WHERE subject = ? AND is_deleted = 0",
+        )
+        .bind(subject)
+        .fetch_one(&mut *tx)
+        .await?;
+        if live == 0 {
+            for table in ["configs", "modes"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE subject = ?"))
+                    .bind(subject)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>> {
+        let row: Option<(Option<String>, Option<bool>)> =
+            sqlx::query_as("SELECT compatibility, normalize FROM configs WHERE subject = ?")
+                .bind(scope(subject))
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(compatibility, normalize)| {
+            Ok(ConfigRecord {
+                compatibility: compatibility
+                    .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
+                    .transpose()?,
+                normalize,
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_config(&self, subject: Option<&str>, config: ConfigRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO configs (subject, compatibility, normalize) VALUES (?, ?, ?) \
+             ON CONFLICT (subject) DO UPDATE SET compatibility = excluded.compatibility, \
+             normalize = excluded.normalize",
+        )
+        .bind(scope(subject))
+        .bind(config.compatibility.map(Compatibility::as_str))
+        .bind(config.normalize)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>> {
+        let old = self.config(subject).await?;
+        sqlx::query("DELETE FROM configs WHERE subject = ?")
+            .bind(scope(subject))
+            .execute(&self.pool)
+            .await?;
+        Ok(old)
+    }
+
+    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
+        let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = ?")
+            .bind(scope(subject))
+            .fetch_optional(&self.pool)
+            .await?;
+        mode.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
+            .transpose()
+    }
+
+    async fn set_mode(&self, subject: Option<&str>, mode: Mode) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO modes (subject, mode) VALUES (?, ?) \
+             ON CONFLICT (subject) DO UPDATE SET mode = excluded.mode",
+        )
+        .bind(scope(subject))
+        .bind(mode.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
+        let old = self.mode(subject).await?;
+        sqlx::query("DELETE FROM modes WHERE subject = ?")
+            .bind(scope(subject))
+            .execute(&self.pool)
+            .await?;
+        Ok(old)
+    }
+}
+
+async fn insert_reference(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: SchemaId,
+    reference: &Reference,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO schema_references (schema_id, name, subject, version) VALUES (?, ?, ?, ?)",
+    )
+    .bind(id.0)
+    .bind(&reference.name)
+    .bind(&reference.subject)
+    .bind(reference.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
