@@ -10,6 +10,13 @@ CREATE TABLE schemas (
     rule_set    TEXT                      -- JSON, returned unchanged
 );
 
+-- The highest version each subject ever had, so that numbers are never reused, even after a
+-- permanent deletion.
+CREATE TABLE subjects (
+    name         TEXT    PRIMARY KEY,
+    last_version INTEGER NOT NULL
+);
+
 CREATE TABLE subject_versions (
     subject    TEXT    NOT NULL,
     version    INTEGER NOT NULL,

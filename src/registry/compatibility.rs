@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn a_failure_reports_the_version_the_schema_and_the_level() {
-        let v1 = vec![record(ID)];
+        let v1 = [record(ID)];
         let v2 = avro(&record(&format!("{ID},{QTY_NO_DEFAULT}")));
         let old = avro(&v1[0]);
         let previous = [Previous {

@@ -270,9 +270,14 @@ impl Store for SqliteStore {
                 return Ok(Registration::Conflict);
             }
         }
+        let last_version: Option<i32> =
+            sqlx::query_scalar("SELECT last_version FROM subjects WHERE name = ?")
+                .bind(subject)
+                .fetch_optional(&mut *tx)
+                .await?;
         let version = match new.version {
             Some(version) => version,
-            None => Version(max_version.unwrap_or(0) + 1),
+            None => Version(max_version.max(last_version).unwrap_or(0) + 1),
         };
         let taken: Option<i32> = sqlx::query_scalar(
             "SELECT schema_id FROM subject_versions WHERE subject = ? AND version = ?",
@@ -341,6 +346,14 @@ impl Store for SqliteStore {
             }
         };
 
+        sqlx::query(
+            "INSERT INTO subjects (name, last_version) VALUES (?, ?) \
+             ON CONFLICT (name) DO UPDATE SET last_version = MAX(last_version, excluded.last_version)",
+        )
+        .bind(subject)
+        .bind(version.0)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?)")
             .bind(subject)
             .bind(version.0)

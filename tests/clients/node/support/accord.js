@@ -1,0 +1,83 @@
+'use strict'
+// Starts an Accord server on a free loopback port with a fresh SQLite file, and stops it.
+
+const { spawn } = require('node:child_process')
+const fs = require('node:fs')
+const net = require('node:net')
+const os = require('node:os')
+const path = require('node:path')
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..')
+const DEFAULT_BIN = path.join(REPO_ROOT, 'target', 'debug', 'accord')
+const READY_TRIES = 100
+const READY_PAUSE_MS = 100
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function ready(url) {
+  try {
+    const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })
+    return response.status === 200
+  } catch {
+    return false
+  }
+}
+
+async function startAccord() {
+  const binary = process.env.ACCORD_BIN || DEFAULT_BIN
+  if (!fs.existsSync(binary)) {
+    throw new Error(`accord binary not found at ${binary}; run \`cargo build --bin accord\` first`)
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-node-'))
+  const database = path.join(dir, 'accord.db')
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const log = []
+  const child = spawn(
+    binary,
+    ['serve', '--listen', `127.0.0.1:${port}`, '--database-url', `sqlite://${database}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  child.stdout.on('data', chunk => log.push(chunk))
+  child.stderr.on('data', chunk => log.push(chunk))
+  let exited = null
+  child.on('exit', code => {
+    exited = code === null ? 'a signal' : `code ${code}`
+  })
+
+  const stop = async () => {
+    if (exited === null) {
+      const gone = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000)
+      await gone
+      clearTimeout(timer)
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+
+  for (let i = 0; i < READY_TRIES; i++) {
+    if (exited !== null) {
+      await stop()
+      throw new Error(`accord exited with ${exited}:\n${Buffer.concat(log).toString()}`)
+    }
+    if (await ready(url)) {
+      return { url, stop }
+    }
+    await new Promise(resolve => setTimeout(resolve, READY_PAUSE_MS))
+  }
+  await stop()
+  throw new Error(`accord did not become ready at ${url}:\n${Buffer.concat(log).toString()}`)
+}
+
+module.exports = { startAccord }

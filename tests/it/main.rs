@@ -1,0 +1,12 @@
+//! The integration tests: the real router over a real SQLite file, request by request.
+
+mod compatibility;
+mod config;
+mod crash;
+mod errors;
+mod openapi;
+mod references;
+mod schemas;
+mod storage;
+mod subjects;
+mod support;

@@ -1,0 +1,136 @@
+//! `TestApp`: the whole HTTP service over a fresh SQLite file, called in-process.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use accord::app::AppState;
+
+pub const CONFLUENT_JSON: &str = "application/vnd.schemaregistry.v1+json";
+
+/// A registry over its own database, torn down with it.
+pub struct TestApp {
+    service: tower_http::normalize_path::NormalizePath<axum::Router>,
+    _dir: tempfile::TempDir,
+}
+
+/// A response: status, content type and body (JSON when it parses, else a JSON string).
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("accord.db").display());
+        let store = accord::storage::connect(&url).await.expect("store opens");
+        TestApp {
+            service: accord::http::service(AppState::new(store)),
+            _dir: dir,
+        }
+    }
+
+    /// Sends a request with a raw body and headers.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::from(body)).expect("request builds");
+        let response = self
+            .service
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        Reply {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    async fn json(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let reply = self
+            .send(method, path, &[("content-type", CONFLUENT_JSON)], bytes)
+            .await;
+        (reply.status, reply.body)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.json(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.json(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.json(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.json(Method::DELETE, path, None).await
+    }
+
+    /// Registers `schema` (Avro text) under `subject` and returns its id; panics on refusal.
+    pub async fn register(&self, subject: &str, schema: &str) -> i64 {
+        let (status, body) = self
+            .post(
+                &format!("/subjects/{subject}/versions"),
+                json!({ "schema": schema }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "registering in {subject}: {body}");
+        body["id"].as_i64().expect("an id")
+    }
+}
+
+/// An Avro record named `name` with the given fields (JSON text of each field).
+pub fn record(name: &str, fields: &[&str]) -> String {
+    format!(
+        r#"{{"type":"record","name":"{name}","fields":[{}]}}"#,
+        fields.join(",")
+    )
+}
+
+/// Asserts the Confluent error shape with `error_code`, and returns the message.
+pub fn assert_error(reply: &(StatusCode, Value), status: StatusCode, error_code: i64) -> String {
+    assert_eq!(reply.0, status, "status of {}", reply.1);
+    assert_eq!(
+        reply.1["error_code"], error_code,
+        "error_code of {}",
+        reply.1
+    );
+    reply.1["message"].as_str().expect("a message").to_string()
+}
+
+pub const ID: &str = r#"{"name":"id","type":"string"}"#;
+pub const QTY: &str = r#"{"name":"qty","type":"int"}"#;
+pub const QTY_DEFAULT: &str = r#"{"name":"qty","type":"int","default":0}"#;
+pub const NOTE: &str = r#"{"name":"note","type":["null","string"],"default":null}"#;
