@@ -4,6 +4,7 @@ mod compatibility;
 mod config;
 mod crash;
 mod errors;
+mod examples;
 mod openapi;
 mod references;
 mod schemas;
