@@ -153,6 +153,7 @@ mod tests {
             is_deleted: false,
             schema: Arc::new(StoredSchema {
                 id: SchemaId(n),
+                fingerprint: format!("f{n}"),
                 schema_type: SchemaType::Avro,
                 schema: "\"string\"".to_string(),
                 references: vec![],

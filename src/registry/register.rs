@@ -165,7 +165,7 @@ impl Registry {
             .into_iter()
             .rev()
             .filter(|v| include_deleted || !v.is_deleted)
-            .find(|v| stored_fingerprint(v) == candidate.content.fingerprint)
+            .find(|v| v.schema.fingerprint == candidate.content.fingerprint)
             .map(Arc::new)
             .ok_or(Error::SchemaNotFound)
     }
@@ -282,22 +282,11 @@ impl Registry {
     }
 }
 
-fn stored_fingerprint(version: &StoredVersion) -> String {
-    let schema = &version.schema;
-    fingerprint(
-        schema.schema_type,
-        &schema.schema,
-        &schema.references,
-        schema.metadata.as_ref(),
-        schema.rule_set.as_ref(),
-    )
-}
-
 fn find_live<'a>(versions: &'a [StoredVersion], fingerprint: &str) -> Option<&'a StoredVersion> {
     versions
         .iter()
         .rev()
-        .find(|v| !v.is_deleted && stored_fingerprint(v) == fingerprint)
+        .find(|v| !v.is_deleted && v.schema.fingerprint == fingerprint)
 }
 
 pub(super) fn read_only(subject: &SubjectName) -> Error {

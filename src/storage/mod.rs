@@ -20,6 +20,8 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSchema {
     pub id: SchemaId,
+    /// Identifies equal content: see [`NewSchema::fingerprint`].
+    pub fingerprint: String,
     pub schema_type: SchemaType,
     pub schema: String,
     pub references: Vec<Reference>,

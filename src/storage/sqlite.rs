@@ -25,7 +25,7 @@ use crate::{Error, Result};
 const GLOBAL: &str = "";
 
 const VERSION_COLUMNS: &str = "v.subject, v.version, v.is_deleted, \
-     s.id, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set";
+     s.id, s.fingerprint, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set";
 
 /// A [`Store`] backed by one SQLite database.
 #[derive(Debug, Clone)]
@@ -75,6 +75,7 @@ fn schema_from_row(row: &SqliteRow) -> Result<StoredSchema> {
     };
     Ok(StoredSchema {
         id: SchemaId(row.try_get("id")?),
+        fingerprint: row.try_get("fingerprint")?,
         schema_type: SchemaType::from_str(&schema_type).map_err(|e| corrupt("schema type", e))?,
         schema: row.try_get("schema")?,
         references: serde_json::from_str(&refs).map_err(|e| corrupt("references", e))?,
@@ -174,7 +175,7 @@ impl Store for SqliteStore {
 
     async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>> {
         let row = sqlx::query(
-            "SELECT id, schema_type, schema, refs, metadata, rule_set FROM schemas s \
+            "SELECT id, fingerprint, schema_type, schema, refs, metadata, rule_set FROM schemas s \
              WHERE id = ? AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = s.id)",
         )
         .bind(id.0)
