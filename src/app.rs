@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 
+use crate::governance::{Governance, ReadAccess};
 use crate::registry::Registry;
 use crate::storage::Store;
 
@@ -13,14 +14,28 @@ use crate::storage::Store;
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
+    pub governance: Arc<Governance>,
     pub metrics: PrometheusHandle,
 }
 
+/// Who may do what: the admin token (authentication is off without one) and the read policy.
+#[derive(Debug, Clone, Default)]
+pub struct AccessSettings {
+    pub admin_token: Option<String>,
+    pub read_access: ReadAccess,
+}
+
 impl AppState {
-    /// Creates the state over `store`.
+    /// Creates the state over `store`, with authentication off.
     pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_access(store, AccessSettings::default())
+    }
+
+    /// Creates the state over `store` with the given access settings.
+    pub fn with_access(store: Arc<dyn Store>, access: AccessSettings) -> Self {
         AppState {
-            registry: Arc::new(Registry::new(store)),
+            registry: Arc::new(Registry::new(store.clone())),
+            governance: Arc::new(Governance::new(store, access.admin_token, access.read_access)),
             metrics: metrics_handle(),
         }
     }

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::governance::ReadAccess;
+
 /// Accord: a Confluent-compatible schema registry with contract governance.
 #[derive(Debug, Parser)]
 #[command(name = "accord", version, about)]
@@ -40,6 +42,13 @@ pub struct ServeConfig {
         default_value = "sqlite://accord.db"
     )]
     pub database_url: String,
+    /// The admin credential, sent as `Bearer TOKEN` or Basic `admin:TOKEN`. Setting it turns
+    /// authentication on; without it the server is open to everyone.
+    #[arg(long, env = "ACCORD_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Whether reading a subject needs a grant (`enforce`) or not (`open`).
+    #[arg(long, env = "ACCORD_READ_ACCESS", value_enum, default_value_t = ReadAccess::Open)]
+    pub read_access: ReadAccess,
     /// The log format.
     #[arg(long, env = "ACCORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

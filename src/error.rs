@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::governance::impact::{sentence, Affected};
 use crate::types::{SchemaId, Version};
 
 /// A `Result` whose error is [`Error`].
@@ -39,10 +40,12 @@ pub enum Error {
     SubjectModeNotConfigured(String),
     #[error("Association for '{0}' not found.")]
     AssociationNotFound(String),
-    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]", messages.join(", "))]
+    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]{}", messages.join(", "), affected_sentence(affected))]
     Incompatible {
         subject: String,
         messages: Vec<String>,
+        /// The consumers the change would break, with their owners (empty when none are known).
+        affected: Vec<Affected>,
     },
     #[error("Invalid schema: {0}")]
     InvalidSchema(String),
@@ -65,6 +68,24 @@ pub enum Error {
     InvalidSubject(String),
     #[error("Schema too large: {0} bytes exceeds the limit of {1} bytes")]
     SchemaTooLarge(usize, usize),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("Team '{0}' not found.")]
+    TeamNotFound(String),
+    #[error("Service '{0}' not found.")]
+    ServiceNotFound(String),
+    #[error("Credential '{1}' of service '{0}' not found.")]
+    CredentialNotFound(String, String),
+    #[error("Service '{0}' is not a consumer of subject '{1}'.")]
+    GrantNotFound(String, String),
+    #[error("{0}")]
+    AlreadyExists(String),
+    #[error("{0}")]
+    InUse(String),
+    #[error("{0}")]
+    InvalidGovernance(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -112,6 +133,15 @@ impl Error {
             IdDoesNotMatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, 42207),
             InvalidSubject(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42208),
             SchemaTooLarge(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42209),
+            Unauthorized(_) => (StatusCode::UNAUTHORIZED, 40101),
+            Forbidden(_) => (StatusCode::FORBIDDEN, 40301),
+            TeamNotFound(_) => (StatusCode::NOT_FOUND, 40411),
+            ServiceNotFound(_) => (StatusCode::NOT_FOUND, 40412),
+            CredentialNotFound(..) => (StatusCode::NOT_FOUND, 40413),
+            GrantNotFound(..) => (StatusCode::NOT_FOUND, 40414),
+            AlreadyExists(_) => (StatusCode::CONFLICT, 40911),
+            InUse(_) => (StatusCode::CONFLICT, 40912),
+            InvalidGovernance(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42220),
             BadRequest(_) => (StatusCode::BAD_REQUEST, 400),
             UnprocessableEntity(_) => (StatusCode::UNPROCESSABLE_ENTITY, 422),
             NotFound => (StatusCode::NOT_FOUND, 404),
@@ -124,11 +154,22 @@ impl Error {
     }
 }
 
+fn affected_sentence(affected: &[Affected]) -> String {
+    match sentence(affected) {
+        s if s.is_empty() => s,
+        s => format!(" {s}"),
+    }
+}
+
 /// The Confluent error body: `{"error_code": 40401, "message": "Subject 'x' not found."}`.
+///
+/// A refused incompatible registration also lists the consumers it would break in `affected`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error_code: u32,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected: Option<Vec<Affected>>,
 }
 
 impl IntoResponse for Error {
@@ -137,9 +178,15 @@ impl IntoResponse for Error {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
+        let message = self.to_string();
+        let affected = match self {
+            Error::Incompatible { affected, .. } if !affected.is_empty() => Some(affected),
+            _ => None,
+        };
         let body = ErrorBody {
             error_code,
-            message: self.to_string(),
+            message,
+            affected,
         };
         crate::http::extract::ConfluentJson(body).into_response_with_status(status)
     }

@@ -5,6 +5,7 @@
 //! - [`cli`]: the `accord` command line; `main.rs` runs the chosen command.
 //! - [`app`]: the shared state and `serve(listener, state, shutdown)`.
 //! - [`http`]: the router, extractors that speak the Confluent wire format, the OpenAPI document.
+//! - [`governance`]: service identities, owners, consumer grants, authorization, impact, audit.
 //! - [`registry`]: Confluent semantics — ids, versions, references, deletes, config, mode,
 //!   compatibility levels — and the read cache.
 //! - [`format`]: pure parsing, canonical text and reader/writer checks, one module per format.
@@ -15,6 +16,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod format;
+pub mod governance;
 pub mod http;
 pub mod registry;
 pub mod storage;

@@ -2,7 +2,7 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use accord::app::{self, AppState};
+use accord::app::{self, AccessSettings, AppState};
 use accord::cli::{Cli, Command, LogFormat, ServeConfig};
 
 #[tokio::main]
@@ -25,8 +25,18 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
+    if config.admin_token.is_none() {
+        tracing::warn!(
+            "authentication is OFF: anyone who can reach this server may change every schema; \
+             set --admin-token (ACCORD_ADMIN_TOKEN) to turn it on"
+        );
+    }
+    let access = AccessSettings {
+        admin_token: config.admin_token,
+        read_access: config.read_access,
+    };
     tracing::info!(listen = %config.listen, database = %config.database_url, "accord is serving");
-    app::serve(listener, AppState::new(store), shutdown_signal()).await?;
+    app::serve(listener, AppState::with_access(store, access), shutdown_signal()).await?;
     tracing::info!("accord stopped");
     Ok(())
 }

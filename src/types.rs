@@ -300,3 +300,30 @@ mod tests {
         assert!(Compatibility::parse("SIDEWAYS").is_err());
     }
 }
+
+/// Who makes a change: recorded in the audit log, and, for a service, the producer a
+/// registration claims an unowned subject for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// `admin`, a service name, or `anonymous` when authentication is off.
+    pub principal: String,
+    /// The service acting, when the principal is one.
+    pub service: Option<String>,
+}
+
+impl Actor {
+    /// The actor of changes made while authentication is off.
+    pub fn anonymous() -> Self {
+        Actor {
+            principal: "anonymous".to_string(),
+            service: None,
+        }
+    }
+}
+
+/// Returns the current time as an RFC 3339 string in UTC, as Accord stores times.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}

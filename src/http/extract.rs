@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
 
+use crate::governance::Principal;
 use crate::Error;
 
 /// The media type of every JSON response, as the Confluent registry answers by default.
@@ -177,5 +178,22 @@ impl Page {
         let offset = usize::try_from(self.offset).unwrap_or(usize::MAX);
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
         Ok(items.into_iter().skip(offset).take(limit).collect())
+    }
+}
+
+/// The caller of a request, as the authentication middleware established it.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(Caller)
+            .ok_or_else(|| Error::Internal("the request was not authenticated".to_string()))
     }
 }

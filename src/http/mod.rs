@@ -10,8 +10,8 @@ mod ops;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -55,6 +55,7 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
         )
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn(observe))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -67,6 +68,25 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     NormalizePathLayer::trim_trailing_slash().layer(router)
+}
+
+/// Establishes who calls, refusing an invalid or revoked credential on every route.
+async fn authenticate(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
+    let header = match request.headers().get(AUTHORIZATION).map(HeaderValue::to_str) {
+        None => None,
+        Some(Ok(value)) => Some(value.to_string()),
+        Some(Err(_)) => {
+            return Error::Unauthorized("Invalid credential: the header is not text".to_string())
+                .into_response();
+        }
+    };
+    match app.governance.authenticate(header.as_deref()).await {
+        Ok(principal) => {
+            request.extensions_mut().insert(principal);
+            next.run(request).await
+        }
+        Err(err) => err.into_response(),
+    }
 }
 
 /// Records each request's metrics and answers in the media type the client accepts.

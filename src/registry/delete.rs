@@ -1,9 +1,9 @@
 //! Soft and permanent deletion of subjects and versions, with the Confluent preconditions.
 
 use super::register::read_only;
-use super::Registry;
+use super::{audit, Registry};
 use crate::storage::StoredVersion;
-use crate::types::{SchemaId, SubjectName, Version, VersionSelector};
+use crate::types::{Actor, SchemaId, SubjectName, Version, VersionSelector};
 use crate::{Error, Result};
 
 impl Registry {
@@ -13,6 +13,7 @@ impl Registry {
         &self,
         subject: &SubjectName,
         permanent: bool,
+        actor: &Actor,
     ) -> Result<Vec<Version>> {
         self.refuse_if_read_only(subject).await?;
         let versions = self.store.versions(subject.as_str()).await?;
@@ -31,8 +32,10 @@ impl Registry {
                 .await?;
         }
         let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
+        let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
+        let entry = audit(actor, "subject.deleted", Some(subject), None, details);
         self.store
-            .delete_versions(subject.as_str(), &numbers, permanent)
+            .delete_versions(subject.as_str(), &numbers, permanent, &entry)
             .await?;
         let ids: Vec<SchemaId> = targets.iter().map(|v| v.schema.id).collect();
         self.cache.invalidate(subject.as_str(), &ids);
@@ -46,6 +49,7 @@ impl Registry {
         subject: &SubjectName,
         selector: VersionSelector,
         permanent: bool,
+        actor: &Actor,
     ) -> Result<Version> {
         self.refuse_if_read_only(subject).await?;
         let versions = self.store.versions(subject.as_str()).await?;
@@ -81,8 +85,10 @@ impl Registry {
         }
         self.refuse_if_referenced(subject, target.version, permanent)
             .await?;
+        let details = serde_json::json!({ "permanent": permanent });
+        let entry = audit(actor, "version.deleted", Some(subject), Some(target.version), details);
         self.store
-            .delete_versions(subject.as_str(), &[target.version], permanent)
+            .delete_versions(subject.as_str(), &[target.version], permanent, &entry)
             .await?;
         self.cache.invalidate(subject.as_str(), &[target.schema.id]);
         tracing::info!(subject = %subject, version = target.version.0, permanent, "version deleted");

@@ -20,8 +20,10 @@ use serde_json::Value;
 pub use register::{Registered, SchemaRequest};
 
 use crate::format::{Dependency, ParsedSchema};
-use crate::storage::{Include, Store, StoredSchema, StoredVersion, SubjectVersion};
-use crate::types::{Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector};
+use crate::storage::{AuditEntry, Include, Store, StoredSchema, StoredVersion, SubjectVersion};
+use crate::types::{
+    now, Actor, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector,
+};
 use crate::{Error, Result};
 use cache::Cache;
 
@@ -299,6 +301,25 @@ impl Registry {
             _ => return Err(missing()),
         };
         version.filter(|v| !v.is_deleted).ok_or_else(missing)
+    }
+}
+
+/// Returns the audit entry for `action` by `actor` on `subject` (or a global setting).
+fn audit(
+    actor: &Actor,
+    action: &'static str,
+    subject: Option<&SubjectName>,
+    version: Option<Version>,
+    details: Value,
+) -> AuditEntry {
+    AuditEntry {
+        at: now(),
+        principal: actor.principal.clone(),
+        action,
+        subject: subject.map(|s| s.to_string()),
+        version,
+        service: None,
+        details,
     }
 }
 

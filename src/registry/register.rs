@@ -5,10 +5,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::compatibility::{self, Previous};
-use super::{fingerprint, Registry};
+use super::{audit, fingerprint, Registry};
 use crate::format::ParsedSchema;
 use crate::storage::{NewSchema, NewVersion, Registration, Seen, StoredVersion};
-use crate::types::{Mode, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector};
+use crate::types::{
+    Actor, Mode, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector,
+};
 use crate::{Error, Result};
 
 /// How often a registration re-checks after another one changed the subject first.
@@ -50,6 +52,7 @@ impl Registry {
         subject: &SubjectName,
         mut request: SchemaRequest,
         normalize: bool,
+        actor: &Actor,
     ) -> Result<Registered> {
         let mode = self.effective_mode(subject).await?;
         if mode.is_read_only() {
@@ -105,6 +108,7 @@ impl Registry {
                     return Err(Error::Incompatible {
                         subject: subject.to_string(),
                         messages,
+                        affected: Vec::new(),
                     });
                 }
                 Seen::MaxVersion(max_version)
@@ -115,8 +119,16 @@ impl Registry {
                 id: request.id,
                 version: request.version,
                 seen,
+                claim_for: actor.service.clone(),
             };
-            match self.store.register(new).await? {
+            let entry = audit(
+                actor,
+                "schema.registered",
+                Some(subject),
+                None,
+                serde_json::json!({ "schemaType": request.schema_type }),
+            );
+            match self.store.register(new, &entry).await? {
                 Registration::Created { id, version } => {
                     self.cache.invalidate(subject.as_str(), &[]);
                     metrics::counter!("accord_registrations_total").increment(1);

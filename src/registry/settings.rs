@@ -2,9 +2,9 @@
 //! resolves them: the subject's own setting, else the global one, else the default.
 
 use super::register::read_only;
-use super::Registry;
+use super::{audit, Registry};
 use crate::storage::{ConfigRecord, Include};
-use crate::types::{Compatibility, Mode, SubjectName};
+use crate::types::{Actor, Compatibility, Mode, SubjectName};
 use crate::{Error, Result};
 
 /// The compatibility level of a registry that was never configured.
@@ -64,6 +64,7 @@ impl Registry {
         &self,
         subject: Option<&SubjectName>,
         config: ConfigRecord,
+        actor: &Actor,
     ) -> Result<()> {
         let mode = match subject {
             Some(subject) => self.effective_mode(subject).await?,
@@ -77,14 +78,23 @@ impl Registry {
                 }
             });
         }
+        let details = serde_json::json!({
+            "compatibility": config.compatibility,
+            "normalize": config.normalize,
+        });
+        let entry = audit(actor, "config.changed", subject, None, details);
         self.store
-            .set_config(subject.map(SubjectName::as_str), config)
+            .set_config(subject.map(SubjectName::as_str), config, &entry)
             .await
     }
 
     /// Removes the compatibility setting of `subject` (or resets the global one) and returns
     /// the setting it replaced.
-    pub async fn delete_config(&self, subject: Option<&SubjectName>) -> Result<ConfigRecord> {
+    pub async fn delete_config(
+        &self,
+        subject: Option<&SubjectName>,
+        actor: &Actor,
+    ) -> Result<ConfigRecord> {
         let old = self
             .config(subject, false)
             .await
@@ -92,8 +102,9 @@ impl Registry {
                 (Error::SubjectCompatibilityNotConfigured(s), Some(_)) => Error::SubjectNotFound(s),
                 (err, _) => err,
             })?;
+        let entry = audit(actor, "config.deleted", subject, None, serde_json::json!({}));
         self.store
-            .delete_config(subject.map(SubjectName::as_str))
+            .delete_config(subject.map(SubjectName::as_str), &entry)
             .await?;
         Ok(old)
     }
@@ -129,6 +140,7 @@ impl Registry {
         subject: Option<&SubjectName>,
         mode: Mode,
         force: bool,
+        actor: &Actor,
     ) -> Result<()> {
         let current = self.mode(subject, true).await?;
         if mode == Mode::Import && current != Mode::Import && !force {
@@ -145,13 +157,14 @@ impl Registry {
                 ));
             }
         }
+        let entry = audit(actor, "mode.changed", subject, None, serde_json::json!({ "mode": mode }));
         self.store
-            .set_mode(subject.map(SubjectName::as_str), mode)
+            .set_mode(subject.map(SubjectName::as_str), mode, &entry)
             .await
     }
 
     /// Removes the mode of `subject` (or resets the global one) and returns the mode it replaced.
-    pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode> {
+    pub async fn delete_mode(&self, subject: Option<&SubjectName>, actor: &Actor) -> Result<Mode> {
         let old = self
             .mode(subject, false)
             .await
@@ -159,8 +172,9 @@ impl Registry {
                 (Error::SubjectModeNotConfigured(s), Some(_)) => Error::SubjectNotFound(s),
                 (err, _) => err,
             })?;
+        let entry = audit(actor, "mode.deleted", subject, None, serde_json::json!({}));
         self.store
-            .delete_mode(subject.map(SubjectName::as_str))
+            .delete_mode(subject.map(SubjectName::as_str), &entry)
             .await?;
         Ok(old)
     }

@@ -4,6 +4,7 @@
 //! row. The store knows nothing of compatibility, formats or HTTP: it keeps rows consistent and
 //! leaves the Confluent rules to `registry`.
 
+mod governance;
 mod sqlite;
 
 use std::sync::Arc;
@@ -11,6 +12,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde_json::Value;
 
+pub use governance::{
+    AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, GovernanceStore,
+    NewCredential, Producer, Service, Team,
+};
 pub use sqlite::SqliteStore;
 
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version};
@@ -60,6 +65,8 @@ pub struct NewVersion {
     pub version: Option<Version>,
     /// What the caller's compatibility check saw of the subject.
     pub seen: Seen,
+    /// The service that becomes the subject's producer if it has none yet.
+    pub claim_for: Option<String>,
 }
 
 /// The state of a subject that a registration's checks were made against.
@@ -118,9 +125,16 @@ pub struct SubjectVersion {
     pub is_deleted: bool,
 }
 
+/// Everything Accord persists: schemas and their settings, and the governance model.
+pub trait Store: SchemaStore + GovernanceStore {}
+
+impl<T: SchemaStore + GovernanceStore> Store for T {}
+
 /// The persistence the registry needs. `None` as a subject means the global setting.
+///
+/// Every write takes the [`AuditEntry`] that records it and appends it in the same transaction.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait SchemaStore: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
 
@@ -156,8 +170,9 @@ pub trait Store: Send + Sync + 'static {
         version: Version,
     ) -> Result<Vec<(SchemaId, SubjectVersion)>>;
 
-    /// Registers a version, assigning its id and version number, in one transaction.
-    async fn register(&self, new: NewVersion) -> Result<Registration>;
+    /// Registers a version, assigning its id and version number, in one transaction. The audit
+    /// entry is written only when a version is created, with the version it was given.
+    async fn register(&self, new: NewVersion, audit: &AuditEntry) -> Result<Registration>;
 
     /// Marks the given versions of `subject` deleted, or removes them when `permanent`.
     /// Removing the last version of a subject also removes its config and mode.
@@ -166,25 +181,36 @@ pub trait Store: Send + Sync + 'static {
         subject: &str,
         versions: &[Version],
         permanent: bool,
+        audit: &AuditEntry,
     ) -> Result<()>;
 
     /// Returns the compatibility setting of `subject`, or the global one.
     async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>>;
 
     /// Replaces the compatibility setting of `subject`, or the global one.
-    async fn set_config(&self, subject: Option<&str>, config: ConfigRecord) -> Result<()>;
+    async fn set_config(
+        &self,
+        subject: Option<&str>,
+        config: ConfigRecord,
+        audit: &AuditEntry,
+    ) -> Result<()>;
 
     /// Removes the compatibility setting and returns what it was.
-    async fn delete_config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>>;
+    async fn delete_config(
+        &self,
+        subject: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<Option<ConfigRecord>>;
 
     /// Returns the mode of `subject`, or the global one.
     async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
 
     /// Replaces the mode of `subject`, or the global one.
-    async fn set_mode(&self, subject: Option<&str>, mode: Mode) -> Result<()>;
+    async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()>;
 
     /// Removes the mode and returns what it was.
-    async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
+    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry)
+        -> Result<Option<Mode>>;
 }
 
 /// Opens the store that `url` names and applies its migrations.

@@ -91,7 +91,10 @@ async fn data_survives_reopening_the_database() {
             id: None,
             version: None,
         };
-        registry.register(&subject, request, false).await.unwrap();
+        registry
+            .register(&subject, request, false, &accord::types::Actor::anonymous())
+            .await
+            .unwrap();
     }
     let store = accord::storage::connect(&url).await.unwrap();
     let schema = store.schema(accord::types::SchemaId(1)).await.unwrap();

@@ -9,7 +9,8 @@ use utoipa_axum::routes;
 use super::wire::{CompatibilityCheckResponse, RegisterSchemaRequest};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{lenient_bool, ConfluentJson, Params, PathParams};
+use crate::governance::{Action, Principal};
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::{SubjectName, VersionSelector};
 use crate::{Error, Result};
 
@@ -38,13 +39,14 @@ pub struct CheckParams {
     responses((status = 200, body = CompatibilityCheckResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn check_against_version(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<CheckParams>,
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    check(&app, &subject, Some(selector), body, params).await
+    check(&app, &caller, &subject, Some(selector), body, params).await
 }
 
 /// Check a schema against a subject as registering it would
@@ -54,21 +56,24 @@ async fn check_against_version(
     responses((status = 200, body = CompatibilityCheckResponse), (status = 422, body = ErrorBody)))]
 async fn check_against_subject(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<CheckParams>,
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    check(&app, &subject, None, body, params).await
+    check(&app, &caller, &subject, None, body, params).await
 }
 
 async fn check(
     app: &AppState,
+    caller: &Principal,
     subject: &SubjectName,
     against: Option<VersionSelector>,
     body: RegisterSchemaRequest,
     params: CheckParams,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
+    app.governance.authorize(caller, Action::Read(subject)).await?;
     let outcome = app
         .registry
         .check_compatibility(subject, against, body.into_request()?, params.normalize)
@@ -79,8 +84,13 @@ async fn check(
         Err(Error::InvalidSchema(reason)) if params.verbose => vec![reason],
         Err(err) => return Err(err),
     };
+    let affected = match params.verbose && !messages.is_empty() {
+        true => Some(app.governance.affected(subject.as_str()).await?).filter(|a| !a.is_empty()),
+        false => None,
+    };
     Ok(ConfluentJson(CompatibilityCheckResponse {
         is_compatible: messages.is_empty(),
         messages: params.verbose.then_some(messages),
+        affected,
     }))
 }

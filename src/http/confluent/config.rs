@@ -9,7 +9,8 @@ use utoipa_axum::routes;
 use super::wire::{ConfigResponse, ConfigUpdateRequest, ModeResponse, ModeUpdateRequest};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{lenient_bool, ConfluentJson, Params, PathParams};
+use crate::governance::Action;
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::SubjectName;
 use crate::Result;
 
@@ -50,7 +51,8 @@ pub struct DefaultToGlobalParam {
 /// Get the global compatibility level
 #[utoipa::path(get, path = "/config", tag = "Config",
     responses((status = 200, body = ConfigResponse)))]
-async fn get_global_config(State(app): State<AppState>) -> Result<ConfluentJson<ConfigResponse>> {
+async fn get_global_config(State(app): State<AppState>, Caller(caller): Caller) -> Result<ConfluentJson<ConfigResponse>> {
+    app.governance.authorize(&caller, Action::ReadGlobal).await?;
     Ok(ConfluentJson(app.registry.config(None, true).await?.into()))
 }
 
@@ -60,9 +62,15 @@ async fn get_global_config(State(app): State<AppState>) -> Result<ConfluentJson<
     responses((status = 200, body = ConfigUpdateRequest), (status = 422, body = ErrorBody)))]
 async fn set_global_config(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
-    app.registry.set_config(None, body.into_record()?).await?;
+    app.governance
+        .authorize(&caller, Action::Administer("change the global compatibility level"))
+        .await?;
+    app.registry
+        .set_config(None, body.into_record()?, &caller.actor())
+        .await?;
     Ok(ConfluentJson(body))
 }
 
@@ -71,9 +79,13 @@ async fn set_global_config(
     responses((status = 200, description = "The setting that was replaced", body = ConfigResponse)))]
 async fn delete_global_config(
     State(app): State<AppState>,
+    Caller(caller): Caller,
 ) -> Result<ConfluentJson<ConfigResponse>> {
+    app.governance
+        .authorize(&caller, Action::Administer("change the global compatibility level"))
+        .await?;
     Ok(ConfluentJson(
-        app.registry.delete_config(None).await?.into(),
+        app.registry.delete_config(None, &caller.actor()).await?.into(),
     ))
 }
 
@@ -84,10 +96,12 @@ async fn delete_global_config(
         (status = 404, description = "The subject has no level of its own (40408)", body = ErrorBody)))]
 async fn get_subject_config(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let config = app
         .registry
         .config(Some(&subject), params.default_to_global)
@@ -102,12 +116,14 @@ async fn get_subject_config(
     responses((status = 200, body = ConfigUpdateRequest), (status = 422, body = ErrorBody)))]
 async fn set_subject_config(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Change(&subject)).await?;
     app.registry
-        .set_config(Some(&subject), body.into_record()?)
+        .set_config(Some(&subject), body.into_record()?, &caller.actor())
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -119,11 +135,16 @@ async fn set_subject_config(
         (status = 404, body = ErrorBody)))]
 async fn delete_subject_config(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Change(&subject)).await?;
     Ok(ConfluentJson(
-        app.registry.delete_config(Some(&subject)).await?.into(),
+        app.registry
+            .delete_config(Some(&subject), &caller.actor())
+            .await?
+            .into(),
     ))
 }
 
@@ -138,7 +159,8 @@ pub struct ForceParam {
 /// Get the global mode
 #[utoipa::path(get, path = "/mode", tag = "Mode",
     responses((status = 200, body = ModeResponse)))]
-async fn get_global_mode(State(app): State<AppState>) -> Result<ConfluentJson<ModeResponse>> {
+async fn get_global_mode(State(app): State<AppState>, Caller(caller): Caller) -> Result<ConfluentJson<ModeResponse>> {
+    app.governance.authorize(&caller, Action::ReadGlobal).await?;
     let mode = app.registry.mode(None, true).await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }
@@ -150,11 +172,15 @@ async fn get_global_mode(State(app): State<AppState>) -> Result<ConfluentJson<Mo
     responses((status = 200, body = ModeUpdateRequest), (status = 422, body = ErrorBody)))]
 async fn set_global_mode(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     Params(params): Params<ForceParam>,
     ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
+    app.governance
+        .authorize(&caller, Action::Administer("change the global mode"))
+        .await?;
     app.registry
-        .set_mode(None, body.parse()?, params.force)
+        .set_mode(None, body.parse()?, params.force, &caller.actor())
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -162,8 +188,11 @@ async fn set_global_mode(
 /// Reset the global mode to READWRITE
 #[utoipa::path(delete, path = "/mode", tag = "Mode",
     responses((status = 200, description = "The mode that was replaced", body = ModeResponse)))]
-async fn delete_global_mode(State(app): State<AppState>) -> Result<ConfluentJson<ModeResponse>> {
-    let mode = app.registry.delete_mode(None).await?;
+async fn delete_global_mode(State(app): State<AppState>, Caller(caller): Caller) -> Result<ConfluentJson<ModeResponse>> {
+    app.governance
+        .authorize(&caller, Action::Administer("change the global mode"))
+        .await?;
+    let mode = app.registry.delete_mode(None, &caller.actor()).await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }
 
@@ -174,10 +203,12 @@ async fn delete_global_mode(State(app): State<AppState>) -> Result<ConfluentJson
         (status = 404, description = "The subject has no mode of its own (40409)", body = ErrorBody)))]
 async fn get_subject_mode(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ModeResponse>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let mode = app
         .registry
         .mode(Some(&subject), params.default_to_global)
@@ -192,13 +223,15 @@ async fn get_subject_mode(
     responses((status = 200, body = ModeUpdateRequest), (status = 422, body = ErrorBody)))]
 async fn set_subject_mode(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<ForceParam>,
     ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Change(&subject)).await?;
     app.registry
-        .set_mode(Some(&subject), body.parse()?, params.force)
+        .set_mode(Some(&subject), body.parse()?, params.force, &caller.actor())
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -210,9 +243,14 @@ async fn set_subject_mode(
         (status = 404, body = ErrorBody)))]
 async fn delete_subject_mode(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
 ) -> Result<ConfluentJson<ModeResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    let mode = app.registry.delete_mode(Some(&subject)).await?;
+    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    let mode = app
+        .registry
+        .delete_mode(Some(&subject), &caller.actor())
+        .await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }

@@ -12,7 +12,8 @@ use super::wire::{SchemaByIdResponse, SchemaResponse, SubjectVersionResponse};
 use super::RawSchema;
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{lenient_bool, ConfluentJson, Page, Params, PathParams};
+use crate::governance::Action;
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::types::SchemaId;
 use crate::{Error, Result};
 
@@ -25,6 +26,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_schema_text_by_id))
         .routes(routes!(get_subjects_by_id))
         .routes(routes!(get_versions_by_id))
+}
+
+/// Refuses reading schema `id` unless the caller may read a subject that holds it.
+async fn authorize_schema(app: &AppState, caller: &crate::governance::Principal, id: SchemaId) -> Result<()> {
+    if app.governance.reads_need_grants() {
+        let subjects = app.governance.subjects_holding(id).await?;
+        app.governance.authorize_schema(caller, &subjects).await?;
+    }
+    Ok(())
 }
 
 fn schema_id(segment: &str) -> Result<SchemaId> {
@@ -59,10 +69,13 @@ pub struct SchemaByIdParams {
     responses((status = 200, body = SchemaByIdResponse), (status = 404, body = ErrorBody)))]
 async fn get_schema_by_id(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     Params(params): Params<SchemaByIdParams>,
 ) -> Result<ConfluentJson<SchemaByIdResponse>> {
-    let schema = app.registry.schema(schema_id(&id)?).await?;
+    let id = schema_id(&id)?;
+    let schema = app.registry.schema(id).await?;
+    authorize_schema(&app, &caller, id).await?;
     let max_id = match params.fetch_max_id {
         true => app.registry.max_schema_id().await?,
         false => None,
@@ -76,9 +89,12 @@ async fn get_schema_by_id(
     responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
 async fn get_schema_text_by_id(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(id): PathParams<String>,
 ) -> Result<RawSchema> {
-    let schema = app.registry.schema(schema_id(&id)?).await?;
+    let id = schema_id(&id)?;
+    let schema = app.registry.schema(id).await?;
+    authorize_schema(&app, &caller, id).await?;
     Ok(RawSchema(schema.schema.clone()))
 }
 
@@ -88,14 +104,14 @@ async fn get_schema_text_by_id(
     responses((status = 200, body = Vec<String>), (status = 404, body = ErrorBody)))]
 async fn get_subjects_by_id(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<String>>> {
-    let usages = app
-        .registry
-        .schema_usages(schema_id(&id)?, filter.include())
-        .await?;
+    let id = schema_id(&id)?;
+    let usages = app.registry.schema_usages(id, filter.include()).await?;
+    authorize_schema(&app, &caller, id).await?;
     let mut subjects: Vec<String> = usages.into_iter().map(|u| u.subject).collect();
     subjects.dedup();
     Ok(ConfluentJson(page.apply(subjects)?))
@@ -107,14 +123,14 @@ async fn get_subjects_by_id(
     responses((status = 200, body = Vec<SubjectVersionResponse>), (status = 404, body = ErrorBody)))]
 async fn get_versions_by_id(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<SubjectVersionResponse>>> {
-    let usages = app
-        .registry
-        .schema_usages(schema_id(&id)?, filter.include())
-        .await?;
+    let id = schema_id(&id)?;
+    let usages = app.registry.schema_usages(id, filter.include()).await?;
+    authorize_schema(&app, &caller, id).await?;
     let usages = usages
         .into_iter()
         .map(SubjectVersionResponse::from)
@@ -155,6 +171,7 @@ pub struct ListSchemasParams {
     responses((status = 200, body = Vec<SchemaResponse>), (status = 400, body = ErrorBody)))]
 async fn list_schemas(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     Params(params): Params<ListSchemasParams>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<SchemaResponse>>> {
@@ -163,12 +180,16 @@ async fn list_schemas(
         false => crate::storage::Include::Live,
     };
     let prefix = params.subject_prefix.as_deref().unwrap_or_default();
+    app.governance.authorize(&caller, Action::ReadGlobal).await?;
     let versions = app
         .registry
         .schemas(prefix, include, params.latest_only)
         .await?;
+    let subjects = versions.iter().map(|v| v.subject.clone()).collect();
+    let readable = app.governance.readable(&caller, subjects).await?;
     let listed = versions
         .iter()
+        .filter(|v| readable.contains(&v.subject))
         .map(|v| SchemaResponse::from(v.as_ref()))
         .collect();
     Ok(ConfluentJson(page.apply(listed)?))

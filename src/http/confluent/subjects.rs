@@ -9,10 +9,11 @@ use utoipa_axum::routes;
 use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{lenient_bool, ConfluentJson, Page, Params, PathParams};
+use crate::governance::Action;
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::storage::Include;
 use crate::types::{SubjectName, VersionSelector};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Mounts the `/subjects` endpoints.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -67,6 +68,7 @@ pub struct ListSubjectsParams {
     responses((status = 200, body = Vec<String>), (status = 400, body = ErrorBody)))]
 async fn list_subjects(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     Params(params): Params<ListSubjectsParams>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
@@ -75,7 +77,9 @@ async fn list_subjects(
         None | Some(":*:") => "",
         Some(prefix) => prefix,
     };
+    app.governance.authorize(&caller, Action::ReadGlobal).await?;
     let subjects = app.registry.subjects(prefix, filter.include()).await?;
+    let subjects = app.governance.readable(&caller, subjects).await?;
     Ok(ConfluentJson(page.apply(subjects)?))
 }
 
@@ -85,11 +89,13 @@ async fn list_subjects(
     responses((status = 200, body = Vec<i32>), (status = 404, body = ErrorBody)))]
 async fn list_versions(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let versions = app
         .registry
         .version_numbers(&subject, filter.include())
@@ -119,15 +125,24 @@ pub struct NormalizeParam {
         (status = 422, description = "Invalid schema, version, subject or mode", body = ErrorBody)))]
 async fn register_schema(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<NormalizeParam>,
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    let registered = app
+    app.governance.authorize(&caller, Action::Register(&subject)).await?;
+    let outcome = app
         .registry
-        .register(&subject, body.into_request()?, params.normalize)
-        .await?;
+        .register(&subject, body.into_request()?, params.normalize, &caller.actor())
+        .await;
+    let registered = match outcome {
+        Err(Error::Incompatible { subject, messages, .. }) => {
+            let affected = app.governance.affected(&subject).await?;
+            return Err(Error::Incompatible { subject, messages, affected });
+        }
+        other => other?,
+    };
     Ok(ConfluentJson(RegisterSchemaResponse {
         id: registered.id.0,
     }))
@@ -153,11 +168,13 @@ pub struct LookupParams {
         (status = 422, body = ErrorBody)))]
 async fn lookup_schema(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<LookupParams>,
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<SchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let found = app
         .registry
         .lookup(
@@ -184,11 +201,13 @@ pub struct DeletedParam {
     responses((status = 200, body = SchemaResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_version(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
 ) -> Result<ConfluentJson<SchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let found = app
         .registry
         .version(&subject, selector, params.deleted)
@@ -202,11 +221,13 @@ async fn get_version(
     responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
 async fn get_version_schema(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
 ) -> Result<super::RawSchema> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let found = app
         .registry
         .version(&subject, selector, params.deleted)
@@ -220,12 +241,14 @@ async fn get_version_schema(
     responses((status = 200, body = Vec<i32>), (status = 404, body = ErrorBody)))]
 async fn get_referenced_by(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
+    app.governance.authorize(&caller, Action::Read(&subject)).await?;
     let ids = app
         .registry
         .referenced_by(&subject, selector, params.deleted)
@@ -250,13 +273,15 @@ pub struct PermanentParam {
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn delete_subject(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<PermanentParam>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
+    app.governance.authorize(&caller, Action::Change(&subject)).await?;
     let deleted = app
         .registry
-        .delete_subject(&subject, params.permanent)
+        .delete_subject(&subject, params.permanent, &caller.actor())
         .await?;
     Ok(ConfluentJson(deleted.into_iter().map(|v| v.0).collect()))
 }
@@ -268,14 +293,16 @@ async fn delete_subject(
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn delete_version(
     State(app): State<AppState>,
+    Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<PermanentParam>,
 ) -> Result<ConfluentJson<i32>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
+    app.governance.authorize(&caller, Action::Change(&subject)).await?;
     let deleted = app
         .registry
-        .delete_version(&subject, selector, params.permanent)
+        .delete_version(&subject, selector, params.permanent, &caller.actor())
         .await?;
     Ok(ConfluentJson(deleted.0))
 }

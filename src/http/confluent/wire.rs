@@ -238,4 +238,7 @@ pub struct CompatibilityCheckResponse {
     /// The reasons, with `verbose=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<String>>,
+    /// The consumers an incompatible schema would break, with `verbose=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected: Option<Vec<crate::governance::Affected>>,
 }

@@ -1,22 +1,16 @@
-//! [`SqliteStore`]: the embedded default, one SQLite file in WAL mode.
-//!
-//! Writes take the database's write lock at their start (`BEGIN IMMEDIATE`), so two concurrent
-//! registrations never interleave, and `synchronous = FULL` makes each acknowledged commit
-//! survive a crash of the process or of the machine.
+//! The schema half of [`SqliteStore`]: subjects, versions, schemas, references, config, mode.
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{Row, SqlitePool};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
 
-use super::{
-    ConfigRecord, Include, NewVersion, Registration, Seen, Store, StoredSchema, StoredVersion,
-    SubjectVersion,
+use super::{append_audit, corrupt, SqliteStore};
+use crate::storage::{
+    AuditEntry, ConfigRecord, Include, NewVersion, Registration, SchemaStore, Seen, StoredSchema,
+    StoredVersion, SubjectVersion,
 };
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::{Error, Result};
@@ -27,42 +21,8 @@ const GLOBAL: &str = "";
 const VERSION_COLUMNS: &str = "v.subject, v.version, v.is_deleted, \
      s.id, s.fingerprint, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set";
 
-/// A [`Store`] backed by one SQLite database.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
-
-impl SqliteStore {
-    /// Opens (creating if absent) the database at `url` and applies the migrations.
-    pub async fn connect(url: &str) -> Result<Self> {
-        let is_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        // An in-memory database lives in one connection, so its pool holds exactly one.
-        let max_connections = if is_memory { 1 } else { 8 };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections)
-            .min_connections(if is_memory { 1 } else { 0 })
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
-    }
-}
-
 fn scope(subject: Option<&str>) -> &str {
     subject.unwrap_or(GLOBAL)
-}
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("stored {what} is unreadable: {detail}"))
 }
 
 fn schema_from_row(row: &SqliteRow) -> Result<StoredSchema> {
@@ -106,7 +66,7 @@ fn to_json(value: &Option<serde_json::Value>) -> Option<String> {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl SchemaStore for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -238,8 +198,8 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn register(&self, new: NewVersion) -> Result<Registration> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+    async fn register(&self, new: NewVersion, audit: &AuditEntry) -> Result<Registration> {
+        let mut tx = self.write().await?;
         let subject = new.subject.as_str();
         let content = &new.content;
 
@@ -361,6 +321,32 @@ impl Store for SqliteStore {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        let mut entry = audit.clone();
+        entry.version = Some(version);
+        entry.details["id"] = id.0.into();
+        append_audit(&mut tx, &entry).await?;
+        if let Some(service) = &new.claim_for {
+            let claimed = sqlx::query(
+                "INSERT INTO producers (subject, service, assigned_by, assigned_at) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING",
+            )
+            .bind(subject)
+            .bind(service)
+            .bind(&audit.principal)
+            .bind(&audit.at)
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() == 1 {
+                let claim = AuditEntry {
+                    action: "producer.claimed",
+                    version: None,
+                    service: Some(service.clone()),
+                    details: serde_json::json!({ "service": service }),
+                    ..audit.clone()
+                };
+                append_audit(&mut tx, &claim).await?;
+            }
+        }
         tx.commit().await?;
         Ok(Registration::Created { id, version })
     }
@@ -370,8 +356,9 @@ impl Store for SqliteStore {
         subject: &str,
         versions: &[Version],
         permanent: bool,
+        audit: &AuditEntry,
     ) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let sql = if permanent {
             "DELETE FROM subject_versions WHERE subject = ? AND version = ?"
         } else {
@@ -398,6 +385,7 @@ impl Store for SqliteStore {
                     .await?;
             }
         }
+        append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -408,18 +396,16 @@ impl Store for SqliteStore {
                 .bind(scope(subject))
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|(compatibility, normalize)| {
-            Ok(ConfigRecord {
-                compatibility: compatibility
-                    .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
-                    .transpose()?,
-                normalize,
-            })
-        })
-        .transpose()
+        row.map(config_record).transpose()
     }
 
-    async fn set_config(&self, subject: Option<&str>, config: ConfigRecord) -> Result<()> {
+    async fn set_config(
+        &self,
+        subject: Option<&str>,
+        config: ConfigRecord,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO configs (subject, compatibility, normalize) VALUES (?, ?, ?) \
              ON CONFLICT (subject) DO UPDATE SET compatibility = excluded.compatibility, \
@@ -428,18 +414,31 @@ impl Store for SqliteStore {
         .bind(scope(subject))
         .bind(config.compatibility.map(Compatibility::as_str))
         .bind(config.normalize)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    async fn delete_config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>> {
-        let old = self.config(subject).await?;
+    async fn delete_config(
+        &self,
+        subject: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<Option<ConfigRecord>> {
+        let mut tx = self.write().await?;
+        let old: Option<(Option<String>, Option<bool>)> =
+            sqlx::query_as("SELECT compatibility, normalize FROM configs WHERE subject = ?")
+                .bind(scope(subject))
+                .fetch_optional(&mut *tx)
+                .await?;
         sqlx::query("DELETE FROM configs WHERE subject = ?")
             .bind(scope(subject))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(old)
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        old.map(config_record).transpose()
     }
 
     async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
@@ -451,26 +450,49 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    async fn set_mode(&self, subject: Option<&str>, mode: Mode) -> Result<()> {
+    async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO modes (subject, mode) VALUES (?, ?) \
              ON CONFLICT (subject) DO UPDATE SET mode = excluded.mode",
         )
         .bind(scope(subject))
         .bind(mode.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
-        let old = self.mode(subject).await?;
+    async fn delete_mode(
+        &self,
+        subject: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<Option<Mode>> {
+        let mut tx = self.write().await?;
+        let old: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = ?")
+            .bind(scope(subject))
+            .fetch_optional(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM modes WHERE subject = ?")
             .bind(scope(subject))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(old)
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        old.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
+            .transpose()
     }
+}
+
+fn config_record((compatibility, normalize): (Option<String>, Option<bool>)) -> Result<ConfigRecord> {
+    Ok(ConfigRecord {
+        compatibility: compatibility
+            .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
+            .transpose()?,
+        normalize,
+    })
 }
 
 async fn insert_reference(

@@ -1,0 +1,131 @@
+//! Authentication: turning an `Authorization` header into a [`Principal`], and issuing
+//! credentials.
+//!
+//! Secrets are random, shown once, and stored only as SHA-256 hashes; a presented secret is
+//! hashed and compared in constant time. The admin sends its token as `Bearer TOKEN` or as Basic
+//! `admin:TOKEN`; a service sends `Basic service:secret` or `Bearer secret`.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::{Governance, Principal};
+use crate::types::now;
+use crate::{Error, Result};
+
+/// A freshly issued credential: the secret is never stored.
+pub struct IssuedCredential {
+    pub id: String,
+    pub secret: String,
+    pub secret_hash: String,
+}
+
+/// Returns the hex SHA-256 of `secret`, the only form in which secrets are stored.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Issues a new random credential id and secret.
+pub fn issue() -> Result<IssuedCredential> {
+    let mut id = [0u8; 8];
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut id)
+        .and_then(|()| getrandom::fill(&mut secret))
+        .map_err(|e| Error::Internal(format!("no randomness for a credential: {e}")))?;
+    let secret = format!("acs_{}", URL_SAFE_NO_PAD.encode(secret));
+    Ok(IssuedCredential {
+        id: format!("cred_{}", hex::encode(id)),
+        secret_hash: hash_secret(&secret),
+        secret,
+    })
+}
+
+fn unauthorized(reason: &str) -> Error {
+    Error::Unauthorized(format!("Invalid credential: {reason}"))
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+impl Governance {
+    /// Returns who presents `authorization` (the header's value, if any).
+    ///
+    /// With authentication off every request is [`Principal::Open`]. With it on, a missing header
+    /// is [`Principal::Nobody`], and a header that does not hold a valid, unrevoked credential is
+    /// a 401 whatever the request.
+    pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Principal> {
+        let Some(admin_token) = &self.admin_token else {
+            return Ok(Principal::Open);
+        };
+        let Some(header) = authorization else {
+            return Ok(Principal::Nobody);
+        };
+        let (scheme, value) = header.trim().split_once(' ').unwrap_or((header, ""));
+        let value = value.trim();
+        let (claimed, secret) = if scheme.eq_ignore_ascii_case("bearer") {
+            (None, value.to_string())
+        } else if scheme.eq_ignore_ascii_case("basic") {
+            let decoded = STANDARD
+                .decode(value)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| unauthorized("the Basic credential is not base64 of user:secret"))?;
+            let (user, secret) = decoded
+                .split_once(':')
+                .ok_or_else(|| unauthorized("the Basic credential is not user:secret"))?;
+            (Some(user.to_string()), secret.to_string())
+        } else {
+            return Err(unauthorized("use the Basic or Bearer scheme"));
+        };
+        let claims_admin = claimed.as_deref().is_none_or(|user| user == "admin");
+        if claims_admin && same(&secret, admin_token) {
+            return Ok(Principal::Admin);
+        }
+        let hash = hash_secret(&secret);
+        let credential = self.store.credential_by_hash(&hash).await?;
+        let Some(credential) = credential.filter(|c| claimed.as_ref().is_none_or(|u| *u == c.service))
+        else {
+            tracing::warn!(
+                principal = claimed.as_deref().unwrap_or("bearer"),
+                "authentication failed: unknown or revoked credential"
+            );
+            return Err(unauthorized("unknown or revoked"));
+        };
+        self.note_use(&credential.id, credential.last_used_at.as_deref()).await?;
+        Ok(Principal::Service(credential.service))
+    }
+
+    /// Records a credential's use, at most about once a minute so that reads stay reads.
+    async fn note_use(&self, id: &str, last_used_at: Option<&str>) -> Result<()> {
+        let now = now();
+        let is_stale = last_used_at.is_none_or(|last| now.get(..16) != last.get(..16));
+        if is_stale {
+            self.store.touch_credential(id, &now).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_secrets_are_random_and_only_their_hash_is_kept() {
+        let a = issue().unwrap();
+        let b = issue().unwrap();
+        assert_ne!(a.secret, b.secret);
+        assert_ne!(a.id, b.id);
+        assert_eq!(a.secret_hash, hash_secret(&a.secret));
+        assert!(!a.secret_hash.contains(&a.secret));
+    }
+
+    #[test]
+    fn comparison_needs_equal_length_and_bytes() {
+        assert!(same("token", "token"));
+        assert!(!same("token", "tokem"));
+        assert!(!same("token", "token2"));
+    }
+}

@@ -1,0 +1,76 @@
+//! [`SqliteStore`]: the embedded default, one SQLite file in WAL mode.
+//!
+//! Writes take the database's write lock at their start (`BEGIN IMMEDIATE`), so two concurrent
+//! registrations never interleave, and `synchronous = FULL` makes each acknowledged commit
+//! survive a crash of the process or of the machine. `schemas.rs` implements the schema half of
+//! the store, `governance.rs` the governance half.
+
+mod governance;
+mod schemas;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::AuditEntry;
+use crate::{Error, Result};
+
+/// A [`super::Store`] backed by one SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if absent) the database at `url` and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let is_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        // An in-memory database lives in one connection, so its pool holds exactly one.
+        let max_connections = if is_memory { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(if is_memory { 1 } else { 0 })
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Starts a write transaction that holds the database's write lock from its first statement.
+    async fn write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// Reports a stored value that does not parse: the database was changed behind Accord's back.
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("stored {what} is unreadable: {detail}"))
+}
+
+/// Appends `entry` to the audit log within `tx`.
+async fn append_audit(tx: &mut Transaction<'static, Sqlite>, entry: &AuditEntry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, principal, action, subject, version, service, details) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&entry.at)
+    .bind(&entry.principal)
+    .bind(entry.action)
+    .bind(&entry.subject)
+    .bind(entry.version.map(|v| v.0))
+    .bind(&entry.service)
+    .bind(entry.details.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
