@@ -35,7 +35,11 @@ impl AppState {
     pub fn with_access(store: Arc<dyn Store>, access: AccessSettings) -> Self {
         AppState {
             registry: Arc::new(Registry::new(store.clone())),
-            governance: Arc::new(Governance::new(store, access.admin_token, access.read_access)),
+            governance: Arc::new(Governance::new(
+                store,
+                access.admin_token,
+                access.read_access,
+            )),
             metrics: metrics_handle(),
         }
     }

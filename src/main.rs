@@ -36,7 +36,12 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         read_access: config.read_access,
     };
     tracing::info!(listen = %config.listen, database = %config.database_url, "accord is serving");
-    app::serve(listener, AppState::with_access(store, access), shutdown_signal()).await?;
+    app::serve(
+        listener,
+        AppState::with_access(store, access),
+        shutdown_signal(),
+    )
+    .await?;
     tracing::info!("accord stopped");
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! Schema formats: parsing, canonical text, normalization and reader/writer compatibility.
 //!
-//! Each format lives in its own module and exposes the same functions: `parse(text, deps)`,
+//! Each format (`avro`, `json`, `protobuf`) lives in its own module and exposes the same functions: `parse(text, deps)`,
 //! `normalize(&parsed)` and `can_read(reader, writer, reader_is)`. This module dispatches on
 //! [`SchemaType`]. Everything here is pure: no IO, no async, no storage, no HTTP.
 
 pub mod avro;
+pub mod json;
+pub mod protobuf;
 
 use crate::types::SchemaType;
 
@@ -45,6 +47,8 @@ impl ReaderIs {
 #[derive(Debug, Clone)]
 pub enum ParsedSchema {
     Avro(avro::AvroSchema),
+    Json(json::JsonSchema),
+    Protobuf(protobuf::ProtobufSchema),
 }
 
 impl ParsedSchema {
@@ -54,7 +58,8 @@ impl ParsedSchema {
     pub fn parse(schema_type: SchemaType, text: &str, deps: &[Dependency]) -> Result<Self, String> {
         match schema_type {
             SchemaType::Avro => avro::parse(text, deps).map(ParsedSchema::Avro),
-            other => Err(format!("schema type {other} is not supported yet")),
+            SchemaType::Json => json::parse(text, deps).map(ParsedSchema::Json),
+            SchemaType::Protobuf => protobuf::parse(text, deps).map(ParsedSchema::Protobuf),
         }
     }
 
@@ -62,6 +67,8 @@ impl ParsedSchema {
     pub fn schema_type(&self) -> SchemaType {
         match self {
             ParsedSchema::Avro(_) => SchemaType::Avro,
+            ParsedSchema::Json(_) => SchemaType::Json,
+            ParsedSchema::Protobuf(_) => SchemaType::Protobuf,
         }
     }
 
@@ -69,6 +76,8 @@ impl ParsedSchema {
     pub fn canonical(&self) -> String {
         match self {
             ParsedSchema::Avro(schema) => schema.canonical(),
+            ParsedSchema::Json(schema) => schema.canonical(),
+            ParsedSchema::Protobuf(schema) => schema.canonical(),
         }
     }
 
@@ -76,6 +85,17 @@ impl ParsedSchema {
     pub fn normalized(&self) -> String {
         match self {
             ParsedSchema::Avro(schema) => avro::normalize(schema),
+            ParsedSchema::Json(schema) => json::normalize(schema),
+            ParsedSchema::Protobuf(schema) => protobuf::normalize(schema),
+        }
+    }
+
+    /// Returns the schema in the requested wire `format`, when the format applies to it:
+    /// `serialized` renders a Protobuf schema as a base64 `FileDescriptorProto`.
+    pub fn formatted(&self, format: &str) -> Option<String> {
+        match (self, format) {
+            (ParsedSchema::Protobuf(schema), "serialized") => Some(schema.serialized()),
+            _ => None,
         }
     }
 
@@ -83,11 +103,15 @@ impl ParsedSchema {
     pub fn can_read(reader: &Self, writer: &Self, reader_is: ReaderIs) -> Vec<String> {
         match (reader, writer) {
             (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::can_read(r, w, reader_is),
-            #[allow(unreachable_patterns)]
+            (ParsedSchema::Json(r), ParsedSchema::Json(w)) => json::can_read(r, w, reader_is),
+            (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => {
+                protobuf::can_read(r, w, reader_is)
+            }
             _ => vec!["Incompatible because of different schema type".to_string()],
         }
     }
 }
 
 /// The schema types this build can parse, in the order `GET /schemas/types` lists them.
-pub const SUPPORTED_TYPES: &[SchemaType] = &[SchemaType::Avro];
+pub const SUPPORTED_TYPES: &[SchemaType] =
+    &[SchemaType::Json, SchemaType::Protobuf, SchemaType::Avro];

@@ -182,7 +182,11 @@ mod tests {
     fn the_admin_and_an_open_server_may_do_everything() {
         let s = subject();
         for principal in [Principal::Admin, Principal::Open] {
-            for action in [Action::Change(&s), Action::Administer("x"), Action::ReadAudit(None)] {
+            for action in [
+                Action::Change(&s),
+                Action::Administer("x"),
+                Action::ReadAudit(None),
+            ] {
                 assert!(is_allowed(&principal, action, &owned(), ReadAccess::Enforce).is_ok());
             }
         }
@@ -192,42 +196,165 @@ mod tests {
     fn without_a_credential_only_open_reads_pass() {
         let s = subject();
         let nobody = Principal::Nobody;
-        assert_eq!(code(is_allowed(&nobody, Action::Read(&s), &owned(), ReadAccess::Open)), 200);
-        assert_eq!(code(is_allowed(&nobody, Action::Read(&s), &owned(), ReadAccess::Enforce)), 40101);
-        assert_eq!(code(is_allowed(&nobody, Action::Register(&s), &owned(), ReadAccess::Open)), 40101);
+        assert_eq!(
+            code(is_allowed(
+                &nobody,
+                Action::Read(&s),
+                &owned(),
+                ReadAccess::Open
+            )),
+            200
+        );
+        assert_eq!(
+            code(is_allowed(
+                &nobody,
+                Action::Read(&s),
+                &owned(),
+                ReadAccess::Enforce
+            )),
+            40101
+        );
+        assert_eq!(
+            code(is_allowed(
+                &nobody,
+                Action::Register(&s),
+                &owned(),
+                ReadAccess::Open
+            )),
+            40101
+        );
     }
 
     #[test]
     fn only_the_producer_changes_an_owned_subject_and_anyone_claims_an_unowned_one() {
         let s = subject();
         let open = ReadAccess::Open;
-        assert_eq!(code(is_allowed(&service("orders"), Action::Register(&s), &owned(), open)), 200);
-        assert_eq!(code(is_allowed(&service("billing"), Action::Register(&s), &owned(), open)), 40301);
-        assert_eq!(code(is_allowed(&service("billing"), Action::Change(&s), &owned(), open)), 40301);
+        assert_eq!(
+            code(is_allowed(
+                &service("orders"),
+                Action::Register(&s),
+                &owned(),
+                open
+            )),
+            200
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("billing"),
+                Action::Register(&s),
+                &owned(),
+                open
+            )),
+            40301
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("billing"),
+                Action::Change(&s),
+                &owned(),
+                open
+            )),
+            40301
+        );
         let unowned = Ownership::default();
-        assert_eq!(code(is_allowed(&service("billing"), Action::Register(&s), &unowned, open)), 200);
-        assert_eq!(code(is_allowed(&service("billing"), Action::Change(&s), &unowned, open)), 40301);
+        assert_eq!(
+            code(is_allowed(
+                &service("billing"),
+                Action::Register(&s),
+                &unowned,
+                open
+            )),
+            200
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("billing"),
+                Action::Change(&s),
+                &unowned,
+                open
+            )),
+            40301
+        );
     }
 
     #[test]
     fn enforced_reads_need_the_producer_or_a_grant() {
         let s = subject();
         let enforce = ReadAccess::Enforce;
-        assert_eq!(code(is_allowed(&service("orders"), Action::Read(&s), &owned(), enforce)), 200);
-        assert_eq!(code(is_allowed(&service("billing"), Action::Read(&s), &owned(), enforce)), 200);
+        assert_eq!(
+            code(is_allowed(
+                &service("orders"),
+                Action::Read(&s),
+                &owned(),
+                enforce
+            )),
+            200
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("billing"),
+                Action::Read(&s),
+                &owned(),
+                enforce
+            )),
+            200
+        );
         let refused = is_allowed(&service("stranger"), Action::Read(&s), &owned(), enforce);
         let message = refused.unwrap_err().to_string();
-        assert!(message.contains("consumer grant") && message.contains("'orders'"), "{message}");
+        assert!(
+            message.contains("consumer grant") && message.contains("'orders'"),
+            "{message}"
+        );
     }
 
     #[test]
     fn grants_and_subject_audit_belong_to_the_producer_and_the_rest_to_the_admin() {
         let s = subject();
         let open = ReadAccess::Open;
-        assert_eq!(code(is_allowed(&service("orders"), Action::GrantConsumers(&s), &owned(), open)), 200);
-        assert_eq!(code(is_allowed(&service("billing"), Action::GrantConsumers(&s), &owned(), open)), 40301);
-        assert_eq!(code(is_allowed(&service("orders"), Action::ReadAudit(Some(&s)), &owned(), open)), 200);
-        assert_eq!(code(is_allowed(&service("orders"), Action::ReadAudit(None), &owned(), open)), 40301);
-        assert_eq!(code(is_allowed(&service("orders"), Action::Administer("create teams"), &owned(), open)), 40301);
+        assert_eq!(
+            code(is_allowed(
+                &service("orders"),
+                Action::GrantConsumers(&s),
+                &owned(),
+                open
+            )),
+            200
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("billing"),
+                Action::GrantConsumers(&s),
+                &owned(),
+                open
+            )),
+            40301
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("orders"),
+                Action::ReadAudit(Some(&s)),
+                &owned(),
+                open
+            )),
+            200
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("orders"),
+                Action::ReadAudit(None),
+                &owned(),
+                open
+            )),
+            40301
+        );
+        assert_eq!(
+            code(is_allowed(
+                &service("orders"),
+                Action::Administer("create teams"),
+                &owned(),
+                open
+            )),
+            40301
+        );
     }
 }

@@ -85,7 +85,8 @@ impl Governance {
         }
         let hash = hash_secret(&secret);
         let credential = self.store.credential_by_hash(&hash).await?;
-        let Some(credential) = credential.filter(|c| claimed.as_ref().is_none_or(|u| *u == c.service))
+        let Some(credential) =
+            credential.filter(|c| claimed.as_ref().is_none_or(|u| *u == c.service))
         else {
             tracing::warn!(
                 principal = claimed.as_deref().unwrap_or("bearer"),
@@ -93,7 +94,8 @@ impl Governance {
             );
             return Err(unauthorized("unknown or revoked"));
         };
-        self.note_use(&credential.id, credential.last_used_at.as_deref()).await?;
+        self.note_use(&credential.id, credential.last_used_at.as_deref())
+            .await?;
         Ok(Principal::Service(credential.service))
     }
 

@@ -58,7 +58,11 @@ pub fn sentence(affected: &[Affected]) -> String {
             }
         })
         .collect();
-    let noun = if affected.len() == 1 { "consumer" } else { "consumers" };
+    let noun = if affected.len() == 1 {
+        "consumer"
+    } else {
+        "consumers"
+    };
     format!(
         "This change would break {} {noun}: {}.",
         affected.len(),

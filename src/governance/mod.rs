@@ -9,7 +9,7 @@
 pub mod acl;
 mod auth;
 pub mod impact;
-mod model;
+pub mod model;
 
 use std::sync::Arc;
 
@@ -32,7 +32,11 @@ pub struct Governance {
 
 impl Governance {
     /// Creates the governance model. Without an admin token, authentication is off.
-    pub fn new(store: Arc<dyn Store>, admin_token: Option<String>, read_access: ReadAccess) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        admin_token: Option<String>,
+        read_access: ReadAccess,
+    ) -> Self {
         Governance {
             store,
             admin_token: admin_token.filter(|token| !token.is_empty()),
@@ -87,8 +91,14 @@ impl Governance {
     }
 
     /// Keeps the subjects `principal` may read.
-    pub async fn readable(&self, principal: &Principal, subjects: Vec<String>) -> Result<Vec<String>> {
-        if self.read_access == ReadAccess::Open || matches!(principal, Principal::Open | Principal::Admin) {
+    pub async fn readable(
+        &self,
+        principal: &Principal,
+        subjects: Vec<String>,
+    ) -> Result<Vec<String>> {
+        if self.read_access == ReadAccess::Open
+            || matches!(principal, Principal::Open | Principal::Admin)
+        {
             return Ok(subjects);
         }
         let mut readable = Vec::with_capacity(subjects.len());

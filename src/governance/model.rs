@@ -66,8 +66,13 @@ pub struct AuditPage {
 fn valid_name(kind: &str, name: &str) -> Result<()> {
     let is_valid = !name.is_empty()
         && name.len() <= 100
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
     if is_valid {
         Ok(())
     } else {
@@ -89,7 +94,9 @@ fn valid_contacts(contacts: &[Contact]) -> Result<()> {
         }
         let value = contact.value.trim();
         let is_valid = match contact.kind.as_str() {
-            "email" => value.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
+            "email" => value
+                .split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
             "url" => value.starts_with("https://") || value.starts_with("http://"),
             _ => !value.is_empty(),
         };
@@ -105,8 +112,14 @@ fn valid_contacts(contacts: &[Contact]) -> Result<()> {
 
 impl Governance {
     /// Creates a team.
-    pub async fn create_team(&self, by: &Principal, name: &str, contacts: Vec<Contact>) -> Result<Team> {
-        self.authorize(by, Action::Administer("create teams")).await?;
+    pub async fn create_team(
+        &self,
+        by: &Principal,
+        name: &str,
+        contacts: Vec<Contact>,
+    ) -> Result<Team> {
+        self.authorize(by, Action::Administer("create teams"))
+            .await?;
         valid_name("team", name)?;
         valid_contacts(&contacts)?;
         let team = Team {
@@ -114,7 +127,13 @@ impl Governance {
             contacts,
             created_at: now(),
         };
-        let audit = entry(by, "team.created", None, None, json!({ "team": name, "contacts": team.contacts }));
+        let audit = entry(
+            by,
+            "team.created",
+            None,
+            None,
+            json!({ "team": name, "contacts": team.contacts }),
+        );
         self.store.create_team(&team, &audit).await?;
         Ok(team)
     }
@@ -135,26 +154,46 @@ impl Governance {
     }
 
     /// Replaces a team's contacts.
-    pub async fn update_team(&self, by: &Principal, name: &str, contacts: Vec<Contact>) -> Result<Team> {
-        self.authorize(by, Action::Administer("change teams")).await?;
+    pub async fn update_team(
+        &self,
+        by: &Principal,
+        name: &str,
+        contacts: Vec<Contact>,
+    ) -> Result<Team> {
+        self.authorize(by, Action::Administer("change teams"))
+            .await?;
         valid_contacts(&contacts)?;
         let mut team = self.team(by, name).await?;
         team.contacts = contacts;
-        let audit = entry(by, "team.updated", None, None, json!({ "team": name, "contacts": team.contacts }));
+        let audit = entry(
+            by,
+            "team.updated",
+            None,
+            None,
+            json!({ "team": name, "contacts": team.contacts }),
+        );
         self.store.update_team(&team, &audit).await?;
         Ok(team)
     }
 
     /// Deletes a team that owns no service.
     pub async fn delete_team(&self, by: &Principal, name: &str) -> Result<()> {
-        self.authorize(by, Action::Administer("delete teams")).await?;
+        self.authorize(by, Action::Administer("delete teams"))
+            .await?;
         let audit = entry(by, "team.deleted", None, None, json!({ "team": name }));
         self.store.delete_team(name, &audit).await
     }
 
     /// Creates a service owned by `team`.
-    pub async fn create_service(&self, by: &Principal, name: &str, team: &str, description: &str) -> Result<Service> {
-        self.authorize(by, Action::Administer("create services")).await?;
+    pub async fn create_service(
+        &self,
+        by: &Principal,
+        name: &str,
+        team: &str,
+        description: &str,
+    ) -> Result<Service> {
+        self.authorize(by, Action::Administer("create services"))
+            .await?;
         valid_name("service", name)?;
         if name == "admin" {
             return Err(Error::InvalidGovernance(
@@ -195,8 +234,15 @@ impl Governance {
     }
 
     /// Replaces a service's team and description.
-    pub async fn update_service(&self, by: &Principal, name: &str, team: &str, description: &str) -> Result<Service> {
-        self.authorize(by, Action::Administer("change services")).await?;
+    pub async fn update_service(
+        &self,
+        by: &Principal,
+        name: &str,
+        team: &str,
+        description: &str,
+    ) -> Result<Service> {
+        self.authorize(by, Action::Administer("change services"))
+            .await?;
         let mut service = self.service(by, name).await?.service;
         service.team = team.to_string();
         service.description = description.to_string();
@@ -208,14 +254,20 @@ impl Governance {
 
     /// Deletes a service that produces no subject.
     pub async fn delete_service(&self, by: &Principal, name: &str) -> Result<()> {
-        self.authorize(by, Action::Administer("delete services")).await?;
+        self.authorize(by, Action::Administer("delete services"))
+            .await?;
         let audit = entry(by, "service.deleted", None, Some(name), json!({}));
         self.store.delete_service(name, &audit).await
     }
 
     /// Issues a credential for `service`; returns its id and the secret, shown this once.
-    pub async fn issue_credential(&self, by: &Principal, service: &str) -> Result<(String, String)> {
-        self.authorize(by, Action::Administer("issue credentials")).await?;
+    pub async fn issue_credential(
+        &self,
+        by: &Principal,
+        service: &str,
+    ) -> Result<(String, String)> {
+        self.authorize(by, Action::Administer("issue credentials"))
+            .await?;
         let issued = issue()?;
         let credential = NewCredential {
             id: issued.id.clone(),
@@ -223,31 +275,51 @@ impl Governance {
             secret_hash: issued.secret_hash,
             created_at: now(),
         };
-        let audit = entry(by, "credential.issued", None, Some(service), json!({ "id": issued.id }));
+        let audit = entry(
+            by,
+            "credential.issued",
+            None,
+            Some(service),
+            json!({ "id": issued.id }),
+        );
         self.store.create_credential(&credential, &audit).await?;
         Ok((issued.id, issued.secret))
     }
 
     /// Returns a service's credentials, without their secrets.
     pub async fn credentials(&self, by: &Principal, service: &str) -> Result<Vec<CredentialInfo>> {
-        self.authorize(by, Action::Administer("list credentials")).await?;
+        self.authorize(by, Action::Administer("list credentials"))
+            .await?;
         self.service(by, service).await?;
         self.store.credentials(service).await
     }
 
     /// Revokes a credential of `service`.
     pub async fn revoke_credential(&self, by: &Principal, service: &str, id: &str) -> Result<()> {
-        self.authorize(by, Action::Administer("revoke credentials")).await?;
-        let audit = entry(by, "credential.revoked", None, Some(service), json!({ "id": id }));
+        self.authorize(by, Action::Administer("revoke credentials"))
+            .await?;
+        let audit = entry(
+            by,
+            "credential.revoked",
+            None,
+            Some(service),
+            json!({ "id": id }),
+        );
         self.store.revoke_credential(service, id, &audit).await
     }
 
     /// Makes `service` the producer of `subject`; the admin or the current producer may.
-    pub async fn set_producer(&self, by: &Principal, subject: &SubjectName, service: &str) -> Result<()> {
+    pub async fn set_producer(
+        &self,
+        by: &Principal,
+        subject: &SubjectName,
+        service: &str,
+    ) -> Result<()> {
         if self.store.producer(subject.as_str()).await?.is_some() {
             self.authorize(by, Action::Change(subject)).await?;
         } else {
-            self.authorize(by, Action::Administer("assign producers")).await?;
+            self.authorize(by, Action::Administer("assign producers"))
+                .await?;
         }
         let producer = Producer {
             subject: subject.to_string(),
@@ -256,7 +328,13 @@ impl Governance {
             assigned_at: now(),
         };
         let details = json!({ "service": service });
-        let audit = entry(by, "producer.assigned", Some(subject.as_str()), Some(service), details);
+        let audit = entry(
+            by,
+            "producer.assigned",
+            Some(subject.as_str()),
+            Some(service),
+            details,
+        );
         self.store.set_producer(&producer, &audit).await
     }
 
@@ -275,7 +353,11 @@ impl Governance {
     }
 
     /// Returns a subject's consumers, with their teams, contacts and grants.
-    pub async fn consumers(&self, by: &Principal, subject: &SubjectName) -> Result<Vec<ConsumerView>> {
+    pub async fn consumers(
+        &self,
+        by: &Principal,
+        subject: &SubjectName,
+    ) -> Result<Vec<ConsumerView>> {
         self.authorize(by, Action::Read(subject)).await?;
         self.consumer_views(subject).await
     }
@@ -301,7 +383,12 @@ impl Governance {
             .service(service)
             .await?
             .ok_or_else(|| Error::ServiceNotFound(service.to_string()))?;
-        let contacts = self.store.team(&service.team).await?.map(|t| t.contacts).unwrap_or_default();
+        let contacts = self
+            .store
+            .team(&service.team)
+            .await?
+            .map(|t| t.contacts)
+            .unwrap_or_default();
         Ok(OwnerView {
             service: service.name,
             team: service.team,
@@ -310,7 +397,12 @@ impl Governance {
     }
 
     /// Grants `service` read access to `subject`.
-    pub async fn grant_consumer(&self, by: &Principal, subject: &SubjectName, service: &str) -> Result<()> {
+    pub async fn grant_consumer(
+        &self,
+        by: &Principal,
+        subject: &SubjectName,
+        service: &str,
+    ) -> Result<()> {
         self.authorize(by, Action::GrantConsumers(subject)).await?;
         let grant = ConsumerGrant {
             subject: subject.to_string(),
@@ -319,28 +411,62 @@ impl Governance {
             granted_at: now(),
         };
         let details = json!({ "service": service });
-        let audit = entry(by, "consumer.granted", Some(subject.as_str()), Some(service), details);
+        let audit = entry(
+            by,
+            "consumer.granted",
+            Some(subject.as_str()),
+            Some(service),
+            details,
+        );
         self.store.grant_consumer(&grant, &audit).await
     }
 
     /// Revokes `service`'s read access to `subject`.
-    pub async fn revoke_consumer(&self, by: &Principal, subject: &SubjectName, service: &str) -> Result<()> {
+    pub async fn revoke_consumer(
+        &self,
+        by: &Principal,
+        subject: &SubjectName,
+        service: &str,
+    ) -> Result<()> {
         self.authorize(by, Action::GrantConsumers(subject)).await?;
         let details = json!({ "service": service });
-        let audit = entry(by, "consumer.revoked", Some(subject.as_str()), Some(service), details);
-        self.store.revoke_consumer(subject.as_str(), service, &audit).await
+        let audit = entry(
+            by,
+            "consumer.revoked",
+            Some(subject.as_str()),
+            Some(service),
+            details,
+        );
+        self.store
+            .revoke_consumer(subject.as_str(), service, &audit)
+            .await
     }
 
     /// Returns a page of the audit log; `cursor` continues from an earlier page's `next`.
-    pub async fn audit(&self, by: &Principal, mut query: AuditQuery, cursor: Option<&str>) -> Result<AuditPage> {
-        let subject = query.subject.as_deref().map(SubjectName::parse).transpose()?;
-        self.authorize(by, Action::ReadAudit(subject.as_ref())).await?;
+    pub async fn audit(
+        &self,
+        by: &Principal,
+        mut query: AuditQuery,
+        cursor: Option<&str>,
+    ) -> Result<AuditPage> {
+        let subject = query
+            .subject
+            .as_deref()
+            .map(SubjectName::parse)
+            .transpose()?;
+        self.authorize(by, Action::ReadAudit(subject.as_ref()))
+            .await?;
         if let Some(since) = &query.since {
             time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| Error::BadRequest(format!("Invalid since '{since}': use an RFC 3339 time")))?;
+                .map_err(|_| {
+                    Error::BadRequest(format!("Invalid since '{since}': use an RFC 3339 time"))
+                })?;
         }
         query.before_seq = cursor
-            .map(|c| c.parse::<i64>().map_err(|_| Error::BadRequest(format!("Invalid cursor '{c}'"))))
+            .map(|c| {
+                c.parse::<i64>()
+                    .map_err(|_| Error::BadRequest(format!("Invalid cursor '{c}'")))
+            })
             .transpose()?;
         if !(1..=MAX_AUDIT_PAGE).contains(&query.limit) {
             return Err(Error::BadRequest(format!(

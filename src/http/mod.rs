@@ -4,6 +4,7 @@
 
 pub mod confluent;
 pub mod extract;
+mod governance;
 mod openapi;
 mod ops;
 
@@ -35,6 +36,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(confluent::router())
+        .merge(governance::router())
         .merge(ops::router())
         .split_for_parts()
 }
@@ -72,7 +74,11 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
 
 /// Establishes who calls, refusing an invalid or revoked credential on every route.
 async fn authenticate(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
-    let header = match request.headers().get(AUTHORIZATION).map(HeaderValue::to_str) {
+    let header = match request
+        .headers()
+        .get(AUTHORIZATION)
+        .map(HeaderValue::to_str)
+    {
         None => None,
         Some(Ok(value)) => Some(value.to_string()),
         Some(Err(_)) => {

@@ -86,7 +86,13 @@ impl Registry {
         self.refuse_if_referenced(subject, target.version, permanent)
             .await?;
         let details = serde_json::json!({ "permanent": permanent });
-        let entry = audit(actor, "version.deleted", Some(subject), Some(target.version), details);
+        let entry = audit(
+            actor,
+            "version.deleted",
+            Some(subject),
+            Some(target.version),
+            details,
+        );
         self.store
             .delete_versions(subject.as_str(), &[target.version], permanent, &entry)
             .await?;

@@ -102,7 +102,13 @@ impl Registry {
                 (Error::SubjectCompatibilityNotConfigured(s), Some(_)) => Error::SubjectNotFound(s),
                 (err, _) => err,
             })?;
-        let entry = audit(actor, "config.deleted", subject, None, serde_json::json!({}));
+        let entry = audit(
+            actor,
+            "config.deleted",
+            subject,
+            None,
+            serde_json::json!({}),
+        );
         self.store
             .delete_config(subject.map(SubjectName::as_str), &entry)
             .await?;
@@ -157,7 +163,13 @@ impl Registry {
                 ));
             }
         }
-        let entry = audit(actor, "mode.changed", subject, None, serde_json::json!({ "mode": mode }));
+        let entry = audit(
+            actor,
+            "mode.changed",
+            subject,
+            None,
+            serde_json::json!({ "mode": mode }),
+        );
         self.store
             .set_mode(subject.map(SubjectName::as_str), mode, &entry)
             .await

@@ -144,7 +144,8 @@ pub trait GovernanceStore: Send + Sync + 'static {
     async fn delete_service(&self, name: &str, audit: &AuditEntry) -> Result<()>;
 
     /// Stores a new credential of an existing service.
-    async fn create_credential(&self, credential: &NewCredential, audit: &AuditEntry) -> Result<()>;
+    async fn create_credential(&self, credential: &NewCredential, audit: &AuditEntry)
+        -> Result<()>;
     /// Returns the credentials of a service, revoked ones included.
     async fn credentials(&self, service: &str) -> Result<Vec<CredentialInfo>>;
     /// Returns the unrevoked credential whose secret hashes to `secret_hash`.
@@ -163,7 +164,8 @@ pub trait GovernanceStore: Send + Sync + 'static {
     /// Grants an existing service read access to a subject (again: updates who and when).
     async fn grant_consumer(&self, grant: &ConsumerGrant, audit: &AuditEntry) -> Result<()>;
     /// Revokes a consumer grant.
-    async fn revoke_consumer(&self, subject: &str, service: &str, audit: &AuditEntry) -> Result<()>;
+    async fn revoke_consumer(&self, subject: &str, service: &str, audit: &AuditEntry)
+        -> Result<()>;
     /// Returns the subjects a service produces.
     async fn produced_by(&self, service: &str) -> Result<Vec<String>>;
     /// Returns the subjects a service is granted to consume.

@@ -209,8 +209,7 @@ pub trait SchemaStore: Send + Sync + 'static {
     async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()>;
 
     /// Removes the mode and returns what it was.
-    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry)
-        -> Result<Option<Mode>>;
+    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>>;
 }
 
 /// Opens the store that `url` names and applies its migrations.

@@ -6,7 +6,8 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use accord::app::AppState;
+use accord::app::{AccessSettings, AppState};
+use accord::governance::ReadAccess;
 
 pub const CONFLUENT_JSON: &str = "application/vnd.schemaregistry.v1+json";
 
@@ -23,15 +24,45 @@ pub struct Reply {
     pub body: Value,
 }
 
+/// The admin token of secured test apps.
+pub const ADMIN_TOKEN: &str = "test-admin-token";
+
 impl TestApp {
+    /// A registry with authentication off.
     pub async fn new() -> Self {
+        Self::with_access(AccessSettings::default()).await
+    }
+
+    /// A registry with authentication on (admin token [`ADMIN_TOKEN`]) and the given read policy.
+    pub async fn secured(read_access: ReadAccess) -> Self {
+        Self::with_access(AccessSettings {
+            admin_token: Some(ADMIN_TOKEN.to_string()),
+            read_access,
+        })
+        .await
+    }
+
+    async fn with_access(access: AccessSettings) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("accord.db").display());
         let store = accord::storage::connect(&url).await.expect("store opens");
         TestApp {
-            service: accord::http::service(AppState::new(store)),
+            service: accord::http::service(AppState::with_access(store, access)),
             _dir: dir,
         }
+    }
+
+    /// Returns a view of the app whose requests carry `authorization`.
+    pub fn as_(&self, authorization: impl Into<String>) -> As<'_> {
+        As {
+            app: self,
+            authorization: authorization.into(),
+        }
+    }
+
+    /// Returns a view of the app whose requests carry the admin token.
+    pub fn admin(&self) -> As<'_> {
+        self.as_(format!("Bearer {ADMIN_TOKEN}"))
     }
 
     /// Sends a request with a raw body and headers.
@@ -75,10 +106,22 @@ impl TestApp {
     }
 
     async fn json(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.json_as(None, method, path, body).await
+    }
+
+    async fn json_as(
+        &self,
+        authorization: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        let reply = self
-            .send(method, path, &[("content-type", CONFLUENT_JSON)], bytes)
-            .await;
+        let mut headers = vec![("content-type", CONFLUENT_JSON)];
+        if let Some(authorization) = authorization {
+            headers.push(("authorization", authorization));
+        }
+        let reply = self.send(method, path, &headers, bytes).await;
         (reply.status, reply.body)
     }
 
@@ -109,6 +152,47 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "registering in {subject}: {body}");
         body["id"].as_i64().expect("an id")
     }
+}
+
+/// The app seen through one credential.
+pub struct As<'a> {
+    app: &'a TestApp,
+    authorization: String,
+}
+
+impl As<'_> {
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.app
+            .json_as(Some(&self.authorization), Method::GET, path, None)
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.app
+            .json_as(Some(&self.authorization), Method::POST, path, Some(body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.app
+            .json_as(Some(&self.authorization), Method::PUT, path, Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.app
+            .json_as(Some(&self.authorization), Method::DELETE, path, None)
+            .await
+    }
+}
+
+/// The HTTP Basic header a Confluent client sends for `basic.auth.user.info = user:secret`.
+pub fn basic(user: &str, secret: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"))
+    )
 }
 
 /// An Avro record named `name` with the given fields (JSON text of each field).

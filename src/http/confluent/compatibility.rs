@@ -73,7 +73,9 @@ async fn check(
     body: RegisterSchemaRequest,
     params: CheckParams,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
-    app.governance.authorize(caller, Action::Read(subject)).await?;
+    app.governance
+        .authorize(caller, Action::Read(subject))
+        .await?;
     let outcome = app
         .registry
         .check_compatibility(subject, against, body.into_request()?, params.normalize)

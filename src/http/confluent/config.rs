@@ -51,8 +51,13 @@ pub struct DefaultToGlobalParam {
 /// Get the global compatibility level
 #[utoipa::path(get, path = "/config", tag = "Config",
     responses((status = 200, body = ConfigResponse)))]
-async fn get_global_config(State(app): State<AppState>, Caller(caller): Caller) -> Result<ConfluentJson<ConfigResponse>> {
-    app.governance.authorize(&caller, Action::ReadGlobal).await?;
+async fn get_global_config(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<ConfluentJson<ConfigResponse>> {
+    app.governance
+        .authorize(&caller, Action::ReadGlobal)
+        .await?;
     Ok(ConfluentJson(app.registry.config(None, true).await?.into()))
 }
 
@@ -66,7 +71,10 @@ async fn set_global_config(
     ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     app.governance
-        .authorize(&caller, Action::Administer("change the global compatibility level"))
+        .authorize(
+            &caller,
+            Action::Administer("change the global compatibility level"),
+        )
         .await?;
     app.registry
         .set_config(None, body.into_record()?, &caller.actor())
@@ -82,10 +90,16 @@ async fn delete_global_config(
     Caller(caller): Caller,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     app.governance
-        .authorize(&caller, Action::Administer("change the global compatibility level"))
+        .authorize(
+            &caller,
+            Action::Administer("change the global compatibility level"),
+        )
         .await?;
     Ok(ConfluentJson(
-        app.registry.delete_config(None, &caller.actor()).await?.into(),
+        app.registry
+            .delete_config(None, &caller.actor())
+            .await?
+            .into(),
     ))
 }
 
@@ -101,7 +115,9 @@ async fn get_subject_config(
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let config = app
         .registry
         .config(Some(&subject), params.default_to_global)
@@ -121,7 +137,9 @@ async fn set_subject_config(
     ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Change(&subject))
+        .await?;
     app.registry
         .set_config(Some(&subject), body.into_record()?, &caller.actor())
         .await?;
@@ -139,7 +157,9 @@ async fn delete_subject_config(
     PathParams(subject): PathParams<String>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Change(&subject))
+        .await?;
     Ok(ConfluentJson(
         app.registry
             .delete_config(Some(&subject), &caller.actor())
@@ -159,8 +179,13 @@ pub struct ForceParam {
 /// Get the global mode
 #[utoipa::path(get, path = "/mode", tag = "Mode",
     responses((status = 200, body = ModeResponse)))]
-async fn get_global_mode(State(app): State<AppState>, Caller(caller): Caller) -> Result<ConfluentJson<ModeResponse>> {
-    app.governance.authorize(&caller, Action::ReadGlobal).await?;
+async fn get_global_mode(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<ConfluentJson<ModeResponse>> {
+    app.governance
+        .authorize(&caller, Action::ReadGlobal)
+        .await?;
     let mode = app.registry.mode(None, true).await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }
@@ -188,7 +213,10 @@ async fn set_global_mode(
 /// Reset the global mode to READWRITE
 #[utoipa::path(delete, path = "/mode", tag = "Mode",
     responses((status = 200, description = "The mode that was replaced", body = ModeResponse)))]
-async fn delete_global_mode(State(app): State<AppState>, Caller(caller): Caller) -> Result<ConfluentJson<ModeResponse>> {
+async fn delete_global_mode(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<ConfluentJson<ModeResponse>> {
     app.governance
         .authorize(&caller, Action::Administer("change the global mode"))
         .await?;
@@ -208,7 +236,9 @@ async fn get_subject_mode(
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ModeResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let mode = app
         .registry
         .mode(Some(&subject), params.default_to_global)
@@ -229,7 +259,9 @@ async fn set_subject_mode(
     ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Change(&subject))
+        .await?;
     app.registry
         .set_mode(Some(&subject), body.parse()?, params.force, &caller.actor())
         .await?;
@@ -247,7 +279,9 @@ async fn delete_subject_mode(
     PathParams(subject): PathParams<String>,
 ) -> Result<ConfluentJson<ModeResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Change(&subject))
+        .await?;
     let mode = app
         .registry
         .delete_mode(Some(&subject), &caller.actor())

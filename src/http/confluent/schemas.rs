@@ -29,7 +29,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Refuses reading schema `id` unless the caller may read a subject that holds it.
-async fn authorize_schema(app: &AppState, caller: &crate::governance::Principal, id: SchemaId) -> Result<()> {
+async fn authorize_schema(
+    app: &AppState,
+    caller: &crate::governance::Principal,
+    id: SchemaId,
+) -> Result<()> {
     if app.governance.reads_need_grants() {
         let subjects = app.governance.subjects_holding(id).await?;
         app.governance.authorize_schema(caller, &subjects).await?;
@@ -180,7 +184,9 @@ async fn list_schemas(
         false => crate::storage::Include::Live,
     };
     let prefix = params.subject_prefix.as_deref().unwrap_or_default();
-    app.governance.authorize(&caller, Action::ReadGlobal).await?;
+    app.governance
+        .authorize(&caller, Action::ReadGlobal)
+        .await?;
     let versions = app
         .registry
         .schemas(prefix, include, params.latest_only)

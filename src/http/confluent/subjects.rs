@@ -77,7 +77,9 @@ async fn list_subjects(
         None | Some(":*:") => "",
         Some(prefix) => prefix,
     };
-    app.governance.authorize(&caller, Action::ReadGlobal).await?;
+    app.governance
+        .authorize(&caller, Action::ReadGlobal)
+        .await?;
     let subjects = app.registry.subjects(prefix, filter.include()).await?;
     let subjects = app.governance.readable(&caller, subjects).await?;
     Ok(ConfluentJson(page.apply(subjects)?))
@@ -95,7 +97,9 @@ async fn list_versions(
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let versions = app
         .registry
         .version_numbers(&subject, filter.include())
@@ -131,15 +135,28 @@ async fn register_schema(
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Register(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Register(&subject))
+        .await?;
     let outcome = app
         .registry
-        .register(&subject, body.into_request()?, params.normalize, &caller.actor())
+        .register(
+            &subject,
+            body.into_request()?,
+            params.normalize,
+            &caller.actor(),
+        )
         .await;
     let registered = match outcome {
-        Err(Error::Incompatible { subject, messages, .. }) => {
+        Err(Error::Incompatible {
+            subject, messages, ..
+        }) => {
             let affected = app.governance.affected(&subject).await?;
-            return Err(Error::Incompatible { subject, messages, affected });
+            return Err(Error::Incompatible {
+                subject,
+                messages,
+                affected,
+            });
         }
         other => other?,
     };
@@ -174,7 +191,9 @@ async fn lookup_schema(
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<SchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let found = app
         .registry
         .lookup(
@@ -207,7 +226,9 @@ async fn get_version(
 ) -> Result<ConfluentJson<SchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let found = app
         .registry
         .version(&subject, selector, params.deleted)
@@ -227,7 +248,9 @@ async fn get_version_schema(
 ) -> Result<super::RawSchema> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let found = app
         .registry
         .version(&subject, selector, params.deleted)
@@ -248,7 +271,9 @@ async fn get_referenced_by(
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance.authorize(&caller, Action::Read(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
     let ids = app
         .registry
         .referenced_by(&subject, selector, params.deleted)
@@ -278,7 +303,9 @@ async fn delete_subject(
     Params(params): Params<PermanentParam>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Change(&subject))
+        .await?;
     let deleted = app
         .registry
         .delete_subject(&subject, params.permanent, &caller.actor())
@@ -299,7 +326,9 @@ async fn delete_version(
 ) -> Result<ConfluentJson<i32>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance.authorize(&caller, Action::Change(&subject)).await?;
+    app.governance
+        .authorize(&caller, Action::Change(&subject))
+        .await?;
     let deleted = app
         .registry
         .delete_version(&subject, selector, params.permanent, &caller.actor())

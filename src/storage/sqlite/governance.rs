@@ -69,7 +69,11 @@ async fn exists(
     sql: &str,
     key: &str,
 ) -> Result<bool> {
-    Ok(sqlx::query(sql).bind(key).fetch_optional(&mut **tx).await?.is_some())
+    Ok(sqlx::query(sql)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
 }
 
 const TEAM_EXISTS: &str = "SELECT 1 FROM teams WHERE name = ?";
@@ -80,7 +84,10 @@ impl GovernanceStore for SqliteStore {
     async fn create_team(&self, team: &Team, audit: &AuditEntry) -> Result<()> {
         let mut tx = self.write().await?;
         if exists(&mut tx, TEAM_EXISTS, &team.name).await? {
-            return Err(Error::AlreadyExists(format!("Team '{}' already exists.", team.name)));
+            return Err(Error::AlreadyExists(format!(
+                "Team '{}' already exists.",
+                team.name
+            )));
         }
         sqlx::query("INSERT INTO teams (name, contacts, created_at) VALUES (?, ?, ?)")
             .bind(&team.name)
@@ -159,30 +166,34 @@ impl GovernanceStore for SqliteStore {
         if !exists(&mut tx, TEAM_EXISTS, &service.team).await? {
             return Err(Error::TeamNotFound(service.team.clone()));
         }
-        sqlx::query("INSERT INTO services (name, team, description, created_at) VALUES (?, ?, ?, ?)")
-            .bind(&service.name)
-            .bind(&service.team)
-            .bind(&service.description)
-            .bind(&service.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO services (name, team, description, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&service.name)
+        .bind(&service.team)
+        .bind(&service.description)
+        .bind(&service.created_at)
+        .execute(&mut *tx)
+        .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn services(&self) -> Result<Vec<Service>> {
-        let rows = sqlx::query("SELECT name, team, description, created_at FROM services ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT name, team, description, created_at FROM services ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(service_from_row).collect()
     }
 
     async fn service(&self, name: &str) -> Result<Option<Service>> {
-        let row = sqlx::query("SELECT name, team, description, created_at FROM services WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT name, team, description, created_at FROM services WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(service_from_row).transpose()
     }
 
@@ -230,18 +241,24 @@ impl GovernanceStore for SqliteStore {
         Ok(())
     }
 
-    async fn create_credential(&self, credential: &NewCredential, audit: &AuditEntry) -> Result<()> {
+    async fn create_credential(
+        &self,
+        credential: &NewCredential,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         if !exists(&mut tx, SERVICE_EXISTS, &credential.service).await? {
             return Err(Error::ServiceNotFound(credential.service.clone()));
         }
-        sqlx::query("INSERT INTO credentials (id, service, secret_hash, created_at) VALUES (?, ?, ?, ?)")
-            .bind(&credential.id)
-            .bind(&credential.service)
-            .bind(&credential.secret_hash)
-            .bind(&credential.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO credentials (id, service, secret_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&credential.id)
+        .bind(&credential.service)
+        .bind(&credential.secret_hash)
+        .bind(&credential.created_at)
+        .execute(&mut *tx)
+        .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
@@ -289,7 +306,10 @@ impl GovernanceStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if revoked.rows_affected() == 0 {
-            return Err(Error::CredentialNotFound(service.to_string(), id.to_string()));
+            return Err(Error::CredentialNotFound(
+                service.to_string(),
+                id.to_string(),
+            ));
         }
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -303,12 +323,14 @@ impl GovernanceStore for SqliteStore {
         .bind(subject)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(subject, service, assigned_by, assigned_at)| Producer {
-            subject,
-            service,
-            assigned_by,
-            assigned_at,
-        }))
+        Ok(
+            row.map(|(subject, service, assigned_by, assigned_at)| Producer {
+                subject,
+                service,
+                assigned_by,
+                assigned_at,
+            }),
+        )
     }
 
     async fn set_producer(&self, producer: &Producer, audit: &AuditEntry) -> Result<()> {
@@ -389,7 +411,12 @@ impl GovernanceStore for SqliteStore {
         Ok(())
     }
 
-    async fn revoke_consumer(&self, subject: &str, service: &str, audit: &AuditEntry) -> Result<()> {
+    async fn revoke_consumer(
+        &self,
+        subject: &str,
+        service: &str,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let revoked = sqlx::query("DELETE FROM consumers WHERE subject = ? AND service = ?")
             .bind(subject)
@@ -397,7 +424,10 @@ impl GovernanceStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         if revoked.rows_affected() == 0 {
-            return Err(Error::GrantNotFound(service.to_string(), subject.to_string()));
+            return Err(Error::GrantNotFound(
+                service.to_string(),
+                subject.to_string(),
+            ));
         }
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;

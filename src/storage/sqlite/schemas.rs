@@ -465,11 +465,7 @@ impl SchemaStore for SqliteStore {
         Ok(())
     }
 
-    async fn delete_mode(
-        &self,
-        subject: Option<&str>,
-        audit: &AuditEntry,
-    ) -> Result<Option<Mode>> {
+    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>> {
         let mut tx = self.write().await?;
         let old: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = ?")
             .bind(scope(subject))
@@ -486,7 +482,9 @@ impl SchemaStore for SqliteStore {
     }
 }
 
-fn config_record((compatibility, normalize): (Option<String>, Option<bool>)) -> Result<ConfigRecord> {
+fn config_record(
+    (compatibility, normalize): (Option<String>, Option<bool>),
+) -> Result<ConfigRecord> {
     Ok(ConfigRecord {
         compatibility: compatibility
             .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))

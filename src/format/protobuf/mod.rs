@@ -1,0 +1,75 @@
+//! Protobuf: compiling `.proto` text (or a base64 `FileDescriptorProto`) with its imports, the
+//! canonical text the registry stores, Confluent's normalized form, and Confluent's Protobuf
+//! compatibility check.
+//!
+//! Compilation is protox's; the result is a `prost_reflect::DescriptorPool` holding the schema's
+//! file (named [`MAIN_FILE`]), its dependencies and the well-known types it imports. Rendering
+//! and the compatibility check walk that pool the way Confluent's `ProtobufSchemaUtils` and its
+//! `diff` package walk wire's `ProtoFileElement`. Pure: no IO.
+
+mod compat;
+mod java_order;
+mod options;
+mod parse;
+mod render;
+
+#[cfg(test)]
+mod tests;
+
+use base64::Engine;
+use prost_reflect::FileDescriptor;
+
+use super::{Dependency, ReaderIs};
+
+/// The name the schema's own file gets inside the descriptor pool.
+pub const MAIN_FILE: &str = "default";
+
+/// A compiled Protobuf schema: its file and everything that file imports.
+#[derive(Debug, Clone)]
+pub struct ProtobufSchema {
+    /// The schema's own file; its pool also holds every file it imports.
+    file: FileDescriptor,
+    canonical: String,
+}
+
+impl ProtobufSchema {
+    /// Returns the `.proto` text the registry stores and serves, rendered from the descriptor.
+    pub fn canonical(&self) -> String {
+        self.canonical.clone()
+    }
+
+    /// Returns the base64 (standard, padded) of the file's serialized `FileDescriptorProto`,
+    /// what `format=serialized` serves.
+    pub fn serialized(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.file.encode_to_vec())
+    }
+}
+
+/// Parses `text`, `.proto` source or a base64 `FileDescriptorProto`, whose imports come from
+/// `deps` (import path → file text, in dependency order) or from the well-known types.
+///
+/// The error is the compiler's message with its line and column.
+pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> {
+    let pool = parse::compile(text, deps)?;
+    let file = pool
+        .get_file_by_name(MAIN_FILE)
+        .ok_or_else(|| "the schema file is missing after compilation".to_string())?;
+    let canonical = render::render(&file, false);
+    Ok(ProtobufSchema { file, canonical })
+}
+
+/// Returns Confluent's normalized text for `schema` (`normalize=true`): fields, oneofs, enum
+/// constants, reserved ranges, imports and options sorted, type names fully qualified.
+pub fn normalize(schema: &ProtobufSchema) -> String {
+    render::render(&schema.file, true)
+}
+
+/// Returns why `reader` cannot read data written with `writer`, in Confluent's form; empty when
+/// it can.
+pub fn can_read(
+    reader: &ProtobufSchema,
+    writer: &ProtobufSchema,
+    reader_is: ReaderIs,
+) -> Vec<String> {
+    compat::can_read(&reader.file, &writer.file, reader_is)
+}

@@ -1,0 +1,209 @@
+//! Compilation: serves the schema, its dependencies and the well-known types to protox, and
+//! turns protox's diagnostics into messages with a line and a column.
+//!
+//! A schema is either `.proto` source or a base64 `FileDescriptorProto` (what confluent-kafka's
+//! ProtobufSerializer registers); dependencies may be either too. Nothing here panics on input:
+//! nesting is bounded before protox recurses, and a compiler panic becomes an error.
+
+use std::collections::HashMap;
+use std::panic::{self, AssertUnwindSafe};
+
+use base64::Engine;
+use miette::Diagnostic;
+use prost::Message;
+use prost_reflect::DescriptorPool;
+use prost_types::FileDescriptorProto;
+use protox::file::{File, FileResolver, GoogleFileResolver};
+use protox::Compiler;
+
+use super::MAIN_FILE;
+use crate::format::Dependency;
+
+/// How deeply braces, brackets and angle brackets may nest before the text is refused.
+const MAX_NESTING: usize = 100;
+
+/// Compiles `text` with `deps` and returns the pool holding [`MAIN_FILE`] and its imports.
+pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<DescriptorPool, String> {
+    let mut sources = Sources::default();
+    sources.add(MAIN_FILE, text)?;
+    for dep in deps {
+        if dep.name != MAIN_FILE {
+            sources.add(&dep.name, &dep.schema)?;
+        }
+    }
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        let texts = sources.texts();
+        let mut compiler = Compiler::with_file_resolver(sources);
+        compiler.include_imports(true);
+        if let Err(err) = compiler.open_file(MAIN_FILE) {
+            return Err(describe(&err, &texts));
+        }
+        // Re-decoded without source positions, which would otherwise end up in `serialized()`;
+        // the encoding keeps custom options.
+        DescriptorPool::decode(compiler.encode_file_descriptor_set().as_slice())
+            .map_err(|err| err.to_string())
+    }));
+    outcome.unwrap_or_else(|_| Err("the Protobuf compiler failed on this schema".to_string()))
+}
+
+/// The files protox may open, by import path.
+#[derive(Default)]
+struct Sources {
+    files: HashMap<String, Source>,
+}
+
+enum Source {
+    Text(String),
+    /// An encoded `FileDescriptorProto`, kept as bytes so custom options survive.
+    Descriptor(Vec<u8>),
+}
+
+impl Sources {
+    fn add(&mut self, name: &str, text: &str) -> Result<(), String> {
+        let source = match decode_descriptor(text) {
+            Some(mut bytes) => {
+                // Protobuf keeps the last value of a repeated scalar field: this renames the file
+                // to its import path without decoding (and losing) its unknown options.
+                append_name(&mut bytes, name);
+                Source::Descriptor(bytes)
+            }
+            None => {
+                check_nesting(text).map_err(|err| locate(name, text, err.0, &err.1))?;
+                Source::Text(text.to_string())
+            }
+        };
+        self.files.insert(name.to_string(), source);
+        Ok(())
+    }
+
+    /// The source texts, to turn error offsets into lines and columns.
+    fn texts(&self) -> HashMap<String, String> {
+        self.files
+            .iter()
+            .filter_map(|(name, source)| match source {
+                Source::Text(text) => Some((name.clone(), text.clone())),
+                Source::Descriptor(_) => None,
+            })
+            .collect()
+    }
+}
+
+impl FileResolver for Sources {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        match self.files.get(name) {
+            Some(Source::Text(text)) => File::from_source(name, text),
+            Some(Source::Descriptor(bytes)) => File::decode_file_descriptor_proto(bytes.as_slice())
+                .map_err(|err| {
+                    protox::Error::new(format!("invalid descriptor for '{name}': {err}"))
+                }),
+            None => GoogleFileResolver::new().open_file(name),
+        }
+    }
+}
+
+/// Returns the bytes of `text` when it is a base64 `FileDescriptorProto` rather than `.proto`
+/// source. Source that declares anything needs `;` or `{`, which base64 never contains, so only
+/// the empty text is ambiguous, and it is read as (empty) source.
+fn decode_descriptor(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    let is_base64_alphabet = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    if text.is_empty() || !is_base64_alphabet {
+        return None;
+    }
+    let engine = base64::engine::general_purpose::STANDARD;
+    let lenient = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let bytes = engine
+        .decode(text)
+        .or_else(|_| lenient.decode(text.trim_end_matches('=')))
+        .ok()?;
+    FileDescriptorProto::decode(bytes.as_slice()).ok()?;
+    Some(bytes)
+}
+
+/// Appends field 1 (`name`) to an encoded `FileDescriptorProto`.
+fn append_name(bytes: &mut Vec<u8>, name: &str) {
+    prost::encoding::string::encode(1, &name.to_string(), bytes);
+}
+
+/// Refuses text whose brackets nest deeper than [`MAX_NESTING`], before protox recurses into it.
+/// The error is the byte offset of the offending bracket and the reason.
+fn check_nesting(text: &str) -> Result<(), (usize, String)> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'{' | b'[' | b'<' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err((i, format!("nesting is deeper than {MAX_NESTING} levels")));
+                }
+            }
+            b'}' | b']' | b'>' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Renders a protox error as `line L, column C: message`, naming the import it occurred in when
+/// that is not the schema itself.
+fn describe(err: &protox::Error, texts: &HashMap<String, String>) -> String {
+    let message = err.to_string();
+    let file = err.file().unwrap_or(MAIN_FILE);
+    let offset = first_offset(err);
+    match (texts.get(file), offset) {
+        (Some(text), Some(offset)) => locate(file, text, offset, &message),
+        (Some(text), None) if message.contains("end of file") => {
+            locate(file, text, text.len(), &message)
+        }
+        _ if file == MAIN_FILE => message,
+        _ => format!("in import '{file}': {message}"),
+    }
+}
+
+/// The offset of the first labelled span of `err` or of its related diagnostics.
+fn first_offset(err: &dyn Diagnostic) -> Option<usize> {
+    if let Some(label) = err.labels().and_then(|mut labels| labels.next()) {
+        return Some(label.offset());
+    }
+    err.related()
+        .and_then(|mut related| related.find_map(first_offset))
+}
+
+/// Formats `message` at byte `offset` of `text` (1-based line and column, columns in characters).
+fn locate(file: &str, text: &str, offset: usize, message: &str) -> String {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    if file == MAIN_FILE {
+        format!("line {line}, column {column}: {message}")
+    } else {
+        format!("in import '{file}', line {line}, column {column}: {message}")
+    }
+}

@@ -1,0 +1,35 @@
+//! The governance API under `/governance`: teams, services and credentials, stream ownership
+//! and consumer grants, impact analysis, and the audit log. Bodies are plain JSON; errors use
+//! the Confluent shape like everything else.
+
+mod audit;
+mod services;
+mod subjects;
+mod teams;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::http::extract::ConfluentJson;
+
+/// Mounts every governance endpoint.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(teams::router())
+        .merge(services::router())
+        .merge(subjects::router())
+        .merge(audit::router())
+}
+
+/// Answers 201 Created with `body`.
+fn created<T: Serialize>(body: T) -> Response {
+    ConfluentJson(body).into_response_with_status(StatusCode::CREATED)
+}
+
+/// Answers 204 No Content.
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}

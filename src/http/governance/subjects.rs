@@ -1,0 +1,192 @@
+//! `/governance/subjects/{subject}`: a stream's producer, its consumers, and the impact of a
+//! candidate schema on them.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::no_content;
+use crate::app::AppState;
+use crate::error::ErrorBody;
+use crate::governance::model::ConsumerView;
+use crate::governance::{Action, Affected, SubjectView};
+use crate::http::confluent::wire::RegisterSchemaRequest;
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
+use crate::types::{Compatibility, SubjectName, VersionSelector};
+use crate::{Error, Result};
+
+/// Mounts the subject governance endpoints.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_subject))
+        .routes(routes!(set_producer))
+        .routes(routes!(list_consumers))
+        .routes(routes!(grant_consumer, revoke_consumer))
+        .routes(routes!(impact))
+}
+
+/// A subject's governance with its latest version and compatibility level.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectGovernance {
+    #[serde(flatten)]
+    pub view: SubjectView,
+    pub latest_version: Option<i32>,
+    pub compatibility_level: Compatibility,
+}
+
+/// The service that produces a subject.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProducerRequest {
+    pub service: String,
+}
+
+/// Get a subject's producer, consumers, latest version and compatibility level
+#[utoipa::path(get, path = "/governance/subjects/{subject}", tag = "Governance",
+    params(("subject" = String, Path)),
+    responses((status = 200, body = SubjectGovernance), (status = 404, body = ErrorBody)))]
+async fn get_subject(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(subject): PathParams<String>,
+) -> Result<ConfluentJson<SubjectGovernance>> {
+    let subject = SubjectName::parse(&subject)?;
+    let view = app.governance.subject(&caller, &subject).await?;
+    let latest_version = match app
+        .registry
+        .version(&subject, VersionSelector::Latest, false)
+        .await
+    {
+        Ok(latest) => Some(latest.version.0),
+        Err(Error::SubjectNotFound(_)) => None,
+        Err(err) => return Err(err),
+    };
+    if latest_version.is_none() && view.producer.is_none() && view.consumers.is_empty() {
+        return Err(Error::SubjectNotFound(subject.to_string()));
+    }
+    Ok(ConfluentJson(SubjectGovernance {
+        view,
+        latest_version,
+        compatibility_level: app.registry.effective_compatibility(&subject).await?,
+    }))
+}
+
+/// Make a service the producer of a subject
+#[utoipa::path(put, path = "/governance/subjects/{subject}/producer", tag = "Governance",
+    params(("subject" = String, Path)), request_body = ProducerRequest,
+    responses((status = 204), (status = 404, description = "Unknown service", body = ErrorBody)))]
+async fn set_producer(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(subject): PathParams<String>,
+    ConfluentJson(body): ConfluentJson<ProducerRequest>,
+) -> Result<Response> {
+    let subject = SubjectName::parse(&subject)?;
+    app.governance
+        .set_producer(&caller, &subject, &body.service)
+        .await?;
+    Ok(no_content())
+}
+
+/// List a subject's consumers with their teams, contacts and grants
+#[utoipa::path(get, path = "/governance/subjects/{subject}/consumers", tag = "Governance",
+    params(("subject" = String, Path)),
+    responses((status = 200, body = Vec<ConsumerView>)))]
+async fn list_consumers(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(subject): PathParams<String>,
+) -> Result<ConfluentJson<Vec<ConsumerView>>> {
+    let subject = SubjectName::parse(&subject)?;
+    Ok(ConfluentJson(
+        app.governance.consumers(&caller, &subject).await?,
+    ))
+}
+
+/// Grant a service read access to a subject
+#[utoipa::path(put, path = "/governance/subjects/{subject}/consumers/{service}", tag = "Governance",
+    params(("subject" = String, Path), ("service" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody),
+        (status = 422, description = "The service produces the subject", body = ErrorBody)))]
+async fn grant_consumer(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams((subject, service)): PathParams<(String, String)>,
+) -> Result<Response> {
+    let subject = SubjectName::parse(&subject)?;
+    app.governance
+        .grant_consumer(&caller, &subject, &service)
+        .await?;
+    Ok(no_content())
+}
+
+/// Revoke a service's read access to a subject
+#[utoipa::path(delete, path = "/governance/subjects/{subject}/consumers/{service}", tag = "Governance",
+    params(("subject" = String, Path), ("service" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn revoke_consumer(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams((subject, service)): PathParams<(String, String)>,
+) -> Result<Response> {
+    let subject = SubjectName::parse(&subject)?;
+    app.governance
+        .revoke_consumer(&caller, &subject, &service)
+        .await?;
+    Ok(no_content())
+}
+
+/// Whether a candidate would break the subject's contract, and whom.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImpactResponse {
+    pub compatible: bool,
+    pub compatibility_level: Compatibility,
+    /// Every breaking change with its path and reason, in Confluent's message form.
+    pub messages: Vec<String>,
+    /// The consumers a breaking change would affect, with their teams and contacts.
+    pub affected: Vec<Affected>,
+}
+
+/// Query parameters of an impact check.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImpactParams {
+    /// Normalize the candidate before checking it.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub normalize: bool,
+}
+
+/// Check whom a candidate schema would break, without registering it
+#[utoipa::path(post, path = "/governance/subjects/{subject}/impact", tag = "Governance",
+    params(("subject" = String, Path), ImpactParams),
+    request_body(content = RegisterSchemaRequest, content_type = "application/json"),
+    responses((status = 200, body = ImpactResponse), (status = 422, body = ErrorBody)))]
+async fn impact(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<ImpactParams>,
+    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+) -> Result<ConfluentJson<ImpactResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    app.governance
+        .authorize(&caller, Action::Read(&subject))
+        .await?;
+    let messages = app
+        .registry
+        .check_compatibility(&subject, None, body.into_request()?, params.normalize)
+        .await?;
+    let affected = match messages.is_empty() {
+        true => Vec::new(),
+        false => app.governance.affected(subject.as_str()).await?,
+    };
+    Ok(ConfluentJson(ImpactResponse {
+        compatible: messages.is_empty(),
+        compatibility_level: app.registry.effective_compatibility(&subject).await?,
+        messages,
+        affected,
+    }))
+}
