@@ -215,6 +215,19 @@ impl Registry {
         Ok(listed)
     }
 
+    /// Returns the text of `stored` in the wire `format` a client asked for (`serialized` turns a
+    /// Protobuf schema into a base64 descriptor); unknown or inapplicable formats are ignored, as
+    /// the Confluent registry ignores them.
+    pub async fn schema_text(&self, stored: &StoredSchema, format: Option<&str>) -> Result<String> {
+        let Some(format) = format.filter(|f| !f.is_empty()) else {
+            return Ok(stored.schema.clone());
+        };
+        let parsed = self.parsed(stored).await?;
+        Ok(parsed
+            .formatted(format)
+            .unwrap_or_else(|| stored.schema.clone()))
+    }
+
     /// Returns `stored` parsed, from the cache when it holds it.
     async fn parsed(&self, stored: &StoredSchema) -> Result<Arc<ParsedSchema>> {
         if let Some(parsed) = self.cache.parsed(stored.id) {

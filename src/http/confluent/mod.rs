@@ -25,6 +25,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(meta::router())
 }
 
+/// The wire format a client asks a schema in: `serialized` for a Protobuf descriptor.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatParam {
+    /// `serialized` returns a Protobuf schema as a base64 `FileDescriptorProto`.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
 /// A schema's text served as the body itself, as `/schemas/ids/{id}/schema` answers.
 pub struct RawSchema(pub String);
 

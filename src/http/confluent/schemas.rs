@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use super::subjects::DeletedFilter;
 use super::wire::{SchemaByIdResponse, SchemaResponse, SubjectVersionResponse};
-use super::RawSchema;
+use super::{FormatParam, RawSchema};
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::Action;
@@ -69,13 +69,14 @@ pub struct SchemaByIdParams {
 
 /// Get a schema by its global id
 #[utoipa::path(get, path = "/schemas/ids/{id}", tag = "Schemas",
-    params(("id" = i32, Path), SchemaByIdParams),
+    params(("id" = i32, Path), SchemaByIdParams, FormatParam),
     responses((status = 200, body = SchemaByIdResponse), (status = 404, body = ErrorBody)))]
 async fn get_schema_by_id(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     Params(params): Params<SchemaByIdParams>,
+    Params(format): Params<FormatParam>,
 ) -> Result<ConfluentJson<SchemaByIdResponse>> {
     let id = schema_id(&id)?;
     let schema = app.registry.schema(id).await?;
@@ -84,22 +85,33 @@ async fn get_schema_by_id(
         true => app.registry.max_schema_id().await?,
         false => None,
     };
-    Ok(ConfluentJson(SchemaByIdResponse::new(&schema, max_id)))
+    let text = app
+        .registry
+        .schema_text(&schema, format.format.as_deref())
+        .await?;
+    Ok(ConfluentJson(SchemaByIdResponse::new(
+        &schema, text, max_id,
+    )))
 }
 
 /// Get the schema text of a global id
 #[utoipa::path(get, path = "/schemas/ids/{id}/schema", tag = "Schemas",
-    params(("id" = i32, Path), SchemaByIdParams),
+    params(("id" = i32, Path), SchemaByIdParams, FormatParam),
     responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
 async fn get_schema_text_by_id(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
+    Params(format): Params<FormatParam>,
 ) -> Result<RawSchema> {
     let id = schema_id(&id)?;
     let schema = app.registry.schema(id).await?;
     authorize_schema(&app, &caller, id).await?;
-    Ok(RawSchema(schema.schema.clone()))
+    let text = app
+        .registry
+        .schema_text(&schema, format.format.as_deref())
+        .await?;
+    Ok(RawSchema(text))
 }
 
 /// List the subjects that use a global id

@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse};
+use super::FormatParam;
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::Action;
@@ -216,13 +217,14 @@ pub struct DeletedParam {
 
 /// Get a version of a subject
 #[utoipa::path(get, path = "/subjects/{subject}/versions/{version}", tag = "Subjects",
-    params(("subject" = String, Path), ("version" = String, Path, description = "A version number, `latest` or -1"), DeletedParam),
+    params(("subject" = String, Path), ("version" = String, Path, description = "A version number, `latest` or -1"), DeletedParam, FormatParam),
     responses((status = 200, body = SchemaResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_version(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
+    Params(format): Params<FormatParam>,
 ) -> Result<ConfluentJson<SchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
@@ -233,18 +235,26 @@ async fn get_version(
         .registry
         .version(&subject, selector, params.deleted)
         .await?;
-    Ok(ConfluentJson(SchemaResponse::from(found.as_ref())))
+    let schema = app
+        .registry
+        .schema_text(&found.schema, format.format.as_deref())
+        .await?;
+    Ok(ConfluentJson(SchemaResponse {
+        schema,
+        ..SchemaResponse::from(found.as_ref())
+    }))
 }
 
 /// Get the schema text of a version
 #[utoipa::path(get, path = "/subjects/{subject}/versions/{version}/schema", tag = "Subjects",
-    params(("subject" = String, Path), ("version" = String, Path), DeletedParam),
+    params(("subject" = String, Path), ("version" = String, Path), DeletedParam, FormatParam),
     responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
 async fn get_version_schema(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
+    Params(format): Params<FormatParam>,
 ) -> Result<super::RawSchema> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
@@ -255,7 +265,11 @@ async fn get_version_schema(
         .registry
         .version(&subject, selector, params.deleted)
         .await?;
-    Ok(super::RawSchema(found.schema.schema.clone()))
+    let text = app
+        .registry
+        .schema_text(&found.schema, format.format.as_deref())
+        .await?;
+    Ok(super::RawSchema(text))
 }
 
 /// List the ids of schemas that reference a version

@@ -131,11 +131,11 @@ pub struct SchemaByIdResponse {
 }
 
 impl SchemaByIdResponse {
-    /// Renders `schema`, with `max_id` when asked for.
-    pub fn new(schema: &StoredSchema, max_id: Option<SchemaId>) -> Self {
+    /// Renders `schema` with its `text` in the requested format, and `max_id` when asked for.
+    pub fn new(schema: &StoredSchema, text: String, max_id: Option<SchemaId>) -> Self {
         SchemaByIdResponse {
             schema_type: shown_type(schema.schema_type),
-            schema: schema.schema.clone(),
+            schema: text,
             references: schema.references.clone(),
             metadata: schema.metadata.clone(),
             rule_set: schema.rule_set.clone(),

@@ -1,0 +1,1 @@
+//! Governance over HTTP: identities, grants, authorization, impact and the audit log.

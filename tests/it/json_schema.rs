@@ -1,0 +1,1 @@
+//! JSON Schema over HTTP: registration, references, normalization and compatibility.

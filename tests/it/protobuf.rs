@@ -1,0 +1,1 @@
+//! Protobuf over HTTP: registration, references, normalization, formats and compatibility.
