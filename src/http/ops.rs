@@ -25,13 +25,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     pub status: &'static str,
+    /// `on`, or `off` when no admin token is configured and anyone may change anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<&'static str>,
 }
 
 /// Answer that the process is up
 #[utoipa::path(get, path = "/healthz", tag = "Operations",
     responses((status = 200, body = Health)))]
 async fn healthz() -> ConfluentJson<Health> {
-    ConfluentJson(Health { status: "UP" })
+    ConfluentJson(Health {
+        status: "UP",
+        authentication: None,
+    })
 }
 
 /// Answer whether the store is reachable
@@ -40,7 +46,14 @@ async fn healthz() -> ConfluentJson<Health> {
         (status = 503, description = "The store does not answer (50001)", body = ErrorBody)))]
 async fn readyz(State(app): State<AppState>) -> Response {
     match app.registry.ping().await {
-        Ok(()) => ConfluentJson(Health { status: "READY" }).into_response(),
+        Ok(()) => ConfluentJson(Health {
+            status: "READY",
+            authentication: Some(match app.governance.is_authentication_on() {
+                true => "on",
+                false => "off: anyone may change every schema",
+            }),
+        })
+        .into_response(),
         Err(err) => {
             tracing::warn!(error = ?err, "readiness check failed");
             ConfluentJson(ErrorBody {

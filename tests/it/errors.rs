@@ -268,7 +268,9 @@ async fn the_probes_answer() {
     );
     assert_eq!(app.get("/contexts").await.1, json!(["."]));
     assert_eq!(app.get("/healthz").await.0, StatusCode::OK);
-    assert_eq!(app.get("/readyz").await.1, json!({ "status": "READY" }));
+    let (_, ready) = app.get("/readyz").await;
+    assert_eq!(ready["status"], "READY");
+    assert!(ready["authentication"].as_str().unwrap().starts_with("off"));
 }
 
 #[tokio::test]

@@ -218,3 +218,22 @@ pub const ID: &str = r#"{"name":"id","type":"string"}"#;
 pub const QTY: &str = r#"{"name":"qty","type":"int"}"#;
 pub const QTY_DEFAULT: &str = r#"{"name":"qty","type":"int","default":0}"#;
 pub const NOTE: &str = r#"{"name":"note","type":["null","string"],"default":null}"#;
+
+/// Registers `schema` of `schema_type` ("PROTOBUF", "JSON", "AVRO") with `references` under
+/// `subject` and returns its id; panics on refusal.
+pub async fn register_typed(
+    app: &TestApp,
+    subject: &str,
+    schema_type: &str,
+    schema: &str,
+    references: Value,
+) -> i64 {
+    let (status, body) = app
+        .post(
+            &format!("/subjects/{subject}/versions"),
+            json!({ "schema": schema, "schemaType": schema_type, "references": references }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "registering in {subject}: {body}");
+    body["id"].as_i64().expect("an id")
+}
