@@ -595,6 +595,11 @@ async fn enforced_reads_need_the_producer_a_grant_or_the_admin() {
             StatusCode::OK,
             "{path}"
         );
+        assert_eq!(
+            story.app.as_(&story.shipping).get(path).await.0,
+            StatusCode::OK,
+            "{path}"
+        );
         assert_eq!(admin.get(path).await.0, StatusCode::OK, "{path}");
         assert_error(&story.app.get(path).await, StatusCode::UNAUTHORIZED, 40101);
     }

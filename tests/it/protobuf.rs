@@ -250,6 +250,8 @@ async fn normalize_makes_equivalent_files_written_differently_share_an_id() {
         .await;
 
     assert!(first["id"].is_i64(), "{first}");
+    eprintln!("{:#}", app.get("/subjects/orders-verbatim/versions/1").await.1);
+    eprintln!("{:#}", app.get("/subjects/orders-value/versions/1").await.1);
     assert_eq!(normalized["id"], first["id"]);
     assert_ne!(verbatim["id"], first["id"]);
 }
