@@ -50,3 +50,22 @@ async fn the_walkthrough_registers_evolves_and_refuses_as_the_readme_says() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_protobuf_and_json_schema_examples_register() {
+    let app = TestApp::new().await;
+    for (subject, schema_type, path) in [
+        ("orders.order-v1-value", "PROTOBUF", "orders/order.proto"),
+        ("payments.payment-refunded-value", "JSON", "payments/payment-refunded.schema.json"),
+    ] {
+        let (status, body) = app
+            .post(
+                &format!("/subjects/{subject}/versions"),
+                json!({ "schemaType": schema_type, "schema": example(path) }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        let (_, version) = app.get(&format!("/subjects/{subject}/versions/1")).await;
+        assert_eq!(version["schemaType"], schema_type);
+    }
+}
