@@ -9,6 +9,7 @@
 
 mod compat;
 mod java_order;
+mod known;
 mod options;
 mod parse;
 mod render;

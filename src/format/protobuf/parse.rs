@@ -1,6 +1,9 @@
 //! Compilation: serves the schema, its dependencies and the well-known types to protox, and
 //! turns protox's diagnostics into messages with a line and a column.
 //!
+//! Imports resolve to the dependencies, then to Confluent's known files ([`super::known`]), then
+//! to protobuf's well-known types.
+//!
 //! A schema is either `.proto` source or a base64 `FileDescriptorProto` (what confluent-kafka's
 //! ProtobufSerializer registers); dependencies may be either too. Nothing here panics on input:
 //! nesting is bounded before protox recurses, and a compiler panic becomes an error.
@@ -96,7 +99,10 @@ impl FileResolver for Sources {
                 .map_err(|err| {
                     protox::Error::new(format!("invalid descriptor for '{name}': {err}"))
                 }),
-            None => GoogleFileResolver::new().open_file(name),
+            None => match super::known::source(name) {
+                Some(text) => File::from_source(name, text),
+                None => GoogleFileResolver::new().open_file(name),
+            },
         }
     }
 }

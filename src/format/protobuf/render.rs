@@ -45,6 +45,17 @@ pub(super) fn wire_label(
     }
 }
 
+/// The fields of `message` in declaration order, which the canonical text keeps (prost-reflect's
+/// `fields()` yields them by number).
+fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
+    message
+        .descriptor_proto()
+        .field
+        .iter()
+        .filter_map(|field| message.get_field(field.number() as u32))
+        .collect()
+}
+
 fn syntax_is_proto2(syntax: &str) -> bool {
     syntax.is_empty() || syntax == "proto2"
 }
@@ -283,7 +294,7 @@ impl<'a> Renderer<'a> {
                 .map(|o| format!("option {};\n", o.text()))
                 .collect(),
         );
-        let fields: Vec<FieldDescriptor> = message.fields().collect();
+        let fields = declared_fields(message);
         let mut plain: Vec<&FieldDescriptor> = fields
             .iter()
             .filter(|f| real_oneof(f).is_none() && !f.is_group())
@@ -452,7 +463,7 @@ impl<'a> Renderer<'a> {
             return self.field_line(&view, scope);
         };
         out.push_str(&format!("group {} = {} {{", body.name(), field.number()));
-        let mut fields: Vec<FieldDescriptor> = body.fields().collect();
+        let mut fields = declared_fields(&body);
         if self.normalize {
             fields.sort_by_key(|f| f.number());
         }

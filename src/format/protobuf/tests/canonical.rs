@@ -122,6 +122,20 @@ fn comments_and_whitespace_do_not_change_the_canonical_text() {
 }
 
 #[test]
+fn canonical_text_keeps_the_declaration_order_of_fields() {
+    let text = "syntax = \"proto2\";\nmessage A {\n  optional string b = 2;\n  optional int32 a = 1;\n  optional group G = 4 {\n    optional int32 y = 6;\n    optional int32 x = 5;\n  }\n}\n";
+    let canonical = proto(text).canonical();
+    assert!(
+        canonical.contains("  optional string b = 2;\n  optional int32 a = 1;\n"),
+        "{canonical}"
+    );
+    assert!(
+        canonical.contains("    optional int32 y = 6;\n    optional int32 x = 5;\n"),
+        "{canonical}"
+    );
+}
+
+#[test]
 fn canonical_text_reparses_to_the_same_descriptor() {
     for text in [ORDER, PROTO2] {
         let first = proto(text);

@@ -44,6 +44,26 @@ fn well_known_types_import_without_registration() {
 }
 
 #[test]
+fn confluents_known_dependencies_import_without_registration() {
+    // confluent-kafka's serializers never send these as references (`_is_builtin`), and
+    // Confluent's registry resolves them itself (`ProtobufSchema.KNOWN_DEPENDENCIES`).
+    let text = proto3(
+        "import \"confluent/meta.proto\";\nimport \"confluent/type/decimal.proto\";\n\
+         import \"google/type/date.proto\";\nimport \"google/type/money.proto\";\n\
+         import \"google/type/color.proto\";\nimport \"google/type/datetime.proto\";\n\
+         message A {\n  confluent.type.Decimal amount = 1 [(confluent.field_meta).doc = \"cents\"];\n\
+         google.type.Date day = 2;\n  google.type.Money price = 3;\n  google.type.Color color = 4;\n\
+         google.type.DateTime at = 5;\n}\n",
+    );
+    let canonical = proto(&text).canonical();
+    assert!(
+        canonical.contains("import \"google/type/date.proto\";"),
+        "{canonical}"
+    );
+    assert!(canonical.contains("doc: \"cents\""), "{canonical}");
+}
+
+#[test]
 fn imports_resolve_through_dependencies_in_order() {
     let common = "syntax = \"proto3\";\npackage common;\nimport \"google/protobuf/timestamp.proto\";\nmessage Audit { google.protobuf.Timestamp at = 1; }\n";
     let money = "syntax = \"proto3\";\npackage common;\nimport \"common/audit.proto\";\nmessage Money { int64 cents = 1; Audit audit = 2; }\n";
