@@ -1,10 +1,37 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the Rust unit and integration tests, then the real clients
+# Runs the whole test suite: the Rust unit and integration tests (the HTTP suite on SQLite, and
+# the PostgreSQL-only tests), the HTTP suite again on PostgreSQL, then the real clients
 # (confluent-kafka for Python, @kafkajs/confluent-schema-registry for Node.js) against the binary.
+#
+# PostgreSQL is expected on 127.0.0.1:5432 with trust authentication (ACCORD_TEST_POSTGRES
+# overrides the server URL). Without it the PostgreSQL run is skipped with a message, except
+# under CI (CI=true), where it is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test
+
+server="${ACCORD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+hostport="${server#*@}"
+host="${hostport%%:*}"
+port="${hostport##*:}"
+port="${port%%/*}"
+if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+  echo "== the HTTP suite again, on PostgreSQL at $host:$port"
+  # multi_instance and faults already ran on PostgreSQL above. Creating a database per test
+  # waits on the disk more than on the CPU, so more tests run at once than there are cores.
+  ACCORD_TEST_BACKEND=postgres cargo test --test it -- --skip multi_instance:: --skip faults:: \
+    --test-threads 6
+elif [ "${CI:-}" = "true" ]; then
+  echo "error: PostgreSQL is not reachable at $host:$port; CI must run the PostgreSQL tests" >&2
+  exit 1
+else
+  tests=$(cargo test --test it -- --list 2>/dev/null | grep -c ': test$' || true)
+  echo "SKIPPED: the HTTP suite on PostgreSQL ($tests tests of tests/it), because PostgreSQL is" \
+    "not reachable at $host:$port. Start it (see README, 'High availability on PostgreSQL')" \
+    "to run them." >&2
+fi
+
 if [ -x tests/clients/run.sh ] || [ -f tests/clients/run.sh ]; then
   bash tests/clients/run.sh
 fi

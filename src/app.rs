@@ -2,9 +2,19 @@
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 use crate::governance::{Governance, ReadAccess};
 use crate::registry::Registry;
@@ -71,15 +81,96 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, then finishes in-flight requests.
+/// Limits on connections, so that slow, idle or too many clients cannot exhaust the server.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Connections served at once; more are answered 503 and closed.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// How long shutdown waits for in-flight requests.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: 4096,
+            header_read_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The answer to a connection over the limit, written before it is closed.
+const OVER_CAPACITY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
+content-type: application/vnd.schemaregistry.v1+json\r\n\
+connection: close\r\ncontent-length: 77\r\n\r\n\
+{\"error_code\":50301,\"message\":\"Too many connections: try again in a moment.\"}";
+
+/// Serves `state` on `listener` until `shutdown` completes, then finishes in-flight requests
+/// (for at most `limits.shutdown_grace`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: ConnectionLimits,
 ) -> std::io::Result<()> {
     let service = crate::http::service(state);
-    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(service);
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %err, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            metrics::counter!("accord_connections_refused_total").increment(1);
+            tracing::warn!(%peer, "connection refused: too many connections");
+            tokio::spawn(async move {
+                let mut stream = stream;
+                let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, OVER_CAPACITY).await;
+            });
+            continue;
+        };
+        // Handlers and logs learn the client's address from the request's extensions.
+        let service = service
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%peer, error = %err, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(limits.shutdown_grace) => {
+            tracing::warn!("shutdown grace period over: closing the remaining connections");
+        }
+    }
+    Ok(())
 }

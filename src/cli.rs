@@ -1,6 +1,8 @@
-//! The command line: `accord serve`, `accord openapi`, `accord healthcheck`.
+//! The command line: `accord serve`, `openapi`, `healthcheck`, and the CI commands `check`,
+//! `diff` and `register` (their flags live in [`crate::ci`]).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -27,6 +29,13 @@ pub enum Command {
         #[arg(long, env = "ACCORD_URL", default_value = "http://127.0.0.1:8081")]
         url: String,
     },
+    /// Check the schema files that accord.toml maps against the registry: exit 0 when all are
+    /// compatible, 1 on a breaking change, 2 on an error.
+    Check(crate::ci::CheckArgs),
+    /// Compare two schema files offline under a compatibility level (exit codes as `check`).
+    Diff(crate::ci::DiffArgs),
+    /// Register the schema files that accord.toml maps, references first; idempotent.
+    Register(crate::ci::RegisterArgs),
 }
 
 /// How `accord serve` runs.
@@ -35,13 +44,24 @@ pub struct ServeConfig {
     /// The address to listen on.
     #[arg(long, env = "ACCORD_LISTEN", default_value = "0.0.0.0:8081")]
     pub listen: SocketAddr,
-    /// Where to keep the data: `sqlite://PATH` (created if absent).
+    /// Where to keep the data: `sqlite://PATH` (created if absent) for one instance, or
+    /// `postgres://USER@HOST/DB` for any number of instances sharing one database.
     #[arg(
         long,
         env = "ACCORD_DATABASE_URL",
         default_value = "sqlite://accord.db"
     )]
     pub database_url: String,
+    /// The most connections to PostgreSQL this instance opens.
+    #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+    /// The connections to PostgreSQL kept open while idle.
+    #[arg(long, env = "ACCORD_DB_MIN_CONNECTIONS", default_value_t = 0)]
+    pub db_min_connections: u32,
+    /// Seconds a request waits for a PostgreSQL connection (or for the database to answer a
+    /// connection attempt) before it fails with 503 / 50001.
+    #[arg(long, env = "ACCORD_DB_ACQUIRE_TIMEOUT", default_value = "3", value_parser = seconds)]
+    pub db_acquire_timeout: Duration,
     /// The admin credential, sent as `Bearer TOKEN` or Basic `admin:TOKEN`. Setting it turns
     /// authentication on; without it the server is open to everyone.
     #[arg(long, env = "ACCORD_ADMIN_TOKEN", hide_env_values = true)]
@@ -52,6 +72,31 @@ pub struct ServeConfig {
     /// The log format.
     #[arg(long, env = "ACCORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Connections served at once; more are answered 503.
+    #[arg(long, env = "ACCORD_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's headers before it is disconnected.
+    #[arg(long, env = "ACCORD_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+}
+
+impl ServeConfig {
+    /// The database pool settings the flags ask for.
+    pub fn pool_settings(&self) -> crate::storage::PoolSettings {
+        crate::storage::PoolSettings {
+            max_connections: self.db_max_connections.max(1),
+            min_connections: self.db_min_connections.min(self.db_max_connections),
+            acquire_timeout: self.db_acquire_timeout,
+        }
+    }
+}
+
+/// Parses a positive number of seconds, such as `3` or `0.5`.
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs.is_finite() => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!("'{text}' is not a positive number of seconds")),
+    }
 }
 
 /// How log lines are written.

@@ -64,7 +64,7 @@ pub enum Error {
         existing: SchemaId,
         requested: SchemaId,
     },
-    #[error("The specified subject '{0}' is not valid.")]
+    #[error("The specified subject '{0}' is not valid: use 1 to 255 bytes without control characters, not __GLOBAL or __EMPTY")]
     InvalidSubject(String),
     #[error("Schema too large: {0} bytes exceeds the limit of {1} bytes")]
     SchemaTooLarge(usize, usize),
@@ -99,7 +99,10 @@ pub enum Error {
     #[error("Unsupported content type '{0}'; send application/vnd.schemaregistry.v1+json")]
     UnsupportedMediaType(String),
     #[error("Error in the backend data store")]
-    Storage(#[from] sqlx::Error),
+    Storage(sqlx::Error),
+    /// The store cannot be reached (connection refused or lost, no free connection in time).
+    #[error("The backend data store is unavailable; try again shortly")]
+    StoreUnavailable(sqlx::Error),
     #[error("Error in the backend data store")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("Internal server error")]
@@ -149,7 +152,29 @@ impl Error {
             PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, 413),
             UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415),
             Storage(_) | Migration(_) => (StatusCode::INTERNAL_SERVER_ERROR, 50001),
+            StoreUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, 50001),
             Internal(_) | Startup(_) => (StatusCode::INTERNAL_SERVER_ERROR, 500),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    /// Tells a store that cannot be reached, which clients may retry, from one that failed.
+    fn from(err: sqlx::Error) -> Self {
+        let is_unavailable = match &err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+            // A connection cut during its handshake reads as a TLS or protocol error.
+            sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+            // PostgreSQL's connection exceptions (08xxx), shutdowns (57P01-57P03) and a full
+            // server (53300).
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&&*code)
+            }),
+            _ => false,
+        };
+        match is_unavailable {
+            true => Error::StoreUnavailable(err),
+            false => Error::Storage(err),
         }
     }
 }

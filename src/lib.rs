@@ -3,16 +3,19 @@
 //! A tour, top to bottom (dependencies point down):
 //!
 //! - [`cli`]: the `accord` command line; `main.rs` runs the chosen command.
+//! - [`ci`]: `accord check`, `diff` and `register`, the CI gate; reads `accord.toml`, reuses
+//!   [`format`] and the compatibility engine, and talks to a registry over HTTP.
 //! - [`app`]: the shared state and `serve(listener, state, shutdown)`.
 //! - [`http`]: the router, extractors that speak the Confluent wire format, the OpenAPI document.
 //! - [`governance`]: service identities, owners, consumer grants, authorization, impact, audit.
 //! - [`registry`]: Confluent semantics — ids, versions, references, deletes, config, mode,
 //!   compatibility levels — and the read cache.
 //! - [`format`]: pure parsing, canonical text and reader/writer checks, one module per format.
-//! - [`storage`]: the `Store` trait and its SQLite implementation.
+//! - [`storage`]: the `Store` trait and its SQLite and PostgreSQL implementations.
 //! - [`types`] and [`error`]: newtypes, and the one error type with its status table.
 
 pub mod app;
+pub mod ci;
 pub mod cli;
 pub mod error;
 pub mod format;

@@ -14,14 +14,22 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Healthcheck { url } => accord::healthcheck(&url).await,
+        Command::Check(args) => accord::ci::check(args).await.exit(),
+        Command::Diff(args) => accord::ci::diff(args).exit(),
+        Command::Register(args) => accord::ci::register(args).await.exit(),
     }
 }
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     init_tracing(config.log_format);
-    let store = accord::storage::connect(&config.database_url)
+    let store = accord::storage::connect_with(&config.database_url, &config.pool_settings())
         .await
-        .with_context(|| format!("cannot open the store at {}", config.database_url))?;
+        .with_context(|| {
+            format!(
+                "cannot open the store at {}",
+                accord::storage::redacted(&config.database_url)
+            )
+        })?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -35,11 +43,18 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         admin_token: config.admin_token,
         read_access: config.read_access,
     };
-    tracing::info!(listen = %config.listen, database = %config.database_url, "accord is serving");
+    let database = accord::storage::redacted(&config.database_url);
+    tracing::info!(listen = %config.listen, %database, "accord is serving");
+    let limits = app::ConnectionLimits {
+        max_connections: config.max_connections,
+        header_read_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
+        ..app::ConnectionLimits::default()
+    };
     app::serve(
         listener,
         AppState::with_access(store, access),
         shutdown_signal(),
+        limits,
     )
     .await?;
     tracing::info!("accord stopped");

@@ -52,10 +52,15 @@ impl FromStr for SchemaType {
 pub struct SubjectName(String);
 
 impl SubjectName {
-    /// Validates `name` as the Confluent registry does (42208 when it is not a valid subject).
+    /// The longest subject name accepted, in bytes: a Kafka topic name (249) and `-value`.
+    pub const MAX_BYTES: usize = 255;
+
+    /// Validates `name` as the Confluent registry does (42208 when it is not a valid subject),
+    /// and refuses names longer than [`Self::MAX_BYTES`].
     pub fn parse(name: &str) -> Result<Self, crate::Error> {
         let reserved = name == "__GLOBAL" || name == "__EMPTY";
-        if name.is_empty() || reserved || name.chars().any(char::is_control) {
+        let too_long = name.len() > Self::MAX_BYTES;
+        if name.is_empty() || reserved || too_long || name.chars().any(char::is_control) {
             return Err(crate::Error::InvalidSubject(name.to_string()));
         }
         Ok(SubjectName(name.to_string()))
@@ -288,6 +293,8 @@ mod tests {
         assert!(SubjectName::parse("__GLOBAL").is_err());
         assert!(SubjectName::parse("a\u{7}b").is_err());
         assert!(SubjectName::parse("orders/v1-value").is_ok());
+        assert!(SubjectName::parse(&"s".repeat(255)).is_ok());
+        assert!(SubjectName::parse(&"s".repeat(256)).is_err());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! hashed and compared in constant time. The admin sends its token as `Bearer TOKEN` or as Basic
 //! `admin:TOKEN`; a service sends `Basic service:secret` or `Bearer secret`.
 
+use std::net::SocketAddr;
+
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -41,7 +43,51 @@ pub fn issue() -> Result<IssuedCredential> {
     })
 }
 
-fn unauthorized(reason: &str) -> Error {
+/// A credential as presented: a secret, and the user a Basic credential names.
+struct Presented {
+    user: Option<String>,
+    secret: String,
+}
+
+impl Presented {
+    /// Reads an `Authorization` header: `Bearer SECRET` or `Basic base64(user:secret)`.
+    fn parse(header: &str) -> std::result::Result<Self, &'static str> {
+        let (scheme, value) = header.trim().split_once(' ').unwrap_or((header, ""));
+        let value = value.trim();
+        if scheme.eq_ignore_ascii_case("bearer") {
+            return Ok(Presented {
+                user: None,
+                secret: value.to_string(),
+            });
+        }
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return Err("use the Basic or Bearer scheme");
+        }
+        let decoded = STANDARD
+            .decode(value)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or("the Basic credential is not base64 of user:secret")?;
+        let (user, secret) = decoded
+            .split_once(':')
+            .ok_or("the Basic credential is not user:secret")?;
+        Ok(Presented {
+            user: Some(user.to_string()),
+            secret: secret.to_string(),
+        })
+    }
+}
+
+/// Logs a failed authentication (principal and source, never the secret) and returns the 401.
+fn refuse(user: Option<&str>, source: Option<SocketAddr>, reason: &str) -> Error {
+    let source = source.map_or_else(|| "unknown".to_string(), |addr| addr.ip().to_string());
+    tracing::warn!(
+        principal = user.unwrap_or("bearer"),
+        %source,
+        reason,
+        "authentication failed"
+    );
+    metrics::counter!("accord_authentication_failures_total").increment(1);
     Error::Unauthorized(format!("Invalid credential: {reason}"))
 }
 
@@ -50,53 +96,43 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 impl Governance {
-    /// Returns who presents `authorization` (the header's value, if any).
+    /// Returns who presents `authorization` (the header's value, if any), sent from `source`.
     ///
     /// With authentication off every request is [`Principal::Open`]. With it on, a missing header
     /// is [`Principal::Nobody`], and a header that does not hold a valid, unrevoked credential is
-    /// a 401 whatever the request.
-    pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Principal> {
+    /// a 401 whatever the request; each such failure is logged with the claimed principal and
+    /// the source, never with the secret.
+    pub async fn authenticate(
+        &self,
+        authorization: Option<&str>,
+        source: Option<SocketAddr>,
+    ) -> Result<Principal> {
         let Some(admin_token) = &self.admin_token else {
             return Ok(Principal::Open);
         };
         let Some(header) = authorization else {
             return Ok(Principal::Nobody);
         };
-        let (scheme, value) = header.trim().split_once(' ').unwrap_or((header, ""));
-        let value = value.trim();
-        let (claimed, secret) = if scheme.eq_ignore_ascii_case("bearer") {
-            (None, value.to_string())
-        } else if scheme.eq_ignore_ascii_case("basic") {
-            let decoded = STANDARD
-                .decode(value)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| unauthorized("the Basic credential is not base64 of user:secret"))?;
-            let (user, secret) = decoded
-                .split_once(':')
-                .ok_or_else(|| unauthorized("the Basic credential is not user:secret"))?;
-            (Some(user.to_string()), secret.to_string())
-        } else {
-            return Err(unauthorized("use the Basic or Bearer scheme"));
+        let credential = match Presented::parse(header) {
+            Ok(credential) => credential,
+            Err(reason) => return Err(refuse(None, source, reason)),
         };
-        let claims_admin = claimed.as_deref().is_none_or(|user| user == "admin");
-        if claims_admin && same(&secret, admin_token) {
+        let claims_admin = credential
+            .user
+            .as_deref()
+            .is_none_or(|user| user == "admin");
+        if claims_admin && same(&credential.secret, admin_token) {
             return Ok(Principal::Admin);
         }
-        let hash = hash_secret(&secret);
-        let credential = self.store.credential_by_hash(&hash).await?;
-        let Some(credential) =
-            credential.filter(|c| claimed.as_ref().is_none_or(|u| *u == c.service))
-        else {
-            tracing::warn!(
-                principal = claimed.as_deref().unwrap_or("bearer"),
-                "authentication failed: unknown or revoked credential"
-            );
-            return Err(unauthorized("unknown or revoked"));
+        let hash = hash_secret(&credential.secret);
+        let stored = self.store.credential_by_hash(&hash).await?;
+        let user = credential.user.as_deref();
+        let Some(stored) = stored.filter(|c| user.is_none_or(|u| u == c.service)) else {
+            return Err(refuse(user, source, "unknown or revoked"));
         };
-        self.note_use(&credential.id, credential.last_used_at.as_deref())
+        self.note_use(&stored.id, stored.last_used_at.as_deref())
             .await?;
-        Ok(Principal::Service(credential.service))
+        Ok(Principal::Service(stored.service))
     }
 
     /// Records a credential's use, at most about once a minute so that reads stay reads.

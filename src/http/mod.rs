@@ -5,13 +5,15 @@
 pub mod confluent;
 pub mod extract;
 mod governance;
+mod metrics;
 mod openapi;
 mod ops;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
@@ -58,7 +60,10 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
-        .layer(middleware::from_fn(observe))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(metrics::RequestMetrics::default()),
+            observe,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -86,7 +91,11 @@ async fn authenticate(State(app): State<AppState>, mut request: Request, next: N
                 .into_response();
         }
     };
-    match app.governance.authenticate(header.as_deref()).await {
+    let source = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| *addr);
+    match app.governance.authenticate(header.as_deref(), source).await {
         Ok(principal) => {
             request.extensions_mut().insert(principal);
             next.run(request).await
@@ -96,14 +105,14 @@ async fn authenticate(State(app): State<AppState>, mut request: Request, next: N
 }
 
 /// Records each request's metrics and answers in the media type the client accepts.
-async fn observe(request: Request, next: Next) -> Response {
+async fn observe(
+    State(recorder): State<Arc<metrics::RequestMetrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |path| path.as_str())
-        .to_string();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let media_type = negotiate(request.headers().get(ACCEPT));
     let mut response = next.run(request).await;
     if let Some(media_type) = media_type {
@@ -117,11 +126,13 @@ async fn observe(request: Request, next: Next) -> Response {
                 .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
         }
     }
-    let status = response.status().as_u16().to_string();
-    let labels = [("method", method), ("route", route), ("status", status)];
-    metrics::counter!("accord_http_requests_total", &labels).increment(1);
-    metrics::histogram!("accord_http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    recorder.record(
+        &method,
+        route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     response
 }
 

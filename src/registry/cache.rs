@@ -4,14 +4,21 @@
 //! Coherence: every write bumps a generation counter before it invalidates, and a reader only
 //! fills the cache if no write happened between its store read and its insert. So an entry is
 //! never older than the last write that invalidated it.
+//!
+//! Across instances sharing a database, the store's change feed reports every other instance's
+//! writes, and [`Cache::apply`] invalidates them like local ones. While the feed is down the
+//! cache is suspended: it answers nothing and keeps nothing, so every read goes to the store
+//! until the feed is back.
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::format::ParsedSchema;
-use crate::storage::{StoredSchema, StoredVersion};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::storage::{Change, ChangeFeed, StoredSchema, StoredVersion};
 use crate::types::SchemaId;
 
 /// A map guarded for many readers, filled only by readers that saw no write in between.
@@ -66,12 +73,21 @@ impl<K: Eq + Hash, V> Shelf<K, V> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .remove(key);
     }
+
+    fn clear(&self) {
+        self.entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
 }
 
 /// The registry's read cache.
 #[derive(Debug)]
 pub struct Cache {
     generation: AtomicU64,
+    /// False while other instances' changes may go unreported.
+    is_coherent: AtomicBool,
     schemas: Shelf<SchemaId, StoredSchema>,
     parsed: Shelf<SchemaId, ParsedSchema>,
     latest: Shelf<String, StoredVersion>,
@@ -81,6 +97,7 @@ impl Default for Cache {
     fn default() -> Self {
         Cache {
             generation: AtomicU64::new(0),
+            is_coherent: AtomicBool::new(true),
             schemas: Shelf::new("schema_by_id"),
             parsed: Shelf::new("parsed_schema"),
             latest: Shelf::new("latest_version"),
@@ -95,11 +112,18 @@ impl Cache {
     }
 
     fn is_current(&self, seen: u64) -> bool {
-        self.generation.load(Ordering::SeqCst) == seen
+        self.generation.load(Ordering::SeqCst) == seen && self.is_coherent()
+    }
+
+    fn is_coherent(&self) -> bool {
+        self.is_coherent.load(Ordering::SeqCst)
     }
 
     /// Returns the cached schema with `id`.
     pub fn schema(&self, id: SchemaId) -> Option<Arc<StoredSchema>> {
+        if !self.is_coherent() {
+            return None;
+        }
         self.schemas.get(&id)
     }
 
@@ -122,6 +146,9 @@ impl Cache {
 
     /// Returns the cached latest live version of `subject`.
     pub fn latest(&self, subject: &str) -> Option<Arc<StoredVersion>> {
+        if !self.is_coherent() {
+            return None;
+        }
         self.latest.get(subject)
     }
 
@@ -139,6 +166,51 @@ impl Cache {
             self.schemas.remove(id);
         }
     }
+
+    /// Forgets everything that can change (parses cannot: an id's content never changes).
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.latest.clear();
+        self.schemas.clear();
+    }
+
+    /// Applies a change that the store's feed reported.
+    pub fn apply(&self, change: &Change) {
+        match change {
+            Change::Subject { subject, ids } => match subject {
+                Some(subject) => self.invalidate(subject, ids),
+                None => {
+                    self.generation.fetch_add(1, Ordering::SeqCst);
+                }
+            },
+            Change::All => self.clear(),
+            Change::Lost => {
+                self.is_coherent.store(false, Ordering::SeqCst);
+                self.clear();
+            }
+            Change::Resumed => {
+                self.clear();
+                self.is_coherent.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// Applies the changes `feed` reports to `cache` until the store is dropped.
+pub fn follow(cache: Arc<Cache>, feed: ChangeFeed) {
+    if !feed.is_live {
+        cache.apply(&Change::Lost);
+    }
+    let mut receiver = feed.receiver;
+    tokio::spawn(async move {
+        loop {
+            match receiver.recv().await {
+                Ok(change) => cache.apply(&change),
+                Err(RecvError::Lagged(_)) => cache.clear(),
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
 }
 
 #[cfg(test)]
@@ -170,6 +242,36 @@ mod tests {
         cache.invalidate("orders-value", &[]);
         cache.put_latest(seen, version("orders-value", 1));
         assert!(cache.latest("orders-value").is_none());
+    }
+
+    #[test]
+    fn another_instances_change_invalidates_like_a_local_write() {
+        let cache = Cache::default();
+        cache.put_latest(cache.generation(), version("orders-value", 1));
+        cache.put_schema(
+            cache.generation(),
+            version("orders-value", 1).schema.clone(),
+        );
+        cache.apply(&Change::Subject {
+            subject: Some("orders-value".to_string()),
+            ids: vec![SchemaId(1)],
+        });
+        assert!(cache.latest("orders-value").is_none());
+        assert!(cache.schema(SchemaId(1)).is_none());
+    }
+
+    #[test]
+    fn nothing_is_cached_while_the_feed_is_down() {
+        let cache = Cache::default();
+        cache.put_latest(cache.generation(), version("orders-value", 1));
+        cache.apply(&Change::Lost);
+        assert!(cache.latest("orders-value").is_none());
+        cache.put_latest(cache.generation(), version("orders-value", 2));
+        assert!(cache.latest("orders-value").is_none());
+
+        cache.apply(&Change::Resumed);
+        cache.put_latest(cache.generation(), version("orders-value", 3));
+        assert_eq!(cache.latest("orders-value").unwrap().version, Version(3));
     }
 
     #[test]

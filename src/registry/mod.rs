@@ -33,16 +33,18 @@ const MAX_REFERENCE_DEPTH: usize = 32;
 /// The schema registry: Confluent semantics over a store, with a read cache.
 pub struct Registry {
     store: Arc<dyn Store>,
-    cache: Cache,
+    cache: Arc<Cache>,
 }
 
 impl Registry {
-    /// Creates a registry over `store`.
+    /// Creates a registry over `store`. When other instances share the store, a task follows
+    /// their changes and invalidates the cache (so this must run inside a Tokio runtime).
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Registry {
-            store,
-            cache: Cache::default(),
+        let cache = Arc::new(Cache::default());
+        if let Some(feed) = store.changes() {
+            cache::follow(cache.clone(), feed);
         }
+        Registry { store, cache }
     }
 
     /// Checks that the store answers.

@@ -16,6 +16,13 @@ use crate::{Error, Result};
 /// How often a registration re-checks after another one changed the subject first.
 const MAX_ATTEMPTS: usize = 16;
 
+/// The largest schema text accepted, in bytes (the Confluent registry's limit is the size of a
+/// Kafka record, about 1 MiB).
+pub const MAX_SCHEMA_BYTES: usize = 1024 * 1024;
+
+/// The most references one schema may make.
+pub const MAX_REFERENCES: usize = 100;
+
 /// A schema as a client submits it for registration, lookup or a compatibility check.
 #[derive(Debug, Clone)]
 pub struct SchemaRequest {
@@ -255,6 +262,18 @@ impl Registry {
 
     /// Parses `request`, resolving its references, into what the store would keep.
     async fn candidate(&self, request: &SchemaRequest, normalize: bool) -> Result<Candidate> {
+        if request.schema.len() > MAX_SCHEMA_BYTES {
+            return Err(Error::SchemaTooLarge(
+                request.schema.len(),
+                MAX_SCHEMA_BYTES,
+            ));
+        }
+        if request.references.len() > MAX_REFERENCES {
+            return Err(Error::InvalidSchema(format!(
+                "a schema may make at most {MAX_REFERENCES} references, this one makes {}",
+                request.references.len()
+            )));
+        }
         let mut references = request.references.clone();
         for reference in &mut references {
             if reference.version == -1 {

@@ -3,23 +3,30 @@
 //! Each method is one unit of work and runs in its own transaction when it writes more than one
 //! row. The store knows nothing of compatibility, formats or HTTP: it keeps rows consistent and
 //! leaves the Confluent rules to `registry`.
+//!
+//! `sqlite/` is the embedded default for one process; `postgres/` lets many instances share one
+//! database, and reports their changes to each other through [`SchemaStore::changes`].
 
 mod governance;
+mod postgres;
 mod sqlite;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::Value;
+use tokio::sync::broadcast;
 
 pub use governance::{
     AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, GovernanceStore,
     NewCredential, Producer, Service, Team,
 };
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Schema content as stored under its global id.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +132,52 @@ pub struct SubjectVersion {
     pub is_deleted: bool,
 }
 
+/// A change that some instance sharing the database committed, as a [`ChangeFeed`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The versions, config or mode of `subject` changed (`None`: a global setting); `ids` are
+    /// the schemas whose usages changed (deletions).
+    Subject {
+        subject: Option<String>,
+        ids: Vec<SchemaId>,
+    },
+    /// Anything may have changed: forget everything.
+    All,
+    /// The feed stopped: changes go unreported until [`Change::Resumed`].
+    Lost,
+    /// The feed is back; what changed while it was down was not reported.
+    Resumed,
+}
+
+/// The changes committed by every instance sharing a store, from the moment of subscribing.
+#[derive(Debug)]
+pub struct ChangeFeed {
+    /// Whether the feed was reporting changes when it was subscribed to.
+    pub is_live: bool,
+    pub receiver: broadcast::Receiver<Change>,
+}
+
+/// How a store that is shared over the network holds its connections. SQLite ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// The most connections the pool opens.
+    pub max_connections: u32,
+    /// The connections the pool keeps open even when idle.
+    pub min_connections: u32,
+    /// How long a request waits for a connection before it fails with 50001.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(3),
+        }
+    }
+}
+
 /// Everything Accord persists: schemas and their settings, and the governance model.
 pub trait Store: SchemaStore + GovernanceStore {}
 
@@ -137,6 +190,12 @@ impl<T: SchemaStore + GovernanceStore> Store for T {}
 pub trait SchemaStore: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
+
+    /// Subscribes to the changes that other processes sharing the database commit; `None` when
+    /// no other process can share it (SQLite), so that a process's own writes are all there is.
+    fn changes(&self) -> Option<ChangeFeed> {
+        None
+    }
 
     /// Returns the names of subjects that have versions admitted by `include`, sorted.
     async fn subjects(&self, include: Include) -> Result<Vec<String>>;
@@ -212,15 +271,53 @@ pub trait SchemaStore: Send + Sync + 'static {
     async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>>;
 }
 
+/// Returns `url` fit for a log line: a password in it is replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Opens the store that `url` names with the default [`PoolSettings`] and applies its
+/// migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    connect_with(url, &PoolSettings::default()).await
+}
+
 /// Opens the store that `url` names and applies its migrations.
 ///
-/// `sqlite://PATH` (or a bare path) opens or creates an SQLite file; `sqlite::memory:` an
-/// in-memory database for tests.
-pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+/// `postgres://...` (or `postgresql://...`) opens a PostgreSQL database that several instances
+/// may share; `sqlite://PATH` (or a bare path) opens or creates an SQLite file; `sqlite::memory:`
+/// an in-memory database for tests.
+pub async fn connect_with(url: &str, pool: &PoolSettings) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(Error::Startup(
-            "PostgreSQL is not supported by this build yet; use a sqlite:// URL".to_string(),
-        ));
+        return Ok(Arc::new(PostgresStore::connect(url, pool).await?));
     }
     Ok(Arc::new(SqliteStore::connect(url).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn a_password_in_a_database_url_is_not_logged() {
+        assert_eq!(
+            redacted("postgres://accord:s3cret@db:5432/accord?sslmode=require"),
+            "postgres://accord:***@db:5432/accord?sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://accord@db/accord"),
+            "postgres://accord@db/accord"
+        );
+        assert_eq!(redacted("sqlite://accord.db"), "sqlite://accord.db");
+    }
 }

@@ -296,3 +296,59 @@ async fn metrics_count_requests_registrations_refusals_and_cache_hits() {
         assert!(text.contains(needle), "missing {needle} in\n{text}");
     }
 }
+
+#[tokio::test]
+async fn a_schema_over_one_mebibyte_is_42209() {
+    let app = TestApp::new().await;
+    let fields: Vec<String> = (0..40_000)
+        .map(|i| format!(r#"{{"name":"field_number_{i}","type":"string"}}"#))
+        .collect();
+    let huge = record(
+        "Huge",
+        &fields.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(huge.len() > 1024 * 1024);
+    let reply = app
+        .post("/subjects/s/versions", json!({ "schema": huge }))
+        .await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 42209);
+    nothing_stored(&app).await;
+}
+
+#[tokio::test]
+async fn a_subject_name_over_255_bytes_is_42208() {
+    let app = TestApp::new().await;
+    let long = "s".repeat(256);
+    let reply = app
+        .post(
+            &format!("/subjects/{long}/versions"),
+            json!({ "schema": "\"string\"" }),
+        )
+        .await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 42208);
+    assert_eq!(
+        app.post(
+            &format!("/subjects/{}/versions", &long[1..]),
+            json!({ "schema": "\"string\"" })
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn more_than_a_hundred_references_are_refused() {
+    let app = TestApp::new().await;
+    let references: Vec<Value> = (0..101)
+        .map(|i| json!({ "name": format!("T{i}"), "subject": "t", "version": 1 }))
+        .collect();
+    let reply = app
+        .post(
+            "/subjects/s/versions",
+            json!({ "schema": "\"string\"", "references": references }),
+        )
+        .await;
+    let message = assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 42201);
+    assert!(message.contains("at most 100 references"), "{message}");
+}

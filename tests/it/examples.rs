@@ -56,7 +56,11 @@ async fn the_protobuf_and_json_schema_examples_register() {
     let app = TestApp::new().await;
     for (subject, schema_type, path) in [
         ("orders.order-v1-value", "PROTOBUF", "orders/order.proto"),
-        ("payments.payment-refunded-value", "JSON", "payments/payment-refunded.schema.json"),
+        (
+            "payments.payment-refunded-value",
+            "JSON",
+            "payments/payment-refunded.schema.json",
+        ),
     ] {
         let (status, body) = app
             .post(

@@ -1,12 +1,18 @@
-//! The integration tests: the real router over a real SQLite file, request by request.
+//! The integration tests: the real router over a real database (SQLite, or PostgreSQL with
+//! `ACCORD_TEST_BACKEND=postgres`), request by request.
 
+mod backend;
+mod cli;
 mod compatibility;
 mod config;
+mod connections;
 mod crash;
 mod errors;
 mod examples;
+mod faults;
 mod governance;
 mod json_schema;
+mod multi_instance;
 mod openapi;
 mod protobuf;
 mod references;

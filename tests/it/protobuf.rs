@@ -175,6 +175,40 @@ async fn a_file_importing_a_well_known_type_registers_without_references() {
 }
 
 #[tokio::test]
+async fn a_file_importing_confluent_and_google_type_files_registers_without_references() {
+    let app = TestApp::new().await;
+    let priced = r#"syntax = "proto3";
+package shop;
+
+import "confluent/meta.proto";
+import "confluent/type/decimal.proto";
+import "google/type/date.proto";
+
+message Priced {
+  confluent.type.Decimal amount = 1 [(confluent.field_meta).doc = "in cents"];
+  google.type.Date day = 2;
+}
+"#;
+
+    let (status, body) = app
+        .post("/subjects/priced-value/versions", protobuf(priced))
+        .await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, serialized) = app
+        .get("/subjects/priced-value/versions/1?format=serialized")
+        .await;
+    assert_eq!(
+        descriptor(&serialized["schema"]).dependency,
+        [
+            "confluent/meta.proto",
+            "confluent/type/decimal.proto",
+            "google/type/date.proto"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_file_importing_another_registered_file_registers_through_a_reference() {
     let app = TestApp::new().await;
     register_typed(&app, "money", "PROTOBUF", MONEY, json!([])).await;
@@ -250,8 +284,6 @@ async fn normalize_makes_equivalent_files_written_differently_share_an_id() {
         .await;
 
     assert!(first["id"].is_i64(), "{first}");
-    eprintln!("{:#}", app.get("/subjects/orders-verbatim/versions/1").await.1);
-    eprintln!("{:#}", app.get("/subjects/orders-value/versions/1").await.1);
     assert_eq!(normalized["id"], first["id"]);
     assert_ne!(verbatim["id"], first["id"]);
 }
@@ -301,10 +333,7 @@ async fn a_field_type_change_across_scalar_groups_is_refused_under_backward() {
     assert_eq!(verdict["is_compatible"], false);
     let messages = verdict["messages"].to_string();
     assert!(messages.contains("FIELD_SCALAR_KIND_CHANGED"), "{messages}");
-    assert!(
-        messages.contains("Order.quantity") || messages.contains("#/Order/2"),
-        "{messages}"
-    );
+    assert!(messages.contains("at path '#/Order/2'"), "{messages}");
 }
 
 #[tokio::test]

@@ -1,11 +1,18 @@
-//! Storage guarantees under concurrency and across restarts, on a real SQLite file.
+//! Storage guarantees under concurrency and across restarts, on the backend of the run; and,
+//! on PostgreSQL, between instances that share one database.
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use serde_json::json;
 
+use accord::app::AccessSettings;
+use accord::registry::{Registry, SchemaRequest};
+use accord::types::{Actor, SchemaId, SchemaType, SubjectName};
+
+use crate::backend::{eventually, postgres_or_skip, say, test_pool, TestDb};
 use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -74,29 +81,156 @@ async fn concurrent_registrations_of_distinct_schemas_get_gapless_versions_and_d
     );
 }
 
+fn string_schema() -> SchemaRequest {
+    SchemaRequest {
+        schema_type: SchemaType::Avro,
+        schema: "\"string\"".to_string(),
+        references: vec![],
+        metadata: None,
+        rule_set: None,
+        id: None,
+        version: None,
+    }
+}
+
 #[tokio::test]
 async fn data_survives_reopening_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("reopen.db").display());
+    let db = TestDb::new().await;
     {
-        let store = accord::storage::connect(&url).await.unwrap();
-        let registry = accord::registry::Registry::new(store);
-        let subject = accord::types::SubjectName::parse("s").unwrap();
-        let request = accord::registry::SchemaRequest {
-            schema_type: accord::types::SchemaType::Avro,
-            schema: "\"string\"".to_string(),
-            references: vec![],
-            metadata: None,
-            rule_set: None,
-            id: None,
-            version: None,
-        };
+        let registry = Registry::new(db.connect().await);
+        let subject = SubjectName::parse("s").unwrap();
         registry
-            .register(&subject, request, false, &accord::types::Actor::anonymous())
+            .register(&subject, string_schema(), false, &Actor::anonymous())
             .await
             .unwrap();
     }
-    let store = accord::storage::connect(&url).await.unwrap();
-    let schema = store.schema(accord::types::SchemaId(1)).await.unwrap();
+    let store = db.connect().await;
+    let schema = store.schema(SchemaId(1)).await.unwrap();
     assert_eq!(schema.unwrap().schema, "\"string\"");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_instances_starting_at_once_migrate_a_new_postgres_database_once() {
+    let Some(db) = postgres_or_skip().await else {
+        return;
+    };
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            tokio::spawn(async move { accord::storage::connect_with(&url, &test_pool()).await })
+        })
+        .collect();
+    for start in starts {
+        assert!(start.await.unwrap().is_ok(), "an instance failed to start");
+    }
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&mut db.connection().await)
+        .await
+        .unwrap();
+    let migrations = std::fs::read_dir("migrations/postgres").unwrap().count();
+    assert_eq!(applied as usize, migrations);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_instances_give_new_content_one_id_and_distinct_content_dense_ids() {
+    let Some(db) = postgres_or_skip().await else {
+        return;
+    };
+    let instances = [
+        Arc::new(Registry::new(
+            accord::storage::connect_with(&db.url, &test_pool())
+                .await
+                .unwrap(),
+        )),
+        Arc::new(Registry::new(
+            accord::storage::connect_with(&db.url, &test_pool())
+                .await
+                .unwrap(),
+        )),
+    ];
+    // The same content in 8 subjects, and 8 distinct contents in one subject each, at once.
+    let tasks: Vec<_> = (0..16)
+        .map(|n| {
+            let registry = instances[n % 2].clone();
+            tokio::spawn(async move {
+                let mut request = string_schema();
+                if n >= 8 {
+                    request.schema = record(&format!("R{n}"), &[ID]);
+                }
+                let subject = SubjectName::parse(&format!("race-{n}")).unwrap();
+                let registered = registry
+                    .register(&subject, request, false, &Actor::anonymous())
+                    .await
+                    .expect("registered");
+                (n, registered.id.0)
+            })
+        })
+        .collect();
+    let mut shared = HashSet::new();
+    let mut distinct = HashSet::new();
+    for task in tasks {
+        let (n, id) = task.await.unwrap();
+        match n < 8 {
+            true => shared.insert(id),
+            false => distinct.insert(id),
+        };
+    }
+    assert_eq!(shared.len(), 1, "one content, one id: {shared:?}");
+    assert!(distinct.is_disjoint(&shared));
+    let mut all: Vec<i32> = shared.union(&distinct).copied().collect();
+    all.sort();
+    assert_eq!(all, (1..=9).collect::<Vec<_>>(), "ids are dense");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_instance_serves_a_new_id_at_once_and_a_new_latest_within_the_notification_delay() {
+    let Some(db) = postgres_or_skip().await else {
+        return;
+    };
+    let db = TestDb::Postgres(db);
+    let a = TestApp::on(db.borrowed(), AccessSettings::default()).await;
+    let b = TestApp::on(db.borrowed(), AccessSettings::default()).await;
+    a.register("orders-value", &record("Order", &[ID])).await;
+    // B caches version 1 as the latest.
+    assert_eq!(
+        b.get("/subjects/orders-value/versions/latest").await.1["version"],
+        1
+    );
+    assert_eq!(
+        b.get("/subjects/orders-value/versions/latest").await.1["version"],
+        1
+    );
+
+    let id = a
+        .register("orders-value", &record("Order", &[ID, NOTE]))
+        .await;
+    let acknowledged = Instant::now();
+    let (status, _) = b.get(&format!("/schemas/ids/{id}")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a new id is served everywhere at once"
+    );
+    eventually("B sees the new latest", Duration::from_secs(5), || async {
+        let (_, body) = b.get("/subjects/orders-value/versions/latest").await;
+        (body["version"] == 2).then_some(())
+    })
+    .await;
+    say(&format!(
+        "storage: another instance saw the new latest {:?} after the acknowledgement",
+        acknowledged.elapsed()
+    ));
+
+    // A permanent deletion removes the id from B's cache too.
+    a.delete("/subjects/orders-value").await;
+    a.delete("/subjects/orders-value?permanent=true").await;
+    eventually(
+        "B forgets the deleted id",
+        Duration::from_secs(5),
+        || async {
+            let (status, _) = b.get(&format!("/schemas/ids/{id}")).await;
+            (status == StatusCode::NOT_FOUND).then_some(())
+        },
+    )
+    .await;
 }

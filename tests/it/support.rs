@@ -1,4 +1,7 @@
-//! `TestApp`: the whole HTTP service over a fresh SQLite file, called in-process.
+//! `TestApp`: the whole HTTP service over a fresh database, called in-process.
+//!
+//! The database is an SQLite file, or a PostgreSQL database under `ACCORD_TEST_BACKEND=postgres`
+//! (see `backend.rs`), so that the one suite runs on both backends.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -9,12 +12,15 @@ use tower::ServiceExt;
 use accord::app::{AccessSettings, AppState};
 use accord::governance::ReadAccess;
 
+use crate::backend::TestDb;
+
 pub const CONFLUENT_JSON: &str = "application/vnd.schemaregistry.v1+json";
 
 /// A registry over its own database, torn down with it.
 pub struct TestApp {
     service: tower_http::normalize_path::NormalizePath<axum::Router>,
-    _dir: tempfile::TempDir,
+    /// Declared last: the service and its store go before their database.
+    _db: TestDb,
 }
 
 /// A response: status, content type and body (JSON when it parses, else a JSON string).
@@ -43,12 +49,15 @@ impl TestApp {
     }
 
     async fn with_access(access: AccessSettings) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("accord.db").display());
-        let store = accord::storage::connect(&url).await.expect("store opens");
+        Self::on(TestDb::new().await, access).await
+    }
+
+    /// A registry over `db` with the given access settings.
+    pub async fn on(db: TestDb, access: AccessSettings) -> Self {
+        let store = db.connect().await;
         TestApp {
             service: accord::http::service(AppState::with_access(store, access)),
-            _dir: dir,
+            _db: db,
         }
     }
 

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The load benchmark: Accord against a minimal axum server that returns a fixed body, on this
+# machine, in one run. Prints throughput and p50/p99 latency per endpoint, each also as a ratio to
+# the reference, plus start-up time and resident memory, and says which targets were met.
+#
+#   bench/load.sh                      # SQLite in a temporary directory
+#   bench/load.sh postgres://...       # an empty PostgreSQL database of your choosing
+#
+# Settings (environment): DURATION (s, default 10), CONNECTIONS (64), THREADS (2), SUBJECTS
+# (1000), VERSIONS (5), LARGE (100000 schemas for the start-up test; 0 skips it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATABASE_URL=${1:-}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+SUBJECTS=${SUBJECTS:-1000}
+VERSIONS=${VERSIONS:-5}
+LARGE=${LARGE:-100000}
+ACCORD_PORT=18181
+REFERENCE_PORT=18182
+
+command -v wrk >/dev/null || { echo "bench/load.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench}
+cargo build --quiet --release --bin accord --example fixed_response --example seed
+BIN=$CARGO_TARGET_DIR/release
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+wait_ready() { # URL → sets READY_MS to the milliseconds until it answers 200
+  local start=$(date +%s%N)
+  for _ in $(seq 1 2000); do
+    if curl -sf -o /dev/null "$1"; then READY_MS=$(( ($(date +%s%N) - start) / 1000000 )); return 0; fi
+    sleep 0.005
+  done
+  echo "no answer from $1" >&2; return 1
+}
+
+start_accord() { # DATABASE_URL → starts Accord; sets ACCORD_PID and READY_MS (start-up time)
+  "$BIN/accord" serve --listen 127.0.0.1:$ACCORD_PORT --database-url "$1" >"$WORK/accord.log" 2>&1 &
+  ACCORD_PID=$!
+  PIDS+=("$ACCORD_PID")
+  wait_ready "http://127.0.0.1:$ACCORD_PORT/readyz"
+}
+
+rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+declare -A RPS P50 P99
+measure() { # NAME URL [SCRIPT [SCRIPT ARGS...]]
+  local name=$1 url=$2; shift 2
+  local script=()
+  if [ $# -gt 0 ]; then script=(-s "$1"); shift; fi
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${script[@]}" "$url" -- "$@")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$name: $(grep Non-2xx <<<"$out")" >&2; fi
+  RPS[$name]=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
+  P50[$name]=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  P99[$name]=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+}
+
+to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.01s) → milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+URL=${DATABASE_URL:-sqlite://$WORK/bench.db}
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+echo "store: ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+start_accord "$URL"
+STARTUP_EMPTY=$READY_MS
+"$BIN/examples/seed" "http://127.0.0.1:$ACCORD_PORT" "$SUBJECTS" "$VERSIONS" 16 "$WORK"
+RSS_SEEDED=$(rss_mb "$ACCORD_PID")
+MAX_ID=$((SUBJECTS * VERSIONS))
+BY_ID_BYTES=$(curl -s "http://127.0.0.1:$ACCORD_PORT/schemas/ids/1" | wc -c)
+
+"$BIN/examples/fixed_response" 127.0.0.1:$REFERENCE_PORT "$BY_ID_BYTES" &
+PIDS+=("$!")
+wait_ready "http://127.0.0.1:$REFERENCE_PORT/"
+
+A=http://127.0.0.1:$ACCORD_PORT
+measure reference "http://127.0.0.1:$REFERENCE_PORT/schemas/ids/1"
+measure by_id "$A" bench/by_id.lua "$MAX_ID"
+measure latest "$A" bench/latest.lua "$SUBJECTS"
+measure lookup "$A" bench/post_body.lua /subjects/bench-0-value "$WORK/lookup.json"
+measure check "$A" bench/post_body.lua /compatibility/subjects/bench-0-value/versions/latest "$WORK/check.json"
+CONNECTIONS_SAVED=$CONNECTIONS; CONNECTIONS=16
+measure register "$A" bench/register.lua
+CONNECTIONS=$CONNECTIONS_SAVED
+
+echo
+printf "%-10s %12s %10s %10s %10s\n" endpoint "requests/s" "p50 ms" "p99 ms" "× ref"
+for name in reference by_id latest lookup check register; do
+  ratio=$(awk -v a="${RPS[$name]}" -v b="${RPS[reference]}" 'BEGIN { printf "%.2f", a / b }')
+  printf "%-10s %12s %10s %10s %10s\n" "$name" "${RPS[$name]}" "$(to_ms "${P50[$name]}")" "$(to_ms "${P99[$name]}")" "$ratio"
+done
+echo "(register: 16 connections, each request a new subject and schema, durable before the answer)"
+echo
+echo "start-up (empty store): ${STARTUP_EMPTY} ms; resident memory after seeding $MAX_ID schemas: ${RSS_SEEDED} MB"
+
+verdict() { if awk "BEGIN { exit !($2) }"; then echo "MET    $1"; else echo "MISSED $1"; fi; }
+echo
+verdict "by id ≥ 0.8× reference" "${RPS[by_id]} >= 0.8 * ${RPS[reference]}"
+verdict "latest ≥ 0.8× reference" "${RPS[latest]} >= 0.8 * ${RPS[reference]}"
+verdict "by id p99 < 2 ms" "$(to_ms "${P99[by_id]}") < 2"
+verdict "latest p99 < 2 ms" "$(to_ms "${P99[latest]}") < 2"
+verdict "registration ≥ 1000/s at 16 clients" "${RPS[register]} >= 1000"
+
+if [ "$LARGE" -gt 0 ] && [ -z "$DATABASE_URL" ]; then
+  kill "$ACCORD_PID"; wait "$ACCORD_PID" 2>/dev/null || true
+  rm -f "$WORK"/bench.db*
+  start_accord "$URL"
+  "$BIN/examples/seed" "http://127.0.0.1:$ACCORD_PORT" "$((LARGE / 5))" 5 32 >/dev/null
+  kill "$ACCORD_PID"; wait "$ACCORD_PID" 2>/dev/null || true
+  start_accord "$URL"
+  STARTUP_LARGE=$READY_MS
+  curl -s -o /dev/null "http://127.0.0.1:$ACCORD_PORT/schemas/ids/$LARGE"
+  RSS_LARGE=$(rss_mb "$ACCORD_PID")
+  echo "start-up with $LARGE stored schemas: ${STARTUP_LARGE} ms; resident memory: ${RSS_LARGE} MB"
+  verdict "start-up with $LARGE schemas < 3 s" "$STARTUP_LARGE < 3000"
+  verdict "memory with $LARGE schemas < 300 MB" "$RSS_LARGE < 300"
+fi

@@ -1,0 +1,27 @@
+//! The benchmark's reference: a minimal axum server that answers every GET with one fixed body,
+//! as fast as this machine serves HTTP at all. `bench/load.sh` measures Accord against it.
+//!
+//! Usage: `fixed_response ADDR BODY_BYTES`.
+
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::get;
+use axum::Router;
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let addr = args.next().unwrap_or_else(|| "127.0.0.1:18090".to_string());
+    let size: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(332);
+    let body = format!("{{\"schema\":\"{}\"}}", "x".repeat(size.saturating_sub(13)));
+    let app = Router::new().fallback(get(move || {
+        let body = body.clone();
+        async move {
+            (
+                [(CONTENT_TYPE, "application/vnd.schemaregistry.v1+json")],
+                body,
+            )
+        }
+    }));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, app).await
+}

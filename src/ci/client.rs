@@ -1,0 +1,247 @@
+//! A small client for the registry endpoints the CI commands call: the impact check, the
+//! lookup, and registration. Credentials come from the environment only:
+//! `ACCORD_CREDENTIALS=service:secret` (HTTP Basic) or `ACCORD_TOKEN` (Bearer).
+//!
+//! Every failure becomes one line that says what to do: the registry cannot be reached, it
+//! refused the credential (401) or the grant (403), or it answered with an error.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Result};
+use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::project::Contract;
+
+/// A consumer a breaking change would affect, with its team and the team's contacts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Affected {
+    pub service: String,
+    pub team: String,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// A way to reach a team, such as `email payments@example.com`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Contact {
+    pub kind: String,
+    pub value: String,
+}
+
+/// The registry's answer to `POST /governance/subjects/{s}/impact`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Impact {
+    pub compatible: bool,
+    pub compatibility_level: String,
+    pub messages: Vec<String>,
+    #[serde(default)]
+    pub affected: Vec<Affected>,
+}
+
+/// A registered version of a subject, as a lookup answers it.
+#[derive(Debug, Deserialize)]
+pub struct Registered {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// What a registration attempt came to.
+pub enum Registration {
+    Registered,
+    /// Refused as incompatible (409); the message names the reasons and affected consumers.
+    Incompatible(String),
+}
+
+enum Credential {
+    Basic(String, String),
+    Bearer(String),
+}
+
+/// The registry at one base URL, with the credential from the environment.
+pub struct Registry {
+    http: reqwest::Client,
+    base: String,
+    credential: Option<Credential>,
+}
+
+impl Registry {
+    /// Returns a client for `base`, reading `ACCORD_CREDENTIALS` or `ACCORD_TOKEN`.
+    pub fn from_env(base: &str) -> Result<Registry> {
+        let credential = match (non_empty("ACCORD_CREDENTIALS"), non_empty("ACCORD_TOKEN")) {
+            (Some(pair), _) => {
+                let (service, secret) = pair.split_once(':').ok_or_else(|| {
+                    anyhow!("ACCORD_CREDENTIALS must be service:secret (no ':' found)")
+                })?;
+                Some(Credential::Basic(service.to_string(), secret.to_string()))
+            }
+            (None, Some(token)) => Some(Credential::Bearer(token)),
+            (None, None) => None,
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("accord/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Registry {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            credential,
+        })
+    }
+
+    /// Asks whether `contract` would break its subject, and whom it would affect.
+    pub async fn impact(&self, contract: &Contract) -> Result<Impact> {
+        let path = format!("/governance/subjects/{}/impact", segment(&contract.subject));
+        let response = self
+            .send(self.http.post(self.url(&path)).json(&body(contract)))
+            .await?;
+        Ok(self.check_status(response, &path).await?.json().await?)
+    }
+
+    /// Returns the version of `contract`'s subject that already holds this schema, if any.
+    pub async fn lookup(&self, contract: &Contract) -> Result<Option<Registered>> {
+        let path = format!("/subjects/{}", segment(&contract.subject));
+        let response = self
+            .send(self.http.post(self.url(&path)).json(&body(contract)))
+            .await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.check_status(response, &path).await?.json().await?,
+        ))
+    }
+
+    /// Registers `contract` under its subject; the registry returns the existing id when the
+    /// schema is already there.
+    pub async fn register(&self, contract: &Contract) -> Result<Registration> {
+        let path = format!("/subjects/{}/versions", segment(&contract.subject));
+        let response = self
+            .send(self.http.post(self.url(&path)).json(&body(contract)))
+            .await?;
+        if response.status() == StatusCode::CONFLICT {
+            return Ok(Registration::Incompatible(error_message(response).await));
+        }
+        self.check_status(response, &path).await?;
+        Ok(Registration::Registered)
+    }
+
+    /// Returns the compatibility level that applies to `subject` when the registry holds no
+    /// live version of it; `None` when it does.
+    pub async fn new_subject_level(&self, subject: &str) -> Result<Option<String>> {
+        let path = format!("/subjects/{}/versions", segment(subject));
+        let response = self.send(self.http.get(self.url(&path))).await?;
+        if response.status() != StatusCode::NOT_FOUND {
+            self.check_status(response, &path).await?;
+            return Ok(None);
+        }
+        let path = format!("/config/{}?defaultToGlobal=true", segment(subject));
+        let response = self.send(self.http.get(self.url(&path))).await?;
+        let config: Value = self.check_status(response, &path).await?.json().await?;
+        Ok(config["compatibilityLevel"].as_str().map(str::to_string))
+    }
+
+    /// Sends `request` with the credential; failing to get an answer at all is an error.
+    async fn send(&self, request: RequestBuilder) -> Result<Response> {
+        self.authorized(request)
+            .send()
+            .await
+            .map_err(|err| self.unreachable(err))
+    }
+
+    async fn check_status(&self, response: Response, path: &str) -> Result<Response> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let message = error_message(response).await;
+        match status {
+            StatusCode::UNAUTHORIZED if self.credential.is_none() => bail!(
+                "the registry at {} requires a credential (401: {message}); set \
+                 ACCORD_CREDENTIALS=service:secret or ACCORD_TOKEN",
+                self.base
+            ),
+            StatusCode::UNAUTHORIZED => bail!(
+                "the registry at {} refused the credential (401: {message}); check \
+                 ACCORD_CREDENTIALS or ACCORD_TOKEN",
+                self.base
+            ),
+            StatusCode::FORBIDDEN => bail!(
+                "the registry at {} denied the credential access (403: {message})",
+                self.base
+            ),
+            _ => bail!(
+                "the registry answered {} to {path}: {message}",
+                status.as_u16()
+            ),
+        }
+    }
+
+    fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
+        match &self.credential {
+            Some(Credential::Basic(user, secret)) => request.basic_auth(user, Some(secret)),
+            Some(Credential::Bearer(token)) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    fn unreachable(&self, err: reqwest::Error) -> anyhow::Error {
+        let mut cause: &dyn std::error::Error = &err;
+        while let Some(source) = cause.source() {
+            cause = source;
+        }
+        anyhow!("cannot reach the registry at {}: {cause}", self.base)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// The registration body: the file's text, its type, and references to the latest versions of
+/// the subjects it references (`-1` means latest).
+fn body(contract: &Contract) -> Value {
+    let references: Vec<Value> = contract
+        .references
+        .iter()
+        .map(|r| json!({ "name": r.name, "subject": r.subject, "version": -1 }))
+        .collect();
+    json!({
+        "schema": contract.text,
+        "schemaType": contract.schema_type.as_str(),
+        "references": references,
+    })
+}
+
+async fn error_message(response: Response) -> String {
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    match serde_json::from_str::<Value>(&text) {
+        Ok(body) => match body["message"].as_str() {
+            Some(message) => message.to_string(),
+            None => body.to_string(),
+        },
+        Err(_) if text.trim().is_empty() => status.to_string(),
+        Err(_) => text.lines().next().unwrap_or_default().to_string(),
+    }
+}
+
+/// Percent-encodes a subject for use as one path segment.
+fn segment(subject: &str) -> String {
+    subject
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn non_empty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}

@@ -1,0 +1,321 @@
+//! Printing verdicts: lines for people, one JSON document, or GitHub Actions annotations.
+//!
+//! The JSON shape is part of Accord's interface (documented in the README under "Accord in
+//! CI"): add fields, never rename or remove them.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::client::Affected;
+use super::OutputFormat;
+
+/// One breaking change: what kind, where in the schema, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// The Confluent error type, such as `READER_FIELD_MISSING_DEFAULT_VALUE`, when known.
+    pub kind: Option<String>,
+    /// The path in the schema, such as `/fields/4` or `#/properties/amount`, when known.
+    pub path: Option<String>,
+    pub reason: String,
+}
+
+/// The verdict on one subject's file.
+#[derive(Debug, Serialize)]
+pub struct Verdict {
+    pub subject: String,
+    pub file: PathBuf,
+    pub compatible: bool,
+    pub level: String,
+    /// True when the registry has no version of the subject yet, so nothing can break.
+    #[serde(rename = "new")]
+    pub is_new: bool,
+    pub changes: Vec<Change>,
+    pub affected: Vec<Affected>,
+}
+
+/// `accord check`'s result.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub subjects: Vec<Verdict>,
+    pub compatible: bool,
+}
+
+/// `accord diff`'s result.
+#[derive(Debug, Serialize)]
+pub struct DiffReport {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub compatible: bool,
+    pub level: String,
+    pub changes: Vec<Change>,
+}
+
+/// One subject `accord register` published or found already published.
+#[derive(Debug, Serialize)]
+pub struct Published {
+    pub subject: String,
+    pub file: PathBuf,
+    pub id: i64,
+    pub version: i64,
+    pub registered: bool,
+}
+
+/// `accord register`'s result.
+#[derive(Debug, Serialize)]
+pub struct RegisterReport {
+    pub subjects: Vec<Published>,
+}
+
+/// Turns the registry's verbose compatibility messages into changes, dropping the trailing
+/// `{oldSchemaVersion: …}`, `{oldSchema: …}` and `{validateFields: …}` entries.
+pub fn changes(messages: &[String]) -> Vec<Change> {
+    messages
+        .iter()
+        .filter(|m| {
+            !["{oldSchemaVersion:", "{oldSchema:", "{validateFields:"]
+                .iter()
+                .any(|p| m.starts_with(p))
+        })
+        .map(|message| parse_change(message))
+        .collect()
+}
+
+// The three formats' forms: {errorType:'T', description:'D', additionalInfo:'I'} (Avro),
+// {errorType:"T", description:"D'} (JSON Schema) and {errorType:"T", description:"D"} (Protobuf).
+fn parse_change(message: &str) -> Change {
+    let Some(rest) = message.strip_prefix("{errorType:") else {
+        return Change {
+            kind: None,
+            path: None,
+            reason: message.to_string(),
+        };
+    };
+    let quote = |c: char| c == '\'' || c == '"';
+    let (kind, rest) = rest.split_once(", description:").unwrap_or((rest, ""));
+    let reason = rest.split(", additionalInfo:").next().unwrap_or_default();
+    let reason = reason.trim_end_matches('}').trim_matches(quote).to_string();
+    Change {
+        kind: Some(kind.trim_matches(quote).to_string()).filter(|k| !k.is_empty()),
+        path: path_in(&reason),
+        reason: if reason.is_empty() {
+            message.to_string()
+        } else {
+            reason
+        },
+    }
+}
+
+fn path_in(description: &str) -> Option<String> {
+    let at = description.find("path")?;
+    let after = description[at + 4..].trim_start_matches([':', ' ']);
+    let quoted = after.strip_prefix('\'')?;
+    quoted.split_once('\'').map(|(path, _)| path.to_string())
+}
+
+/// Writes reports in one output format.
+pub struct Printer {
+    format: OutputFormat,
+    colour: bool,
+}
+
+impl Printer {
+    /// Returns a printer for `format`; colour only for people at a terminal without `NO_COLOR`.
+    pub fn new(format: OutputFormat) -> Printer {
+        let colour = format == OutputFormat::Human
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none();
+        Printer { format, colour }
+    }
+
+    /// Prints the result of `accord check`.
+    pub fn check(&self, report: &CheckReport) {
+        if self.format == OutputFormat::Json {
+            return print_json(report);
+        }
+        for verdict in &report.subjects {
+            let label = format!("{} ({})", verdict.subject, verdict.file.display());
+            let level = match verdict.is_new {
+                true => format!("{}, new subject", verdict.level),
+                false => verdict.level.clone(),
+            };
+            self.verdict_line(&label, verdict.compatible, &level);
+            if self.format == OutputFormat::Github {
+                let title = format!("Breaking change to {}", verdict.subject);
+                let affects = affects(&verdict.affected)
+                    .map(|a| format!(" (affects {a})"))
+                    .unwrap_or_default();
+                for change in &verdict.changes {
+                    println!(
+                        "{}",
+                        annotation(
+                            Some(&verdict.file),
+                            &title,
+                            &format!("{}{affects}", describe(change))
+                        )
+                    );
+                }
+            }
+            for change in &verdict.changes {
+                println!("  - {}", describe(change));
+            }
+            if let Some(affects) = affects(&verdict.affected) {
+                println!("  affects {affects}");
+            }
+        }
+        let breaking = report.subjects.iter().filter(|v| !v.compatible).count();
+        match breaking {
+            0 => println!(
+                "{} subject(s) checked: all compatible",
+                report.subjects.len()
+            ),
+            n => println!(
+                "{} subject(s) checked: {n} would break",
+                report.subjects.len()
+            ),
+        }
+    }
+
+    /// Prints the result of `accord diff`.
+    pub fn diff(&self, report: &DiffReport) {
+        if self.format == OutputFormat::Json {
+            return print_json(report);
+        }
+        let label = format!("{} -> {}", report.old.display(), report.new.display());
+        self.verdict_line(&label, report.compatible, &report.level);
+        for change in &report.changes {
+            if self.format == OutputFormat::Github {
+                let title = format!("Breaking change ({})", report.level);
+                println!(
+                    "{}",
+                    annotation(Some(&report.new), &title, &describe(change))
+                );
+            }
+            println!("  - {}", describe(change));
+        }
+    }
+
+    /// Prints the result of `accord register`.
+    pub fn register(&self, report: &RegisterReport) {
+        if self.format == OutputFormat::Json {
+            return print_json(report);
+        }
+        for published in &report.subjects {
+            let what = if published.registered {
+                "registered"
+            } else {
+                "unchanged"
+            };
+            println!(
+                "{what:<10} {} ({}): id {}, version {}",
+                published.subject,
+                published.file.display(),
+                published.id,
+                published.version
+            );
+        }
+    }
+
+    fn verdict_line(&self, label: &str, compatible: bool, level: &str) {
+        let (word, colour) = match compatible {
+            true => ("ok      ", "\x1b[32m"),
+            false => ("BREAKING", "\x1b[1;31m"),
+        };
+        let word = match self.colour {
+            true => format!("{colour}{word}\x1b[0m"),
+            false => word.to_string(),
+        };
+        println!("{word} {label} under {level}");
+    }
+}
+
+fn describe(change: &Change) -> String {
+    let mut line = match &change.path {
+        Some(path) => format!("{path}: {}", change.reason),
+        None => change.reason.clone(),
+    };
+    if let Some(kind) = &change.kind {
+        line.push_str(&format!(" [{kind}]"));
+    }
+    line
+}
+
+/// Names the affected consumers, their teams and contacts; `None` when there are none.
+fn affects(affected: &[Affected]) -> Option<String> {
+    let consumers: Vec<String> = affected
+        .iter()
+        .map(|a| {
+            let contacts: Vec<String> = a
+                .contacts
+                .iter()
+                .map(|c| format!("{} {}", c.kind, c.value))
+                .collect();
+            match contacts.is_empty() {
+                true => format!("{} (team {})", a.service, a.team),
+                false => format!("{} (team {}: {})", a.service, a.team, contacts.join(", ")),
+            }
+        })
+        .collect();
+    (!consumers.is_empty()).then(|| consumers.join("; "))
+}
+
+/// Returns a GitHub Actions `::error` workflow command, escaped as the runner expects.
+pub fn annotation(file: Option<&Path>, title: &str, message: &str) -> String {
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut properties = Vec::new();
+    if let Some(file) = file {
+        properties.push(format!("file={}", property(&file.display().to_string())));
+    }
+    properties.push(format!("title={}", property(title)));
+    format!("::error {}::{}", properties.join(","), data(message))
+}
+
+fn print_json<T: Serialize>(report: &T) {
+    match serde_json::to_string_pretty(report) {
+        Ok(text) => println!("{text}"),
+        Err(err) => eprintln!("accord: error: cannot write JSON: {err}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_format_s_message_becomes_a_change_with_its_path() {
+        let avro = "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'w' at path '/fields/4' in the new schema has no default value and is missing in the old schema', additionalInfo:'w'}";
+        let json = "{errorType:\"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL\", description:\"The new schema is missing property at path '#/properties/x' in the old schema'}";
+        let changes = changes(&[avro.into(), json.into(), "{oldSchemaVersion: 1}".into()]);
+        assert_eq!(changes.len(), 2);
+        assert_eq!(
+            changes[0].kind.as_deref(),
+            Some("READER_FIELD_MISSING_DEFAULT_VALUE")
+        );
+        assert_eq!(changes[0].path.as_deref(), Some("/fields/4"));
+        assert!(
+            changes[0].reason.ends_with("missing in the old schema"),
+            "{}",
+            changes[0].reason
+        );
+        assert_eq!(changes[1].path.as_deref(), Some("#/properties/x"));
+        assert!(
+            changes[1].reason.ends_with("in the old schema"),
+            "{}",
+            changes[1].reason
+        );
+    }
+
+    #[test]
+    fn annotations_escape_properties_and_data() {
+        assert_eq!(
+            annotation(Some(Path::new("a,b.avsc")), "t: x", "50%\nmore"),
+            "::error file=a%2Cb.avsc,title=t%3A x::50%25%0Amore"
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Per-request metrics: requests and latency by method, route and status, recorded through
+//! handles registered once per combination, so that recording a request allocates nothing.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::Duration;
+
+use axum::http::Method;
+use metrics::{Counter, Histogram};
+
+/// The handles of one (method, route, status).
+#[derive(Clone)]
+struct Handles {
+    requests: Counter,
+    latency: Histogram,
+}
+
+/// The handles of one route, by method and status.
+type RouteHandles = HashMap<(Method, u16), Handles>;
+
+/// The request metrics of one HTTP service.
+#[derive(Default)]
+pub struct RequestMetrics {
+    routes: RwLock<HashMap<String, RouteHandles>>,
+}
+
+impl RequestMetrics {
+    /// Records one request to `route` answered with `status` after `elapsed`.
+    pub fn record(&self, method: &Method, route: &str, status: u16, elapsed: Duration) {
+        let key = (method.clone(), status);
+        let known = self
+            .routes
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(route)
+            .and_then(|statuses| statuses.get(&key).cloned());
+        let handles = match known {
+            Some(handles) => handles,
+            None => self.register(route, key),
+        };
+        handles.requests.increment(1);
+        handles.latency.record(elapsed.as_secs_f64());
+    }
+
+    fn register(&self, route: &str, key: (Method, u16)) -> Handles {
+        let labels = [
+            ("method", key.0.to_string()),
+            ("route", route.to_string()),
+            ("status", key.1.to_string()),
+        ];
+        let handles = Handles {
+            requests: metrics::counter!("accord_http_requests_total", &labels),
+            latency: metrics::histogram!("accord_http_request_duration_seconds", &labels),
+        };
+        self.routes
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(route.to_string())
+            .or_default()
+            .insert(key, handles.clone());
+        handles
+    }
+}

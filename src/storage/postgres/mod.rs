@@ -1,0 +1,149 @@
+//! [`PostgresStore`]: one PostgreSQL database shared by any number of Accord instances.
+//!
+//! Correctness across instances comes from the database alone. A registration locks its
+//! subject's row in `subjects` (`SELECT ... FOR UPDATE`), so registrations in one subject are
+//! serialized and versions stay gapless; a new schema takes its id as `MAX(id) + 1` under a
+//! `SHARE ROW EXCLUSIVE` lock on `schemas`, so ids stay unique and dense, and `UNIQUE
+//! (fingerprint)` keeps one id per content. Deadlocks, serialization failures and unique
+//! violations roll the transaction back and it is retried a bounded number of times.
+//!
+//! Every write that changes what the registry caches sends `NOTIFY accord_changes` in its
+//! transaction; `listener.rs` turns those notifications into the [`super::ChangeFeed`] every
+//! instance's cache follows. `schemas.rs` and `governance.rs` implement the two halves of the
+//! store.
+
+mod governance;
+mod listener;
+mod schemas;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::{AuditEntry, PoolSettings};
+use crate::types::SchemaId;
+use crate::{Error, Result};
+
+/// The channel the change notifications travel on.
+const CHANNEL: &str = "accord_changes";
+
+/// How many times a write is tried again after a deadlock, serialization failure or race on a
+/// unique key.
+const MAX_RETRIES: u32 = 8;
+
+/// A [`super::Store`] backed by a PostgreSQL database that other instances may share.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    feed: std::sync::Arc<listener::Feed>,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url`, applies the migrations and starts listening for the
+    /// changes other instances make.
+    ///
+    /// Several instances may start at once: the migrator holds an advisory lock while it runs.
+    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("accord");
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .min_connections(settings.min_connections)
+            .acquire_timeout(settings.acquire_timeout)
+            .test_before_acquire(true)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        let feed = listener::Feed::start(pool.clone()).await?;
+        Ok(PostgresStore {
+            pool,
+            feed: std::sync::Arc::new(feed),
+        })
+    }
+
+    /// Starts a read-committed write transaction.
+    async fn write(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+/// Runs `$op` (an expression that makes a fresh future each time) until it succeeds, fails for
+/// a reason a retry cannot fix, or has been retried [`MAX_RETRIES`] times.
+macro_rules! retrying {
+    ($op:expr) => {{
+        let mut attempt = 0u32;
+        loop {
+            match $op.await {
+                Err(err) if attempt < $crate::storage::postgres::MAX_RETRIES
+                    && $crate::storage::postgres::is_retryable(&err) =>
+                {
+                    attempt += 1;
+                    tracing::debug!(error = ?err, attempt, "retrying a write that lost a race");
+                    $crate::storage::postgres::back_off(attempt).await;
+                }
+                outcome => break outcome,
+            }
+        }
+    }};
+}
+pub(crate) use retrying;
+
+/// Returns true for a deadlock (40P01), a serialization failure (40001) or a unique violation
+/// (23505): another transaction won a race, and trying again sees what it wrote.
+fn is_retryable(err: &Error) -> bool {
+    match err {
+        Error::Storage(sqlx::Error::Database(db)) => {
+            matches!(db.code().as_deref(), Some("40001" | "40P01" | "23505"))
+        }
+        _ => false,
+    }
+}
+
+/// Waits a little longer after each lost race, with jitter so that losers spread out.
+async fn back_off(attempt: u32) {
+    let mut byte = [0u8; 1];
+    let jitter = match getrandom::fill(&mut byte) {
+        Ok(()) => u64::from(byte[0]) % 10,
+        Err(_) => 5,
+    };
+    tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 5 + jitter)).await;
+}
+
+/// Reports a stored value that does not parse: the database was changed behind Accord's back.
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("stored {what} is unreadable: {detail}"))
+}
+
+/// Appends `entry` to the audit log within `tx`.
+async fn append_audit(tx: &mut Transaction<'static, Postgres>, entry: &AuditEntry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, principal, action, subject, version, service, details) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&entry.at)
+    .bind(&entry.principal)
+    .bind(entry.action)
+    .bind(&entry.subject)
+    .bind(entry.version.map(|v| v.0))
+    .bind(&entry.service)
+    .bind(entry.details.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Tells every instance, when `tx` commits, that `subject` (`None`: a global setting) changed
+/// and that the usages of the schemas `ids` changed.
+async fn notify(
+    tx: &mut Transaction<'static, Postgres>,
+    subject: Option<&str>,
+    ids: &[SchemaId],
+) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(listener::payload(subject, ids))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! Three real `accord` processes on one PostgreSQL database, driven by 50 concurrent clients:
+//! the instances behave as one registry.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+
+use crate::backend::{postgres_or_skip, say, Process};
+
+const CLIENTS: usize = 50;
+const REGISTRATIONS_PER_CLIENT: usize = 8;
+const SUBJECTS: usize = 10;
+const CONTENTS: usize = 60;
+const CONFLUENT_JSON: &str = "application/vnd.schemaregistry.v1+json";
+
+/// One acknowledged registration: content `k` in subject `s` got `id` and `version`.
+#[derive(Debug, Clone, Copy)]
+struct Ack {
+    subject: usize,
+    content: usize,
+    id: i64,
+    version: i64,
+}
+
+/// Avro record number `k`: the contents that clients register, many of them by several clients.
+fn content(k: usize) -> String {
+    format!(r#"{{"type":"record","name":"R{k}","fields":[{{"name":"f{k}","type":"string"}}]}}"#)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_instances_on_one_database_give_one_id_per_schema_gapless_versions_and_serve_every_id_at_once(
+) {
+    let Some(db) = postgres_or_skip().await else {
+        return;
+    };
+    let started = Instant::now();
+    // Started together: they migrate the new database at the same time.
+    let args = ["--db-max-connections", "8"];
+    let (a, b, c) = tokio::join!(
+        Process::start(&db.url, &args),
+        Process::start(&db.url, &args),
+        Process::start(&db.url, &args),
+    );
+    let bases: Arc<Vec<String>> = Arc::new(vec![a.base.clone(), b.base.clone(), c.base.clone()]);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    // Any order of registration is then allowed; config is read from the database each time.
+    let response = client
+        .put(format!("{}/config", bases[0]))
+        .header("content-type", CONFLUENT_JSON)
+        .body(json!({ "compatibility": "NONE" }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+
+    let acks = Arc::new(Mutex::new(Vec::<Ack>::new()));
+    let load = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            let (client, bases, acks) = (client.clone(), bases.clone(), acks.clone());
+            tokio::spawn(async move {
+                for step in 0..REGISTRATIONS_PER_CLIENT {
+                    let subject = (n + step) % SUBJECTS;
+                    let k = (n * 3 + step * 7) % CONTENTS;
+                    let at = &bases[(n + step) % bases.len()];
+                    let response = client
+                        .post(format!("{at}/subjects/mi-{subject}/versions"))
+                        .header("content-type", CONFLUENT_JSON)
+                        .body(json!({ "schema": content(k) }).to_string())
+                        .send()
+                        .await
+                        .expect("the instance answers");
+                    let status = response.status();
+                    let body: Value = response.json().await.expect("a JSON body");
+                    assert!(
+                        status.is_success(),
+                        "registering R{k} in mi-{subject}: {body}"
+                    );
+                    let id = body["id"].as_i64().expect("an id");
+
+                    // Every instance serves the id as soon as it is acknowledged.
+                    for base in bases.iter() {
+                        let response = client
+                            .get(format!("{base}/schemas/ids/{id}"))
+                            .send()
+                            .await
+                            .unwrap();
+                        assert!(
+                            response.status().is_success(),
+                            "{base} does not serve acknowledged id {id}"
+                        );
+                        let served: Value = response.json().await.unwrap();
+                        assert!(
+                            served["schema"]
+                                .as_str()
+                                .unwrap()
+                                .contains(&format!("R{k}")),
+                            "{base} serves other content under id {id}: {served}"
+                        );
+                    }
+                    let version = version_of(&client, at, subject, k).await;
+                    acks.lock().await.push(Ack {
+                        subject,
+                        content: k,
+                        id,
+                        version,
+                    });
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("a client failed");
+    }
+    let load = load.elapsed();
+    let acks = acks.lock().await.clone();
+    assert_eq!(acks.len(), CLIENTS * REGISTRATIONS_PER_CLIENT);
+
+    // One id per distinct content, and distinct contents have distinct ids.
+    let mut ids_of: BTreeMap<usize, BTreeSet<i64>> = BTreeMap::new();
+    for ack in &acks {
+        ids_of.entry(ack.content).or_default().insert(ack.id);
+    }
+    for (k, ids) in &ids_of {
+        assert_eq!(ids.len(), 1, "R{k} got several ids: {ids:?}");
+    }
+    let all_ids: BTreeSet<i64> = ids_of.values().flatten().copied().collect();
+    assert_eq!(all_ids.len(), ids_of.len(), "two contents share an id");
+
+    // Each subject's versions are 1..n, one per distinct content acknowledged in it.
+    let mut versions_of: HashMap<usize, BTreeMap<usize, BTreeSet<i64>>> = HashMap::new();
+    for ack in &acks {
+        versions_of
+            .entry(ack.subject)
+            .or_default()
+            .entry(ack.content)
+            .or_default()
+            .insert(ack.version);
+    }
+    for (subject, contents) in &versions_of {
+        for (k, versions) in contents {
+            assert_eq!(versions.len(), 1, "R{k} in mi-{subject}: {versions:?}");
+        }
+        let expected: Vec<i64> = (1..=contents.len() as i64).collect();
+        for base in bases.iter() {
+            let listed: Value = client
+                .get(format!("{base}/subjects/mi-{subject}/versions"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(
+                listed,
+                json!(expected),
+                "versions of mi-{subject} on {base}"
+            );
+        }
+    }
+
+    // And the database agrees: as many schemas as distinct contents.
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schemas")
+        .fetch_one(&mut db.connection().await)
+        .await
+        .unwrap();
+    assert_eq!(stored as usize, ids_of.len());
+    say(&format!(
+        "multi_instance: {} registrations by {CLIENTS} clients over 3 instances in {load:?} \
+         ({} distinct schemas, {} subjects); whole test {:?}",
+        acks.len(),
+        ids_of.len(),
+        versions_of.len(),
+        started.elapsed()
+    ));
+}
+
+/// Returns the version of `subject` that holds content `k`, as the instance at `base` says.
+async fn version_of(client: &reqwest::Client, base: &str, subject: usize, k: usize) -> i64 {
+    let response = client
+        .post(format!("{base}/subjects/mi-{subject}"))
+        .header("content-type", CONFLUENT_JSON)
+        .body(json!({ "schema": content(k) }).to_string())
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    body["version"].as_i64().expect("a version")
+}
