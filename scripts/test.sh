@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the Rust unit and integration tests (the HTTP suite on SQLite, and
 # the PostgreSQL-only tests), the HTTP suite again on PostgreSQL, then the real clients
-# (confluent-kafka for Python, @kafkajs/confluent-schema-registry for Node.js) against the binary.
+# (confluent-kafka for Python, @kafkajs/confluent-schema-registry for Node.js) against the binary,
+# and the web UI end to end in headless chromium (tests/ui/run.sh).
 #
 # PostgreSQL is expected on 127.0.0.1:5432 with trust authentication (ACCORD_TEST_POSTGRES
 # overrides the server URL). Without it the PostgreSQL run is skipped with a message, except
@@ -35,3 +36,5 @@ fi
 if [ -x tests/clients/run.sh ] || [ -f tests/clients/run.sh ]; then
   bash tests/clients/run.sh
 fi
+
+bash tests/ui/run.sh

@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 use crate::governance::{Governance, ReadAccess};
+use crate::http::confluent::rendered::Rendered;
 use crate::registry::Registry;
 use crate::storage::Store;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub governance: Arc<Governance>,
     pub metrics: PrometheusHandle,
+    /// Ready-to-send bodies of the hot reads, by id and by subject.
+    pub rendered: Arc<Rendered>,
 }
 
 /// Who may do what: the admin token (authentication is off without one) and the read policy.
@@ -43,6 +46,8 @@ impl AppState {
 
     /// Creates the state over `store` with the given access settings.
     pub fn with_access(store: Arc<dyn Store>, access: AccessSettings) -> Self {
+        // The recorder first: the registry registers its metric handles when it is built.
+        let metrics = metrics_handle();
         AppState {
             registry: Arc::new(Registry::new(store.clone())),
             governance: Arc::new(Governance::new(
@@ -50,7 +55,8 @@ impl AppState {
                 access.admin_token,
                 access.read_access,
             )),
-            metrics: metrics_handle(),
+            metrics,
+            rendered: Arc::new(Rendered::default()),
         }
     }
 }

@@ -8,6 +8,7 @@ mod governance;
 mod metrics;
 mod openapi;
 mod ops;
+mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
             "/openapi.json",
             get(move || async move { Json(spec.as_ref().clone()) }),
         )
+        .merge(ui::router())
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))

@@ -22,17 +22,25 @@ use crate::storage::{Change, ChangeFeed, StoredSchema, StoredVersion};
 use crate::types::SchemaId;
 
 /// A map guarded for many readers, filled only by readers that saw no write in between.
-#[derive(Debug)]
 struct Shelf<K, V> {
-    name: &'static str,
     entries: RwLock<HashMap<K, Arc<V>>>,
+    hits: metrics::Counter,
+    misses: metrics::Counter,
+}
+
+impl<K, V> std::fmt::Debug for Shelf<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shelf").finish_non_exhaustive()
+    }
 }
 
 impl<K: Eq + Hash, V> Shelf<K, V> {
     fn new(name: &'static str) -> Self {
+        let lookups = |outcome: &'static str| metrics::counter!("accord_cache_lookups_total", "cache" => name, "outcome" => outcome);
         Shelf {
-            name,
             entries: RwLock::new(HashMap::new()),
+            hits: lookups("hit"),
+            misses: lookups("miss"),
         }
     }
 
@@ -47,9 +55,10 @@ impl<K: Eq + Hash, V> Shelf<K, V> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .get(key)
             .cloned();
-        let outcome = if found.is_some() { "hit" } else { "miss" };
-        metrics::counter!("accord_cache_lookups_total", "cache" => self.name, "outcome" => outcome)
-            .increment(1);
+        match found {
+            Some(_) => self.hits.increment(1),
+            None => self.misses.increment(1),
+        }
         found
     }
 

@@ -20,3 +20,4 @@ mod schemas;
 mod storage;
 mod subjects;
 mod support;
+mod ui;

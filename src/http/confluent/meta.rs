@@ -2,6 +2,9 @@
 //! lookup that serializers try first and must find empty so that they fall back to subjects.
 
 use axum::extract::State;
+use axum::http::header::ACCEPT;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -11,6 +14,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::http::extract::{ConfluentJson, PathParams};
+use crate::http::ui::UI_PATH;
 use crate::{Error, Result};
 
 /// Mounts the probe endpoints.
@@ -24,10 +28,42 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Answer that the server is up
+///
+/// A browser (an `Accept` header that prefers `text/html`) is redirected to the web UI at `/ui/`;
+/// every other client gets the empty object the Confluent registry answers.
 #[utoipa::path(get, path = "/", tag = "Server",
-    responses((status = 200, description = "An empty object", body = Object)))]
-async fn root() -> ConfluentJson<Value> {
-    ConfluentJson(json!({}))
+    responses((status = 200, description = "An empty object", body = Object),
+        (status = 303, description = "A browser is redirected to the web UI at `/ui/`")))]
+async fn root(headers: HeaderMap) -> Response {
+    if prefers_html(headers.get(ACCEPT)) {
+        return Redirect::to(UI_PATH).into_response();
+    }
+    ConfluentJson(json!({})).into_response()
+}
+
+/// Returns whether an `Accept` header asks for HTML before JSON, as a browser's does.
+///
+/// Only an explicit `text/html` counts: `*/*`, JSON media types and no header at all are API
+/// clients, which must keep getting `{}`.
+fn prefers_html(accept: Option<&HeaderValue>) -> bool {
+    let Some(accept) = accept.and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let (mut html, mut json) = (0.0_f32, 0.0_f32);
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media_type = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if media_type == "text/html" || media_type == "application/xhtml+xml" {
+            html = html.max(quality);
+        } else if media_type.starts_with("application/") && media_type.ends_with("json") {
+            json = json.max(quality);
+        }
+    }
+    html > 0.0 && html > json
 }
 
 /// The registry cluster's identity, as `/v1/metadata/id` answers it.

@@ -3,6 +3,7 @@
 mod compatibility;
 mod config;
 mod meta;
+pub mod rendered;
 mod schemas;
 mod subjects;
 pub mod wire;
@@ -32,6 +33,13 @@ pub struct FormatParam {
     /// `serialized` returns a Protobuf schema as a base64 `FileDescriptorProto`.
     #[serde(default)]
     pub format: Option<String>,
+}
+
+impl FormatParam {
+    /// Returns true when the client asked for no particular format.
+    pub fn is_default(&self) -> bool {
+        self.format.as_deref().is_none_or(str::is_empty)
+    }
 }
 
 /// A schema's text served as the body itself, as `/schemas/ids/{id}/schema` answers.

@@ -2,6 +2,7 @@
 //! listing of all schemas.
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -77,10 +78,13 @@ async fn get_schema_by_id(
     PathParams(id): PathParams<String>,
     Params(params): Params<SchemaByIdParams>,
     Params(format): Params<FormatParam>,
-) -> Result<ConfluentJson<SchemaByIdResponse>> {
+) -> Result<Response> {
     let id = schema_id(&id)?;
     let schema = app.registry.schema(id).await?;
     authorize_schema(&app, &caller, id).await?;
+    if !params.fetch_max_id && format.is_default() {
+        return Ok(app.rendered.schema_by_id(&schema));
+    }
     let max_id = match params.fetch_max_id {
         true => app.registry.max_schema_id().await?,
         false => None,
@@ -89,9 +93,7 @@ async fn get_schema_by_id(
         .registry
         .schema_text(&schema, format.format.as_deref())
         .await?;
-    Ok(ConfluentJson(SchemaByIdResponse::new(
-        &schema, text, max_id,
-    )))
+    Ok(ConfluentJson(SchemaByIdResponse::new(&schema, text, max_id)).into_response())
 }
 
 /// Get the schema text of a global id

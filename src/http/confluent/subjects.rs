@@ -1,6 +1,7 @@
 //! `/subjects`: listing, registering, looking up, reading and deleting subject versions.
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -225,7 +226,7 @@ async fn get_version(
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
     Params(format): Params<FormatParam>,
-) -> Result<ConfluentJson<SchemaResponse>> {
+) -> Result<Response> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
     app.governance
@@ -235,6 +236,9 @@ async fn get_version(
         .registry
         .version(&subject, selector, params.deleted)
         .await?;
+    if selector == VersionSelector::Latest && !params.deleted && format.is_default() {
+        return Ok(app.rendered.latest_version(&found));
+    }
     let schema = app
         .registry
         .schema_text(&found.schema, format.format.as_deref())
@@ -242,7 +246,8 @@ async fn get_version(
     Ok(ConfluentJson(SchemaResponse {
         schema,
         ..SchemaResponse::from(found.as_ref())
-    }))
+    })
+    .into_response())
 }
 
 /// Get the schema text of a version

@@ -93,7 +93,7 @@ impl GovernanceStore for SqliteStore {
             .bind(&team.name)
             .bind(contacts_json(team))
             .bind(&team.created_at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -120,7 +120,7 @@ impl GovernanceStore for SqliteStore {
         let updated = sqlx::query("UPDATE teams SET contacts = ? WHERE name = ?")
             .bind(contacts_json(team))
             .bind(&team.name)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() == 0 {
             return Err(Error::TeamNotFound(team.name.clone()));
@@ -138,7 +138,7 @@ impl GovernanceStore for SqliteStore {
         let owned: Vec<String> =
             sqlx::query_scalar("SELECT name FROM services WHERE team = ? ORDER BY name")
                 .bind(name)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         if !owned.is_empty() {
             return Err(Error::InUse(format!(
@@ -148,7 +148,7 @@ impl GovernanceStore for SqliteStore {
         }
         sqlx::query("DELETE FROM teams WHERE name = ?")
             .bind(name)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -173,7 +173,7 @@ impl GovernanceStore for SqliteStore {
         .bind(&service.team)
         .bind(&service.description)
         .bind(&service.created_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -209,7 +209,7 @@ impl GovernanceStore for SqliteStore {
             .bind(&service.team)
             .bind(&service.description)
             .bind(&service.name)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -224,7 +224,7 @@ impl GovernanceStore for SqliteStore {
         let produced: Vec<String> =
             sqlx::query_scalar("SELECT subject FROM producers WHERE service = ? ORDER BY subject")
                 .bind(name)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         if !produced.is_empty() {
             return Err(Error::InUse(format!(
@@ -234,7 +234,7 @@ impl GovernanceStore for SqliteStore {
         }
         sqlx::query("DELETE FROM services WHERE name = ?")
             .bind(name)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -257,7 +257,7 @@ impl GovernanceStore for SqliteStore {
         .bind(&credential.service)
         .bind(&credential.secret_hash)
         .bind(&credential.created_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -303,7 +303,7 @@ impl GovernanceStore for SqliteStore {
         .bind(&audit.at)
         .bind(service)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if revoked.rows_affected() == 0 {
             return Err(Error::CredentialNotFound(
@@ -347,13 +347,13 @@ impl GovernanceStore for SqliteStore {
         .bind(&producer.service)
         .bind(&producer.assigned_by)
         .bind(&producer.assigned_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         // A producer does not consume its own stream through a grant.
         sqlx::query("DELETE FROM consumers WHERE subject = ? AND service = ?")
             .bind(&producer.subject)
             .bind(&producer.service)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -387,7 +387,7 @@ impl GovernanceStore for SqliteStore {
         let producer: Option<String> =
             sqlx::query_scalar("SELECT service FROM producers WHERE subject = ?")
                 .bind(&grant.subject)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         if producer.as_deref() == Some(grant.service.as_str()) {
             return Err(Error::InvalidGovernance(format!(
@@ -404,7 +404,7 @@ impl GovernanceStore for SqliteStore {
         .bind(&grant.service)
         .bind(&grant.granted_by)
         .bind(&grant.granted_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -421,7 +421,7 @@ impl GovernanceStore for SqliteStore {
         let revoked = sqlx::query("DELETE FROM consumers WHERE subject = ? AND service = ?")
             .bind(subject)
             .bind(service)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if revoked.rows_affected() == 0 {
             return Err(Error::GrantNotFound(

@@ -1,15 +1,20 @@
 //! [`SqliteStore`]: the embedded default, one SQLite file in WAL mode.
 //!
-//! Writes take the database's write lock at their start (`BEGIN IMMEDIATE`), so two concurrent
-//! registrations never interleave, and `synchronous = FULL` makes each acknowledged commit
-//! survive a crash of the process or of the machine. `schemas.rs` implements the schema half of
+//! Writes take turns in the process (a fair queue, rather than SQLite's sleep-and-retry busy
+//! handler) and take the database's write lock at their start (`BEGIN IMMEDIATE`), so two
+//! concurrent registrations never interleave; `synchronous = FULL` makes each acknowledged
+//! commit survive a crash of the process or of the machine. `schemas.rs` implements the schema half of
 //! the store, `governance.rs` the governance half.
 
 mod governance;
 mod schemas;
 
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -21,6 +26,35 @@ use crate::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Whose turn it is to write: one writer at a time, in arrival order.
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction holding the process's write turn until it commits or is dropped.
+struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    /// Commits the transaction and gives up the write turn.
+    async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = Transaction<'static, Sqlite>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl SqliteStore {
@@ -43,12 +77,18 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
-    /// Starts a write transaction that holds the database's write lock from its first statement.
-    async fn write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Waits for this process's write turn, then starts a transaction that holds the
+    /// database's write lock from its first statement.
+    async fn write(&self) -> Result<WriteTx> {
+        let turn = self.writer.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 }
 

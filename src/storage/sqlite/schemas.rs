@@ -210,7 +210,7 @@ impl SchemaStore for SqliteStore {
         )
         .bind(subject)
         .bind(&content.fingerprint)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         if let Some((id, version)) = existing {
             if new.id.is_none_or(|requested| requested.0 == id) {
@@ -224,7 +224,7 @@ impl SchemaStore for SqliteStore {
         let max_version: Option<i32> =
             sqlx::query_scalar("SELECT MAX(version) FROM subject_versions WHERE subject = ?")
                 .bind(subject)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         if let Seen::MaxVersion(seen) = new.seen {
             if max_version != seen.map(|v| v.0) {
@@ -234,7 +234,7 @@ impl SchemaStore for SqliteStore {
         let last_version: Option<i32> =
             sqlx::query_scalar("SELECT last_version FROM subjects WHERE name = ?")
                 .bind(subject)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         let version = match new.version {
             Some(version) => version,
@@ -245,7 +245,7 @@ impl SchemaStore for SqliteStore {
         )
         .bind(subject)
         .bind(version.0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         if taken.is_some() {
             return Err(Error::OperationNotPermitted(format!(
@@ -255,7 +255,7 @@ impl SchemaStore for SqliteStore {
 
         let known: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = ?")
             .bind(&content.fingerprint)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let id = match (known, new.id) {
             (Some(existing), Some(requested)) if existing != requested.0 => {
@@ -271,7 +271,7 @@ impl SchemaStore for SqliteStore {
                         let used: Option<i32> =
                             sqlx::query_scalar("SELECT id FROM schemas WHERE id = ?")
                                 .bind(id.0)
-                                .fetch_optional(&mut *tx)
+                                .fetch_optional(&mut **tx)
                                 .await?;
                         if used.is_some() {
                             return Err(Error::OperationNotPermitted(format!(
@@ -282,7 +282,7 @@ impl SchemaStore for SqliteStore {
                     }
                     None => {
                         let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-                            .fetch_one(&mut *tx)
+                            .fetch_one(&mut **tx)
                             .await?;
                         SchemaId(max.unwrap_or(0) + 1)
                     }
@@ -298,7 +298,7 @@ impl SchemaStore for SqliteStore {
                 .bind(serde_json::to_string(&content.references).map_err(|e| Error::Internal(e.to_string()))?)
                 .bind(to_json(&content.metadata))
                 .bind(to_json(&content.rule_set))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
                 for reference in &content.references {
                     insert_reference(&mut tx, id, reference).await?;
@@ -313,13 +313,13 @@ impl SchemaStore for SqliteStore {
         )
         .bind(subject)
         .bind(version.0)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         sqlx::query("INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?)")
             .bind(subject)
             .bind(version.0)
             .bind(id.0)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let mut entry = audit.clone();
         entry.version = Some(version);
@@ -334,7 +334,7 @@ impl SchemaStore for SqliteStore {
             .bind(service)
             .bind(&audit.principal)
             .bind(&audit.at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if claimed.rows_affected() == 1 {
                 let claim = AuditEntry {
@@ -368,20 +368,20 @@ impl SchemaStore for SqliteStore {
             sqlx::query(sql)
                 .bind(subject)
                 .bind(version.0)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         let live: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM subject_versions WHERE subject = ? AND is_deleted = 0",
         )
         .bind(subject)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if live == 0 {
             for table in ["configs", "modes"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE subject = ?"))
                     .bind(subject)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
             }
         }
@@ -414,7 +414,7 @@ impl SchemaStore for SqliteStore {
         .bind(scope(subject))
         .bind(config.compatibility.map(Compatibility::as_str))
         .bind(config.normalize)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -430,11 +430,11 @@ impl SchemaStore for SqliteStore {
         let old: Option<(Option<String>, Option<bool>)> =
             sqlx::query_as("SELECT compatibility, normalize FROM configs WHERE subject = ?")
                 .bind(scope(subject))
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         sqlx::query("DELETE FROM configs WHERE subject = ?")
             .bind(scope(subject))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -458,7 +458,7 @@ impl SchemaStore for SqliteStore {
         )
         .bind(scope(subject))
         .bind(mode.as_str())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -469,11 +469,11 @@ impl SchemaStore for SqliteStore {
         let mut tx = self.write().await?;
         let old: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = ?")
             .bind(scope(subject))
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM modes WHERE subject = ?")
             .bind(scope(subject))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;

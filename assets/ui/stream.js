@@ -1,0 +1,168 @@
+// A stream: its versions as a timeline, the chosen version's schema, its producer and
+// consumers (teams, contacts, who granted them when), references out and in, and a way to
+// compare two versions.
+
+import { api, optional, seg } from './api.js'
+import {
+  append, badge, contactList, empty, errorBox, exactTime, formatBadge, h, href, levelBadge, link,
+  loading, mapLimit, replace, section, timeAgo,
+} from './dom.js'
+import { schemaBlock } from './schema.js'
+
+/** The stream view, showing `version` (the latest when null). */
+export async function streamView(el, subject, version) {
+  document.title = `${subject} · Accord`
+  append(el, h('h1', { class: 'subject-title' }, subject), loading('Loading the stream…'))
+  let versions, governance, chosen
+  try {
+    ;[versions, governance] = await Promise.all([
+      api(`/subjects/${seg(subject)}/versions`),
+      api(`/governance/subjects/${seg(subject)}`),
+    ])
+    chosen = await api(`/subjects/${seg(subject)}/versions/${version || 'latest'}`)
+  } catch (error) {
+    if (error.status === 401) throw error
+    replace(el, h('h1', { class: 'subject-title' }, subject),
+      errorBox(error, version ? `show version ${version} of this stream` : 'show this stream'),
+      h('p', null, link(href.streams(), 'Back to the streams')))
+    return
+  }
+  const [audit, referencedBy] = await Promise.all([
+    optional(`/governance/audit?subject=${seg(subject)}&limit=1000`),
+    referencesIn(subject, chosen.version),
+  ])
+  const registered = new Map()
+  for (const entry of (audit && audit.entries) || []) {
+    if (entry.action === 'schema.registered' && entry.version !== null && !registered.has(entry.version)) {
+      registered.set(entry.version, entry)
+    }
+  }
+  const latest = versions[versions.length - 1]
+  replace(el,
+    header(subject, governance, chosen, latest),
+    h('div', { class: 'stream-grid' },
+      h('div', { class: 'stream-main' },
+        versionsSection(subject, versions, chosen.version, registered, audit !== null),
+        schemaSection(subject, chosen, latest),
+        referencesSection(chosen, referencedBy)),
+      h('div', { class: 'stream-side' },
+        producerSection(governance.producer),
+        consumersSection(governance.consumers),
+        compareSection(subject, versions, chosen.version))))
+}
+
+function header(subject, governance, chosen, latest) {
+  return h('div', { class: 'page-header' },
+    h('div', null,
+      h('p', { class: 'crumbs' }, link(href.streams(), 'Streams'), ' / '),
+      h('h1', { class: 'subject-title' }, subject),
+      h('p', { class: 'facts' }, formatBadge(chosen.schemaType), ' ',
+        badge(`latest v${latest}`), ' ', levelBadge(governance.compatibility_level), ' ',
+        governance.producer
+          ? h('span', null, 'produced by ', link(href.service(governance.producer.service), governance.producer.service),
+            ' (', link(href.team(governance.producer.team), governance.producer.team), ')')
+          : h('span', { class: 'muted' }, 'no producer yet'))),
+    h('div', { class: 'page-actions' },
+      link(href.check(subject), h('span', { class: 'button button-primary' }, 'Check a change'))))
+}
+
+/** Returns the subjects and versions whose schemas reference this version. */
+async function referencesIn(subject, version) {
+  const ids = await optional(`/subjects/${seg(subject)}/versions/${version}/referencedby`, [])
+  const users = await mapLimit(ids || [], 6, id => optional(`/schemas/ids/${id}/versions`, []))
+  return users.flat()
+}
+
+function versionsSection(subject, versions, current, registered, auditReadable) {
+  const items = [...versions].reverse().map(v => {
+    const entry = registered.get(v)
+    const isCurrent = v === current
+    return h('li', { class: isCurrent ? 'current' : '' },
+      h('div', { class: 'tl-head' },
+        link(href.stream(subject, v), h('strong', null, `Version ${v}`)),
+        isCurrent ? h('span', { class: 'sr-only' }, ' (shown)') : null,
+        v === versions[versions.length - 1] ? badge('latest', 'badge-ok') : null),
+      h('div', { class: 'tl-meta muted small' },
+        entry ? ['registered ', timeAgo(entry.at), ' by ', entry.principal,
+          entry.details && entry.details.id ? ` · schema id ${entry.details.id}` : ''] : null),
+      v > versions[0]
+        ? h('div', { class: 'tl-actions small' },
+          link(href.diff(subject, previous(versions, v), v), `Diff with v${previous(versions, v)}`))
+        : null)
+  })
+  return section('Versions',
+    h('ol', { class: 'timeline', 'aria-label': 'Versions, newest first' }, items),
+    auditReadable ? null : h('p', { class: 'muted small' }, 'Registration times come from the audit log, which your credential may not read.'))
+}
+
+function previous(versions, v) {
+  return versions[versions.indexOf(v) - 1]
+}
+
+function schemaSection(subject, chosen, latest) {
+  return h('section', { class: 'card' },
+    h('div', { class: 'card-head' },
+      h('h2', null, `Schema of version ${chosen.version}`),
+      h('span', { class: 'muted small' }, `schema id ${chosen.id}`,
+        chosen.version === latest ? ' · latest' : '')),
+    schemaBlock(chosen.schema, chosen.schemaType, `Schema of ${subject} version ${chosen.version}`))
+}
+
+function referencesSection(chosen, referencedBy) {
+  const out = chosen.references || []
+  return section('References',
+    h('h3', null, 'This version uses'),
+    out.length
+      ? h('ul', { class: 'plain-list' }, out.map(r => h('li', null,
+        h('code', null, r.name), ' → ', link(href.stream(r.subject, r.version), `${r.subject} v${r.version}`))))
+      : h('p', { class: 'muted' }, 'No references to other streams.'),
+    h('h3', null, 'Used by'),
+    referencedBy.length
+      ? h('ul', { class: 'plain-list' }, referencedBy.map(r => h('li', null,
+        link(href.stream(r.subject, r.version), `${r.subject} v${r.version}`))))
+      : h('p', { class: 'muted' }, 'No schema references this version.'))
+}
+
+function producerSection(producer) {
+  if (!producer) {
+    return section('Producer', empty('No producer yet.',
+      'The first service to register in a stream becomes its producer; the admin can assign one.'))
+  }
+  return section('Producer', h('div', { class: 'owner' },
+    h('p', { class: 'owner-name' }, link(href.service(producer.service), producer.service)),
+    h('p', null, 'team ', link(href.team(producer.team), producer.team)),
+    contactList(producer.contacts)))
+}
+
+function consumersSection(consumers) {
+  if (consumers.length === 0) {
+    return section('Consumers', empty('No consumers granted.',
+      'The producer grants services read access with ', h('code', null, 'PUT /governance/subjects/{s}/consumers/{service}'), '.'))
+  }
+  return section(`Consumers (${consumers.length})`,
+    h('ul', { class: 'owners', 'aria-label': 'Consumers' }, consumers.map(c => h('li', { class: 'owner' },
+      h('p', { class: 'owner-name' }, link(href.service(c.service), c.service)),
+      h('p', null, 'team ', link(href.team(c.team), c.team)),
+      contactList(c.contacts),
+      h('p', { class: 'muted small' }, 'granted by ', c.granted_by, ' ', timeAgo(c.granted_at),
+        ' (', exactTime(c.granted_at), ')')))))
+}
+
+function compareSection(subject, versions, current) {
+  if (versions.length < 2) {
+    return section('Compare versions', h('p', { class: 'muted' }, 'There is only one version: nothing to compare yet.'))
+  }
+  const options = selected => versions.map(v => h('option', { value: v, selected: v === selected }, `v${v}`))
+  const older = current === versions[0] ? versions[0] : previous(versions, current)
+  const newer = current === versions[0] ? versions[1] : current
+  const from = h('select', { id: 'diff-from', name: 'from' }, options(older))
+  const to = h('select', { id: 'diff-to', name: 'to' }, options(newer))
+  return section('Compare versions',
+    h('form', { class: 'compare', onsubmit: event => {
+      event.preventDefault()
+      location.hash = href.diff(subject, from.value, to.value)
+    } },
+    h('div', { class: 'field' }, h('label', { for: 'diff-from' }, 'From'), from),
+    h('div', { class: 'field' }, h('label', { for: 'diff-to' }, 'To'), to),
+    h('button', { type: 'submit', class: 'button' }, 'Show the diff')))
+}
