@@ -47,11 +47,11 @@ struct Incompatibility {
 }
 
 impl Incompatibility {
-    fn new(kind: IncompatibilityType, message: String, location: &[String]) -> Self {
+    fn new(kind: IncompatibilityType, message: String, location: &[Step]) -> Self {
         let tokens: Vec<String> = location
             .iter()
             .skip(1)
-            .map(|t| t.replace('~', "~0").replace('/', "~1"))
+            .map(|step| step.text().replace('~', "~0").replace('/', "~1"))
             .collect();
         Incompatibility {
             kind,
@@ -95,6 +95,23 @@ enum Memo {
     Done(Vec<Incompatibility>),
 }
 
+/// One step of Java's location path: a key such as `fields` or `type`, or an index. Steps are
+/// turned into text only when an incompatibility is reported, so compatible checks allocate none.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Key(&'static str),
+    Index(usize),
+}
+
+impl Step {
+    fn text(self) -> String {
+        match self {
+            Step::Key(key) => key.to_string(),
+            Step::Index(index) => index.to_string(),
+        }
+    }
+}
+
 /// The outcome of one pair: its incompatibilities (none means compatible), or Java's exception.
 type Outcome = Result<Vec<Incompatibility>, String>;
 
@@ -107,17 +124,17 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// Java's two-argument `getCompatibility`: a fresh location, the shared memo.
     fn root_compatibility(&mut self, reader: NodeId, writer: NodeId) -> Outcome {
-        self.compatibility("", reader, writer, &mut Vec::new())
+        self.compatibility(Step::Key(""), reader, writer, &mut Vec::new())
     }
 
     fn compatibility(
         &mut self,
-        token: &str,
+        step: Step,
         reader: NodeId,
         writer: NodeId,
-        location: &mut Vec<String>,
+        location: &mut Vec<Step>,
     ) -> Outcome {
-        location.push(token.to_string());
+        location.push(step);
         let result = match self.memo.get(&(reader, writer)) {
             // Break the recursion here: compatible unless proven otherwise.
             Some(Memo::InProgress) => Ok(Vec::new()),
@@ -134,15 +151,19 @@ impl Checker<'_> {
         result
     }
 
-    fn calculate(&mut self, reader: NodeId, writer: NodeId, location: &mut Vec<String>) -> Outcome {
+    fn calculate(&mut self, reader: NodeId, writer: NodeId, location: &mut Vec<Step>) -> Outcome {
         let (reader_kind, writer_kind) = (
             &self.reader.node(reader).kind,
             &self.writer.node(writer).kind,
         );
         if reader_kind.type_label() == writer_kind.type_label() {
             return match (reader_kind, writer_kind) {
-                (Kind::Array(r), Kind::Array(w)) => self.compatibility("items", *r, *w, location),
-                (Kind::Map(r), Kind::Map(w)) => self.compatibility("values", *r, *w, location),
+                (Kind::Array(r), Kind::Array(w)) => {
+                    self.compatibility(Step::Key("items"), *r, *w, location)
+                }
+                (Kind::Map(r), Kind::Map(w)) => {
+                    self.compatibility(Step::Key("values"), *r, *w, location)
+                }
                 (Kind::Fixed(r), Kind::Fixed(w)) => {
                     let mut found = self.check_names(reader_kind, writer_kind, location);
                     if r.size != w.size {
@@ -190,7 +211,7 @@ impl Checker<'_> {
         if let Kind::Union(branches) = writer_kind {
             let mut found = Vec::new();
             for (i, branch) in branches.iter().enumerate() {
-                found.extend(self.compatibility(&i.to_string(), reader, *branch, location)?);
+                found.extend(self.compatibility(Step::Index(i), reader, *branch, location)?);
             }
             return Ok(found);
         }
@@ -239,11 +260,11 @@ impl Checker<'_> {
         &mut self,
         reader: NodeId,
         branches: &[NodeId],
-        location: &mut Vec<String>,
+        location: &mut Vec<Step>,
     ) -> Outcome {
         let mut found = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
-            location.push(i.to_string());
+            location.push(Step::Index(i));
             if !self.root_compatibility(reader, *branch)?.is_empty() {
                 let label = self.writer.node(*branch).kind.type_label();
                 let message = format!("reader union lacking writer type: {label}");
@@ -263,7 +284,7 @@ impl Checker<'_> {
         &self,
         reader: &Kind,
         writer: &Kind,
-        location: &mut [String],
+        location: &mut [Step],
     ) -> Vec<Incompatibility> {
         let (Some(r), Some(w)) = (reader.named(), writer.named()) else {
             return Vec::new();
@@ -291,15 +312,17 @@ impl Checker<'_> {
         reader: &Record,
         writer: &Record,
         writer_id: NodeId,
-        location: &mut Vec<String>,
+        location: &mut Vec<Step>,
     ) -> Outcome {
         let mut found = Vec::new();
-        location.push("fields".to_string());
+        let by_name: HashMap<&str, &Field> =
+            writer.fields.iter().map(|f| (f.name.as_str(), f)).collect();
+        location.push(Step::Key("fields"));
         for (position, field) in reader.fields.iter().enumerate() {
-            location.push(position.to_string());
-            match self.writer_field(writer, writer_id, field, position)? {
+            location.push(Step::Index(position));
+            match self.writer_field(&by_name, writer_id, field, position)? {
                 Some(writer_field) => found.extend(self.compatibility(
-                    "type",
+                    Step::Key("type"),
                     field.schema,
                     writer_field.schema,
                     location,
@@ -308,7 +331,7 @@ impl Checker<'_> {
                 None => match &self.reader.node(field.schema).kind {
                     // Java checks such an enum against the whole writer record.
                     Kind::Enum(e) if e.default.is_some() => found.extend(self.compatibility(
-                        "type",
+                        Step::Key("type"),
                         field.schema,
                         writer_id,
                         location,
@@ -329,19 +352,17 @@ impl Checker<'_> {
     /// The writer field matching the reader field by name or by one of its aliases.
     fn writer_field<'w>(
         &self,
-        writer: &'w Record,
+        writer_fields: &HashMap<&str, &'w Field>,
         writer_id: NodeId,
         field: &Field,
         position: usize,
     ) -> Result<Option<&'w Field>, String> {
-        let find = |name: &str| writer.fields.iter().find(|f| f.name == name);
-        let matches: Vec<&Field> = std::iter::once(field.name.as_str())
+        let mut matches = std::iter::once(field.name.as_str())
             .chain(field.aliases.iter().map(String::as_str))
-            .filter_map(find)
-            .collect();
-        match matches.as_slice() {
-            [] => Ok(None),
-            [only] => Ok(Some(only)),
+            .filter_map(|name| writer_fields.get(name).copied());
+        match (matches.next(), matches.next()) {
+            (None, _) => Ok(None),
+            (Some(only), None) => Ok(Some(only)),
             _ => Err(format!(
                 "Reader record field {} type:{} pos:{position} matches multiple fields in writer record schema {}",
                 field.name,
@@ -356,10 +377,10 @@ impl Checker<'_> {
 fn at(
     kind: IncompatibilityType,
     message: String,
-    location: &mut [String],
-    token: &str,
+    location: &mut [Step],
+    token: &'static str,
 ) -> Incompatibility {
     let mut path = location.to_vec();
-    path.push(token.to_string());
+    path.push(Step::Key(token));
     Incompatibility::new(kind, message, &path)
 }
