@@ -6,6 +6,7 @@
 //! Logical types are ignored: only the underlying types are compared.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{canonical, AvroSchema, Field, Kind, NodeId, Primitive, ReaderIs, Record};
 
@@ -18,7 +19,7 @@ pub(super) fn can_read(
     let mut checker = Checker {
         reader,
         writer,
-        memo: HashMap::new(),
+        memo: Memos::with_capacity_and_hasher(reader.nodes.len(), Default::default()),
     };
     match checker.root_compatibility(reader.root, writer.root) {
         Ok(found) => found.iter().map(|i| i.describe(reader_is)).collect(),
@@ -115,10 +116,39 @@ impl Step {
 /// The outcome of one pair: its incompatibilities (none means compatible), or Java's exception.
 type Outcome = Result<Vec<Incompatibility>, String>;
 
+/// The memo of (reader node, writer node) pairs. Its keys are small integers hashed on every
+/// step of a check, so it uses a multiply-and-rotate hash rather than the DoS-resistant default:
+/// the keys come from the registry's own parse, never from a client directly.
+type Memos = HashMap<(NodeId, NodeId), Memo, BuildHasherDefault<PairHasher>>;
+
+/// A fast hasher for pairs of node indices (the "Fx" hash of the Rust compiler).
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 struct Checker<'a> {
     reader: &'a AvroSchema,
     writer: &'a AvroSchema,
-    memo: HashMap<(NodeId, NodeId), Memo>,
+    memo: Memos,
 }
 
 impl Checker<'_> {
