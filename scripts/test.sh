@@ -2,7 +2,8 @@
 # Runs the whole test suite: the Rust unit and integration tests (the HTTP suite on SQLite, and
 # the PostgreSQL-only tests), the HTTP suite again on PostgreSQL, then the real clients
 # (confluent-kafka for Python, @kafkajs/confluent-schema-registry for Node.js) against the binary,
-# and the web UI end to end in headless chromium (tests/ui/run.sh).
+# Schemathesis against the OpenAPI document (scripts/schemathesis.sh), and the web UI end to end
+# in headless chromium (tests/ui/run.sh).
 #
 # PostgreSQL is expected on 127.0.0.1:5432 with trust authentication (ACCORD_TEST_POSTGRES
 # overrides the server URL). Without it the PostgreSQL run is skipped with a message, except
@@ -32,6 +33,9 @@ else
     "not reachable at $host:$port. Start it (see README, 'High availability on PostgreSQL')" \
     "to run them." >&2
 fi
+
+# Schemathesis against the served OpenAPI document: no 5xx, every answer documented.
+bash scripts/schemathesis.sh
 
 if [ -x tests/clients/run.sh ] || [ -f tests/clients/run.sh ]; then
   bash tests/clients/run.sh

@@ -82,21 +82,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ConfluentJson<T> {
                 }
                 other => Error::BadRequest(other.body_text()),
             })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::UnprocessableEntity(
-                "Request body is missing".to_string(),
-            ));
-        }
-        serde_json::from_slice(&bytes)
-            .map(ConfluentJson)
-            .map_err(|err| {
-                if err.is_data() {
-                    Error::UnprocessableEntity(format!("Invalid request body: {err}"))
-                } else {
-                    Error::BadRequest(format!("Invalid JSON in request body: {err}"))
-                }
-            })
+        decode_body(&bytes).map(ConfluentJson)
     }
+}
+
+/// Decodes a JSON request body as [`ConfluentJson`] does: blank is a 422, malformed JSON a 400,
+/// JSON of the wrong shape a 422.
+pub fn decode_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::UnprocessableEntity(
+            "Request body is missing".to_string(),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|err| {
+        if err.is_data() {
+            Error::UnprocessableEntity(format!("Invalid request body: {err}"))
+        } else {
+            Error::BadRequest(format!("Invalid JSON in request body: {err}"))
+        }
+    })
+}
+
+/// Decodes a query string as [`Params`] does; a value of the wrong kind is a 400.
+pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
+    serde_urlencoded::from_str(query)
+        .map_err(|err| Error::BadRequest(format!("Invalid query parameter: {err}")))
 }
 
 /// Query parameters, parsed leniently as the Confluent registry does; a value of the wrong kind
@@ -108,10 +118,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
-        let query = parts.uri.query().unwrap_or_default();
-        serde_urlencoded::from_str(query)
-            .map(Params)
-            .map_err(|err| Error::BadRequest(format!("Invalid query parameter: {err}")))
+        decode_query(parts.uri.query().unwrap_or_default()).map(Params)
     }
 }
 

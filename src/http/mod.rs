@@ -4,7 +4,7 @@
 
 pub mod confluent;
 pub mod extract;
-mod governance;
+pub mod governance;
 mod metrics;
 mod openapi;
 mod ops;
@@ -37,11 +37,13 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Returns every route, with its OpenAPI document.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(confluent::router())
         .merge(governance::router())
         .merge(ops::router())
-        .split_for_parts()
+        .split_for_parts();
+    openapi::complete(&mut spec);
+    (router, spec)
 }
 
 /// Returns Accord's OpenAPI document, as `GET /openapi.json` serves it.
@@ -71,9 +73,18 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(CatchPanicLayer::custom(|_| {
-            Error::Internal("a request handler panicked".to_string()).into_response()
-        }))
+        .layer(CatchPanicLayer::custom(
+            |panic: Box<dyn std::any::Any + Send>| {
+                // Logged with its text (`Error::into_response` logs every 5xx); the client gets the
+                // generic message.
+                let text = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a non-text panic");
+                Error::Internal(format!("a request handler panicked: {text}")).into_response()
+            },
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     NormalizePathLayer::trim_trailing_slash().layer(router)

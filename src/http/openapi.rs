@@ -45,3 +45,78 @@ impl utoipa::Modify for Security {
         ]);
     }
 }
+
+/// The media types every JSON answer may come in: the Confluent one by default, the others when
+/// the client's `Accept` asks for them (see `negotiate` in `http/mod.rs`).
+const JSON_MEDIA_TYPES: [&str; 3] = [
+    "application/vnd.schemaregistry.v1+json",
+    "application/vnd.schemaregistry+json",
+    "application/json",
+];
+
+/// Completes the document with what every operation shares, so that it states every answer a
+/// client can get: each JSON answer in all three media types, and the error answers of the
+/// middleware and extractors (401 for a refused credential everywhere; with parameters or a body,
+/// 400 for a malformed one and 422 for an invalid subject, version or name; 413 and 415 for
+/// bodies).
+pub fn complete(spec: &mut utoipa::openapi::OpenApi) {
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            complete_operation(operation);
+        }
+    }
+}
+
+fn complete_operation(operation: &mut utoipa::openapi::path::Operation) {
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has_body = operation.request_body.is_some();
+    let mut errors = vec![("401", "An invalid or revoked credential (40101)")];
+    if !parameters.is_empty() || has_body {
+        errors.push(("400", "A malformed query, path or body (400)"));
+        errors.push((
+            "422",
+            "An invalid subject, version, name or body (42202, 42208, 42220, 422)",
+        ));
+    }
+    if has_body {
+        errors.push(("413", "The body is over 8 MiB (413)"));
+        errors.push(("415", "An unsupported media type (415)"));
+    }
+    let responses = &mut operation.responses.responses;
+    for (status, description) in errors {
+        responses.entry(status.to_string()).or_insert_with(|| {
+            utoipa::openapi::ResponseBuilder::new()
+                .description(description)
+                .content(
+                    JSON_MEDIA_TYPES[0],
+                    utoipa::openapi::ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .into()
+        });
+    }
+    for response in responses.values_mut() {
+        let utoipa::openapi::RefOr::T(response) = response else {
+            continue;
+        };
+        let json = JSON_MEDIA_TYPES
+            .iter()
+            .find_map(|media_type| response.content.get(*media_type).cloned());
+        if let Some(json) = json {
+            for media_type in JSON_MEDIA_TYPES {
+                response
+                    .content
+                    .entry(media_type.to_string())
+                    .or_insert_with(|| json.clone());
+            }
+        }
+    }
+}

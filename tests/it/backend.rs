@@ -255,21 +255,45 @@ pub struct Process {
 impl Process {
     /// Starts `accord serve` on `database_url` with `args`, and waits until it is ready.
     pub async fn start(database_url: &str, args: &[&str]) -> Process {
+        let logs = || match std::env::var("ACCORD_TEST_SERVER_LOGS") {
+            Ok(_) => Stdio::inherit(),
+            Err(_) => Stdio::null(),
+        };
+        Self::spawn(database_url, args, &[], logs(), logs()).await
+    }
+
+    /// Starts `accord serve` like [`Process::start`], with `env` added to its environment and
+    /// its standard output and error both written to `log`.
+    pub async fn start_logging(
+        database_url: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        log: &std::path::Path,
+    ) -> Process {
+        let file = std::fs::File::create(log).expect("log file");
+        let stderr = file.try_clone().expect("log file");
+        Self::spawn(database_url, args, env, file.into(), stderr.into()).await
+    }
+
+    async fn spawn(
+        database_url: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stdout: Stdio,
+        stderr: Stdio,
+    ) -> Process {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let logs = || match std::env::var("ACCORD_TEST_SERVER_LOGS") {
-            Ok(_) => Stdio::inherit(),
-            Err(_) => Stdio::null(),
-        };
         let child = Command::new(env!("CARGO_BIN_EXE_accord"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--database-url", database_url])
             .args(args)
-            .stdout(logs())
-            .stderr(logs())
+            .envs(env.iter().copied())
+            .stdout(stdout)
+            .stderr(stderr)
             .spawn()
             .expect("accord starts");
         let process = Process {

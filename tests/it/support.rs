@@ -52,6 +52,14 @@ impl TestApp {
         Self::on(TestDb::new().await, access).await
     }
 
+    /// A registry over `store`, which the caller keeps alive, with authentication off.
+    pub async fn with_store(store: std::sync::Arc<dyn accord::storage::Store>) -> Self {
+        TestApp {
+            service: accord::http::service(AppState::new(store)),
+            _db: TestDb::Borrowed { url: String::new() },
+        }
+    }
+
     /// A registry over `db` with the given access settings.
     pub async fn on(db: TestDb, access: AccessSettings) -> Self {
         let store = db.connect().await;

@@ -8,6 +8,7 @@
 //! `diff` package walk wire's `ProtoFileElement`. Pure: no IO.
 
 mod compat;
+mod descriptor;
 mod java_order;
 mod known;
 mod options;
@@ -56,6 +57,14 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
         .get_file_by_name(MAIN_FILE)
         .ok_or_else(|| "the schema file is missing after compilation".to_string())?;
     let canonical = render::render(&file, false);
+    if parse::is_descriptor(text) {
+        // No compiler checked a descriptor's names (an empty or spaced name decodes fine), and
+        // its rendering is what is stored: it must compile, or the schema could never be read
+        // back.
+        parse::compile(&canonical, deps).map_err(|err| {
+            format!("the descriptor does not describe a valid .proto file: {err}")
+        })?;
+    }
     Ok(ProtobufSchema { file, canonical })
 }
 

@@ -65,6 +65,10 @@ impl Sources {
     fn add(&mut self, name: &str, text: &str) -> Result<(), String> {
         let source = match decode_descriptor(text) {
             Some(mut bytes) => {
+                let file = FileDescriptorProto::decode(bytes.as_slice())
+                    .map_err(|err| format!("invalid descriptor for '{name}': {err}"))?;
+                super::descriptor::check(&file)
+                    .map_err(|err| format!("invalid descriptor for '{name}': {err}"))?;
                 // Protobuf keeps the last value of a repeated scalar field: this renames the file
                 // to its import path without decoding (and losing) its unknown options.
                 append_name(&mut bytes, name);
@@ -105,6 +109,11 @@ impl FileResolver for Sources {
             },
         }
     }
+}
+
+/// Returns true when `text` is a base64 `FileDescriptorProto` rather than `.proto` source.
+pub(super) fn is_descriptor(text: &str) -> bool {
+    decode_descriptor(text).is_some()
 }
 
 /// Returns the bytes of `text` when it is a base64 `FileDescriptorProto` rather than `.proto`

@@ -8,6 +8,14 @@ mod schemas;
 mod subjects;
 pub mod wire;
 
+// The query parameters of each endpoint, for the fuzz targets that decode them.
+pub use compatibility::CheckParams;
+pub use config::{DefaultToGlobalParam, ForceParam};
+pub use schemas::{ListSchemasParams, SchemaByIdParams};
+pub use subjects::{
+    DeletedFilter, DeletedParam, ListSubjectsParams, LookupParams, NormalizeParam, PermanentParam,
+};
+
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};

@@ -7,6 +7,12 @@ mod services;
 mod subjects;
 mod teams;
 
+// The request bodies and query parameters, for the fuzz targets that decode them.
+pub use audit::AuditParams;
+pub use services::{CreateServiceRequest, UpdateServiceRequest};
+pub use subjects::{ImpactParams, ProducerRequest};
+pub use teams::{CreateTeamRequest, UpdateTeamRequest};
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;

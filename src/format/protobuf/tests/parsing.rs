@@ -169,3 +169,33 @@ fn arbitrary_input_never_panics() {
 fn the_empty_text_is_an_empty_file() {
     assert_eq!(proto("").canonical(), "");
 }
+
+#[test]
+fn a_descriptor_that_renders_no_valid_proto_is_refused() {
+    // Found by the `protobuf_descriptor` fuzz target: a service with an empty name (field 6,
+    // length 0) decoded and rendered as `service  {}`, stored text that no longer parses.
+    let message = refusal("MgA=");
+    assert!(
+        message.contains("service name '' is not a valid identifier"),
+        "{message}"
+    );
+    // An empty `syntax` (field 12, length 0) made prost-reflect panic; the panic was caught, and
+    // the schema refused only with a generic message.
+    let message = refusal("YgA=");
+    assert!(message.contains("unknown syntax ''"), "{message}");
+    // Names that are not identifiers, in a message and in a field.
+    let mut file = prost_types::FileDescriptorProto {
+        name: Some("bad.proto".to_string()),
+        message_type: vec![prost_types::DescriptorProto {
+            name: Some("my message".to_string()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let encoded = |file: &prost_types::FileDescriptorProto| {
+        base64::engine::general_purpose::STANDARD.encode(prost::Message::encode_to_vec(file))
+    };
+    refusal(&encoded(&file));
+    file.message_type[0].name = Some("M".to_string());
+    assert!(parse(&encoded(&file), &[]).is_ok());
+}
