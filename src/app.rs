@@ -114,6 +114,20 @@ content-type: application/vnd.schemaregistry.v1+json\r\n\
 connection: close\r\ncontent-length: 77\r\n\r\n\
 {\"error_code\":50301,\"message\":\"Too many connections: try again in a moment.\"}";
 
+/// Answers a connection over the limit with a 503 and closes it. The request is read (briefly)
+/// before the socket closes: closing with unread input resets the connection, and the client
+/// would lose the answer.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if stream.write_all(OVER_CAPACITY).await.is_err() {
+        return;
+    }
+    let _ = stream.shutdown().await;
+    let mut sink = [0u8; 1024];
+    let drain = async { while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {} };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+}
+
 /// Serves `state` on `listener` until `shutdown` completes, then finishes in-flight requests
 /// (for at most `limits.shutdown_grace`).
 pub async fn serve(
@@ -147,10 +161,7 @@ pub async fn serve(
         let Ok(slot) = slots.clone().try_acquire_owned() else {
             metrics::counter!("accord_connections_refused_total").increment(1);
             tracing::warn!(%peer, "connection refused: too many connections");
-            tokio::spawn(async move {
-                let mut stream = stream;
-                let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, OVER_CAPACITY).await;
-            });
+            tokio::spawn(refuse(stream));
             continue;
         };
         // Handlers and logs learn the client's address from the request's extensions.

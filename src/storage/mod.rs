@@ -9,6 +9,7 @@
 
 mod governance;
 mod postgres;
+mod rows;
 mod sqlite;
 
 use std::sync::Arc;

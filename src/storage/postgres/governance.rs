@@ -2,67 +2,13 @@
 //! the audit log.
 
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
-use sqlx::Row;
 
-use super::{append_audit, corrupt, PostgresStore};
+use super::{append_audit, PostgresStore};
 use crate::storage::{
-    AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, CredentialInfo, GovernanceStore,
+    rows, AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, CredentialInfo, GovernanceStore,
     NewCredential, Producer, Service, Team,
 };
 use crate::{Error, Result};
-
-fn team_from_row(row: &PgRow) -> Result<Team> {
-    let contacts: String = row.try_get("contacts")?;
-    Ok(Team {
-        name: row.try_get("name")?,
-        contacts: serde_json::from_str(&contacts).map_err(|e| corrupt("contacts", e))?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn service_from_row(row: &PgRow) -> Result<Service> {
-    Ok(Service {
-        name: row.try_get("name")?,
-        team: row.try_get("team")?,
-        description: row.try_get("description")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn credential_from_row(row: &PgRow) -> Result<CredentialInfo> {
-    Ok(CredentialInfo {
-        id: row.try_get("id")?,
-        service: row.try_get("service")?,
-        created_at: row.try_get("created_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-        revoked_at: row.try_get("revoked_at")?,
-    })
-}
-
-fn audit_from_row(row: &PgRow) -> Result<AuditRecord> {
-    let details: String = row.try_get("details")?;
-    Ok(AuditRecord {
-        seq: row.try_get("seq")?,
-        at: row.try_get("at")?,
-        principal: row.try_get("principal")?,
-        action: row.try_get("action")?,
-        subject: row.try_get("subject")?,
-        version: row.try_get("version")?,
-        service: row.try_get("service")?,
-        details: serde_json::from_str(&details).map_err(|e| corrupt("audit details", e))?,
-    })
-}
-
-fn contacts_json(team: &Team) -> String {
-    serde_json::Value::from(
-        team.contacts
-            .iter()
-            .map(|c| serde_json::json!({ "kind": c.kind, "value": c.value }))
-            .collect::<Vec<_>>(),
-    )
-    .to_string()
-}
 
 async fn exists(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
@@ -99,7 +45,7 @@ impl GovernanceStore for PostgresStore {
         }
         sqlx::query("INSERT INTO teams (name, contacts, created_at) VALUES ($1, $2, $3)")
             .bind(&team.name)
-            .bind(contacts_json(team))
+            .bind(rows::contacts_json(team))
             .bind(&team.created_at)
             .execute(&mut *tx)
             .await
@@ -113,7 +59,7 @@ impl GovernanceStore for PostgresStore {
         let rows = sqlx::query("SELECT name, contacts, created_at FROM teams ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(team_from_row).collect()
+        rows.iter().map(rows::team).collect()
     }
 
     async fn team(&self, name: &str) -> Result<Option<Team>> {
@@ -121,13 +67,13 @@ impl GovernanceStore for PostgresStore {
             .bind(name)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(team_from_row).transpose()
+        row.as_ref().map(rows::team).transpose()
     }
 
     async fn update_team(&self, team: &Team, audit: &AuditEntry) -> Result<()> {
         let mut tx = self.write().await?;
         let updated = sqlx::query("UPDATE teams SET contacts = $1 WHERE name = $2")
-            .bind(contacts_json(team))
+            .bind(rows::contacts_json(team))
             .bind(&team.name)
             .execute(&mut *tx)
             .await?;
@@ -195,7 +141,7 @@ impl GovernanceStore for PostgresStore {
             sqlx::query("SELECT name, team, description, created_at FROM services ORDER BY name")
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter().map(service_from_row).collect()
+        rows.iter().map(rows::service).collect()
     }
 
     async fn service(&self, name: &str) -> Result<Option<Service>> {
@@ -204,7 +150,7 @@ impl GovernanceStore for PostgresStore {
                 .bind(name)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.as_ref().map(service_from_row).transpose()
+        row.as_ref().map(rows::service).transpose()
     }
 
     async fn update_service(&self, service: &Service, audit: &AuditEntry) -> Result<()> {
@@ -282,7 +228,7 @@ impl GovernanceStore for PostgresStore {
         .bind(service)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(credential_from_row).collect()
+        rows.iter().map(rows::credential).collect()
     }
 
     async fn credential_by_hash(&self, secret_hash: &str) -> Result<Option<CredentialInfo>> {
@@ -293,7 +239,7 @@ impl GovernanceStore for PostgresStore {
         .bind(secret_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(credential_from_row).transpose()
+        row.as_ref().map(rows::credential).transpose()
     }
 
     async fn touch_credential(&self, id: &str, at: &str) -> Result<()> {
@@ -480,6 +426,6 @@ impl GovernanceStore for PostgresStore {
         .bind(query.limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(audit_from_row).collect()
+        rows.iter().map(rows::audit).collect()
     }
 }

@@ -110,10 +110,7 @@ async fn back_off(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 5 + jitter)).await;
 }
 
-/// Reports a stored value that does not parse: the database was changed behind Accord's back.
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("stored {what} is unreadable: {detail}"))
-}
+use super::rows::corrupt;
 
 /// Appends `entry` to the audit log within `tx`.
 async fn append_audit(tx: &mut Transaction<'static, Postgres>, entry: &AuditEntry) -> Result<()> {

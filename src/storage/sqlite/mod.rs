@@ -20,7 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::AuditEntry;
-use crate::{Error, Result};
+use crate::Result;
 
 /// A [`super::Store`] backed by one SQLite database.
 #[derive(Debug, Clone)]
@@ -92,10 +92,7 @@ impl SqliteStore {
     }
 }
 
-/// Reports a stored value that does not parse: the database was changed behind Accord's back.
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("stored {what} is unreadable: {detail}"))
-}
+use super::rows::corrupt;
 
 /// Appends `entry` to the audit log within `tx`.
 async fn append_audit(tx: &mut Transaction<'static, Sqlite>, entry: &AuditEntry) -> Result<()> {

@@ -1,0 +1,93 @@
+//! Turning governance rows into their types, and the stored form of contacts: the same for
+//! every database, so both implementations share it.
+
+use sqlx::{ColumnIndex, Decode, Row, Type};
+
+use super::{AuditRecord, CredentialInfo, Service, Team};
+use crate::{Error, Result};
+
+/// Reports a stored value that does not parse: the database was changed behind Accord's back.
+pub(super) fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("stored {what} is unreadable: {detail}"))
+}
+
+/// Reads column `name` of `row` as a `T`.
+fn get<'r, R, T>(row: &'r R, name: &str) -> Result<T>
+where
+    R: Row,
+    for<'n> &'n str: ColumnIndex<R>,
+    T: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(row.try_get(name)?)
+}
+
+/// Reads a `teams` row.
+pub(super) fn team<'r, R: Row>(row: &'r R) -> Result<Team>
+where
+    for<'n> &'n str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let contacts: String = get(row, "contacts")?;
+    Ok(Team {
+        name: get(row, "name")?,
+        contacts: serde_json::from_str(&contacts).map_err(|e| corrupt("contacts", e))?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// Reads a `services` row.
+pub(super) fn service<'r, R: Row>(row: &'r R) -> Result<Service>
+where
+    for<'n> &'n str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(Service {
+        name: get(row, "name")?,
+        team: get(row, "team")?,
+        description: get(row, "description")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// Reads a `credentials` row, without its secret hash.
+pub(super) fn credential<'r, R: Row>(row: &'r R) -> Result<CredentialInfo>
+where
+    for<'n> &'n str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(CredentialInfo {
+        id: get(row, "id")?,
+        service: get(row, "service")?,
+        created_at: get(row, "created_at")?,
+        last_used_at: get(row, "last_used_at")?,
+        revoked_at: get(row, "revoked_at")?,
+    })
+}
+
+/// Reads an `audit_log` row.
+pub(super) fn audit<'r, R: Row>(row: &'r R) -> Result<AuditRecord>
+where
+    for<'n> &'n str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    Option<i32>: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let details: String = get(row, "details")?;
+    Ok(AuditRecord {
+        seq: get(row, "seq")?,
+        at: get(row, "at")?,
+        principal: get(row, "principal")?,
+        action: get(row, "action")?,
+        subject: get(row, "subject")?,
+        version: get(row, "version")?,
+        service: get(row, "service")?,
+        details: serde_json::from_str(&details).map_err(|e| corrupt("audit details", e))?,
+    })
+}
+
+/// The stored form of a team's contacts: a JSON array of `{kind, value}`.
+pub(super) fn contacts_json(team: &Team) -> String {
+    serde_json::to_string(&team.contacts).unwrap_or_else(|_| "[]".to_string())
+}
