@@ -81,7 +81,9 @@ PIDS+=("$!")
 wait_ready "http://127.0.0.1:$REFERENCE_PORT/"
 
 A=http://127.0.0.1:$ACCORD_PORT
-measure reference "http://127.0.0.1:$REFERENCE_PORT/schemas/ids/1"
+# The reference gets the very load of the by-id test, script included (wrk spends the same CPU
+# generating it, on the same two cores as the server).
+measure reference "http://127.0.0.1:$REFERENCE_PORT" bench/by_id.lua "$MAX_ID"
 measure by_id "$A" bench/by_id.lua "$MAX_ID"
 measure latest "$A" bench/latest.lua "$SUBJECTS"
 measure lookup "$A" bench/post_body.lua /subjects/bench-0-value "$WORK/lookup.json"
@@ -104,8 +106,9 @@ verdict() { if awk "BEGIN { exit !($2) }"; then echo "MET    $1"; else echo "MIS
 echo
 verdict "by id ≥ 0.8× reference" "${RPS[by_id]} >= 0.8 * ${RPS[reference]}"
 verdict "latest ≥ 0.8× reference" "${RPS[latest]} >= 0.8 * ${RPS[reference]}"
-verdict "by id p99 < 2 ms" "$(to_ms "${P99[by_id]}") < 2"
-verdict "latest p99 < 2 ms" "$(to_ms "${P99[latest]}") < 2"
+REF_P99="(the reference's own p99: $(to_ms "${P99[reference]}") ms)"
+verdict "by id p99 < 2 ms $REF_P99" "$(to_ms "${P99[by_id]}") < 2"
+verdict "latest p99 < 2 ms $REF_P99" "$(to_ms "${P99[latest]}") < 2"
 verdict "registration ≥ 1000/s at 16 clients" "${RPS[register]} >= 1000"
 
 if [ "$LARGE" -gt 0 ] && [ -z "$DATABASE_URL" ]; then
@@ -116,9 +119,12 @@ if [ "$LARGE" -gt 0 ] && [ -z "$DATABASE_URL" ]; then
   kill "$ACCORD_PID"; wait "$ACCORD_PID" 2>/dev/null || true
   start_accord "$URL"
   STARTUP_LARGE=$READY_MS
-  curl -s -o /dev/null "http://127.0.0.1:$ACCORD_PORT/schemas/ids/$LARGE"
+  RSS_STARTED=$(rss_mb "$ACCORD_PID")
+  # Every id read at least once (each wrk thread walks them all), so all are cached.
+  wrk -t2 -c8 -d"$(( LARGE / 4000 + 5 ))s" -s bench/every_id.lua "http://127.0.0.1:$ACCORD_PORT" -- "$LARGE" >/dev/null
   RSS_LARGE=$(rss_mb "$ACCORD_PID")
-  echo "start-up with $LARGE stored schemas: ${STARTUP_LARGE} ms; resident memory: ${RSS_LARGE} MB"
+  echo "start-up with $LARGE stored schemas: ${STARTUP_LARGE} ms; resident memory: ${RSS_STARTED} MB" \
+    "after start-up, ${RSS_LARGE} MB with every schema read and cached"
   verdict "start-up with $LARGE schemas < 3 s" "$STARTUP_LARGE < 3000"
   verdict "memory with $LARGE schemas < 300 MB" "$RSS_LARGE < 300"
 fi

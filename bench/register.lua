@@ -1,5 +1,7 @@
--- POST /subjects/{s}/versions of a new schema under a new subject on every request.
+-- POST /subjects/{s}/versions of a new schema under a new subject on every request; the names
+-- carry the run's start time, so that a second run registers new schemas too.
 local counter = 0
+local run = os.time()
 thread_id = 0
 local next_thread = 0
 function setup(thread)
@@ -8,9 +10,9 @@ function setup(thread)
 end
 function request()
   counter = counter + 1
-  local name = "New" .. thread_id .. "x" .. counter
+  local name = "New" .. run .. "x" .. thread_id .. "x" .. counter
   local schema = '{\\"type\\":\\"record\\",\\"name\\":\\"' .. name .. '\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"string\\"}]}'
   local body = '{"schema":"' .. schema .. '"}'
-  return wrk.format("POST", "/subjects/reg-" .. thread_id .. "-" .. counter .. "-value/versions",
+  return wrk.format("POST", "/subjects/reg-" .. run .. "-" .. thread_id .. "-" .. counter .. "-value/versions",
     { ["Content-Type"] = "application/vnd.schemaregistry.v1+json" }, body)
 end

@@ -114,18 +114,31 @@ content-type: application/vnd.schemaregistry.v1+json\r\n\
 connection: close\r\ncontent-length: 77\r\n\r\n\
 {\"error_code\":50301,\"message\":\"Too many connections: try again in a moment.\"}";
 
-/// Answers a connection over the limit with a 503 and closes it. The request is read (briefly)
-/// before the socket closes: closing with unread input resets the connection, and the client
-/// would lose the answer.
+/// Answers a connection over the limit with a 503 and closes it.
+///
+/// The request's head is read first (briefly, and at most 16 KiB): a client still writing after
+/// the socket closed, or closing with unread input, resets the connection and the client loses
+/// the answer. After the answer, what else comes is drained until the client closes.
 async fn refuse(mut stream: tokio::net::TcpStream) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const PATIENCE: Duration = Duration::from_secs(2);
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let read_head = async {
+        while head.len() < 16 * 1024 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut chunk).await {
+                Ok(n) if n > 0 => head.extend_from_slice(&chunk[..n]),
+                _ => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(PATIENCE, read_head).await;
     if stream.write_all(OVER_CAPACITY).await.is_err() {
         return;
     }
     let _ = stream.shutdown().await;
-    let mut sink = [0u8; 1024];
-    let drain = async { while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {} };
-    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    let drain = async { while matches!(stream.read(&mut chunk).await, Ok(n) if n > 0) {} };
+    let _ = tokio::time::timeout(PATIENCE, drain).await;
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes in-flight requests
@@ -165,12 +178,12 @@ pub async fn serve(
             continue;
         };
         // Handlers and logs learn the client's address from the request's extensions.
-        let service = service
-            .clone()
-            .map_request(move |mut request: Request<Incoming>| {
+        let service = service.clone().map_inner(|router| {
+            router.map_request(move |mut request: Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
-            });
+            })
+        });
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();

@@ -54,6 +54,13 @@ impl Governance {
         self.is_authentication_on() && self.read_access == ReadAccess::Enforce
     }
 
+    /// Returns true when anyone may read any subject without presenting a credential, so that
+    /// a read carrying none (`has_credential` false) needs no check at all. With authentication
+    /// off even a presented credential goes unchecked.
+    pub fn reads_need_no_check(&self, has_credential: bool) -> bool {
+        !self.is_authentication_on() || (!has_credential && self.read_access == ReadAccess::Open)
+    }
+
     /// Refuses `action` unless `principal` may perform it.
     pub async fn authorize(&self, principal: &Principal, action: Action<'_>) -> Result<()> {
         if matches!(principal, Principal::Open | Principal::Admin) {

@@ -10,9 +10,17 @@ use metrics::{Counter, Histogram};
 
 /// The handles of one (method, route, status).
 #[derive(Clone)]
-struct Handles {
+pub struct Handles {
     requests: Counter,
     latency: Histogram,
+}
+
+impl Handles {
+    /// Records one request answered after `elapsed`.
+    pub fn record(&self, elapsed: Duration) {
+        self.requests.increment(1);
+        self.latency.record(elapsed.as_secs_f64());
+    }
 }
 
 /// The handles of one route, by method and status.
@@ -27,6 +35,11 @@ pub struct RequestMetrics {
 impl RequestMetrics {
     /// Records one request to `route` answered with `status` after `elapsed`.
     pub fn record(&self, method: &Method, route: &str, status: u16, elapsed: Duration) {
+        self.handles(method, route, status).record(elapsed);
+    }
+
+    /// Returns the handles of requests to `route` answered with `status`.
+    pub fn handles(&self, method: &Method, route: &str, status: u16) -> Handles {
         let key = (method.clone(), status);
         let known = self
             .routes
@@ -34,12 +47,10 @@ impl RequestMetrics {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .get(route)
             .and_then(|statuses| statuses.get(&key).cloned());
-        let handles = match known {
+        match known {
             Some(handles) => handles,
             None => self.register(route, key),
-        };
-        handles.requests.increment(1);
-        handles.latency.record(elapsed.as_secs_f64());
+        }
     }
 
     fn register(&self, route: &str, key: (Method, u16)) -> Handles {

@@ -5,6 +5,7 @@
 pub mod confluent;
 pub mod extract;
 pub mod governance;
+mod hot;
 mod metrics;
 mod openapi;
 mod ops;
@@ -31,6 +32,10 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::app::AppState;
 use crate::Error;
 use extract::{CONFLUENT_JSON, MAX_BODY_BYTES};
+pub use hot::HotReads;
+
+/// The whole HTTP service: the hot lane in front of the router and its middleware.
+pub type HttpService = HotReads<NormalizePath<Router>>;
 
 /// How long one request may take before it is answered with a timeout.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -51,8 +56,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().1
 }
 
-/// Builds the whole HTTP service over `state`: routes, the spec, and the middleware.
-pub fn service(state: AppState) -> NormalizePath<Router> {
+/// Builds the whole HTTP service over `state`: routes, the spec, the middleware, and the hot
+/// lane in front of them.
+pub fn service(state: AppState) -> HttpService {
+    let recorder = Arc::new(metrics::RequestMetrics::default());
+    let hot = state.clone();
     let (routes, spec) = routes();
     let spec = Arc::new(spec);
     let router = routes
@@ -64,11 +72,9 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
-        .layer(middleware::from_fn_with_state(
-            Arc::new(metrics::RequestMetrics::default()),
-            observe,
-        ))
+        .layer(middleware::from_fn_with_state(recorder.clone(), observe))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(detach_writes))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -87,7 +93,24 @@ pub fn service(state: AppState) -> NormalizePath<Router> {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
-    NormalizePathLayer::trim_trailing_slash().layer(router)
+    let router = NormalizePathLayer::trim_trailing_slash().layer(router);
+    HotReads::new(hot, &recorder, router)
+}
+
+/// Runs every request that may write to completion in a task of its own, so that a client
+/// hanging up (or the request timing out) cannot cancel it halfway through a transaction: the
+/// write commits or rolls back, and its connection goes back to the pool clean. Reads are
+/// cancelled with their client as usual.
+async fn detach_writes(request: Request, next: Next) -> Response {
+    if request.method().is_safe() {
+        return next.run(request).await;
+    }
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        // Handed on to the panic handler around this, as if it had happened here.
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        Err(err) => Error::Internal(format!("a request task ended early: {err}")).into_response(),
+    }
 }
 
 /// Establishes who calls, refusing an invalid or revoked credential on every route.

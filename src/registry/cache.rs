@@ -1,5 +1,6 @@
 //! The in-memory read cache: schemas by id, parsed schemas by id, and each subject's latest
-//! version — the reads serializers make on every message they have not cached themselves.
+//! version — the reads serializers make on every message they have not cached themselves —
+//! and the stored compatibility settings and modes, which every registration consults.
 //!
 //! Coherence: every write bumps a generation counter before it invalidates, and a reader only
 //! fills the cache if no write happened between its store read and its insert. So an entry is
@@ -18,8 +19,11 @@ use std::sync::{Arc, RwLock};
 use crate::format::ParsedSchema;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::storage::{Change, ChangeFeed, StoredSchema, StoredVersion};
+use crate::storage::{Change, ChangeFeed, ScopeSettings, StoredSchema, StoredVersion};
 use crate::types::SchemaId;
+
+/// Where a setting applies: one subject, or everywhere (`None`).
+type Scope = Option<String>;
 
 /// A map guarded for many readers, filled only by readers that saw no write in between.
 struct Shelf<K, V> {
@@ -100,6 +104,8 @@ pub struct Cache {
     schemas: Shelf<SchemaId, StoredSchema>,
     parsed: Shelf<SchemaId, ParsedSchema>,
     latest: Shelf<String, StoredVersion>,
+    /// What the store holds for each scope of settings.
+    settings: Shelf<Scope, ScopeSettings>,
 }
 
 impl Default for Cache {
@@ -110,6 +116,7 @@ impl Default for Cache {
             schemas: Shelf::new("schema_by_id"),
             parsed: Shelf::new("parsed_schema"),
             latest: Shelf::new("latest_version"),
+            settings: Shelf::new("settings"),
         }
     }
 }
@@ -167,13 +174,35 @@ impl Cache {
             .insert_if(|| self.is_current(seen), version.subject.clone(), version);
     }
 
-    /// Forgets what is cached about `subject` and about the schemas whose ids are given.
+    /// Returns the cached settings of `scope`.
+    pub fn settings(&self, scope: &Scope) -> Option<Arc<ScopeSettings>> {
+        if !self.is_coherent() {
+            return None;
+        }
+        self.settings.get(scope)
+    }
+
+    /// Caches the settings of `scope`, read from the store at generation `seen`.
+    pub fn put_settings(&self, seen: u64, scope: Scope, settings: ScopeSettings) {
+        self.settings
+            .insert_if(|| self.is_current(seen), scope, Arc::new(settings));
+    }
+
+    /// Forgets what is cached about `subject` (its latest version and settings) and about the
+    /// schemas whose ids are given.
     pub fn invalidate(&self, subject: &str, schema_ids: &[SchemaId]) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.latest.remove(subject);
+        self.settings.remove(&Some(subject.to_string()));
         for id in schema_ids {
             self.schemas.remove(id);
         }
+    }
+
+    /// Forgets the cached settings of `scope`.
+    pub fn invalidate_settings(&self, scope: Option<&str>) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.settings.remove(&scope.map(str::to_string));
     }
 
     /// Forgets everything that can change (parses cannot: an id's content never changes).
@@ -181,6 +210,7 @@ impl Cache {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.latest.clear();
         self.schemas.clear();
+        self.settings.clear();
     }
 
     /// Applies a change that the store's feed reported.
@@ -188,9 +218,7 @@ impl Cache {
         match change {
             Change::Subject { subject, ids } => match subject {
                 Some(subject) => self.invalidate(subject, ids),
-                None => {
-                    self.generation.fetch_add(1, Ordering::SeqCst);
-                }
+                None => self.invalidate_settings(None),
             },
             Change::All => self.clear(),
             Change::Lost => {
@@ -225,7 +253,7 @@ pub fn follow(cache: Arc<Cache>, feed: ChangeFeed) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{SchemaType, Version};
+    use crate::types::{Mode, SchemaType, Version};
 
     fn version(subject: &str, n: i32) -> Arc<StoredVersion> {
         Arc::new(StoredVersion {
@@ -291,5 +319,28 @@ mod tests {
         assert_eq!(cache.latest("orders-value").unwrap().version, Version(2));
         cache.invalidate("orders-value", &[]);
         assert!(cache.latest("orders-value").is_none());
+    }
+
+    #[test]
+    fn a_change_of_settings_drops_only_the_settings_of_its_scope() {
+        let cache = Cache::default();
+        let orders = Some("orders-value".to_string());
+        let readonly = ScopeSettings {
+            mode: Some(Mode::Readonly),
+            ..ScopeSettings::default()
+        };
+        let seen = cache.generation();
+        cache.put_settings(seen, None, readonly);
+        cache.put_settings(seen, orders.clone(), ScopeSettings::default());
+
+        cache.apply(&Change::Subject {
+            subject: None,
+            ids: vec![],
+        });
+        assert!(cache.settings(&None).is_none());
+        assert_eq!(*cache.settings(&orders).unwrap(), ScopeSettings::default());
+
+        cache.invalidate_settings(Some("orders-value"));
+        assert!(cache.settings(&orders).is_none());
     }
 }

@@ -134,6 +134,17 @@ impl Registry {
             .is_some())
     }
 
+    /// Returns schema `id` when the cache holds it, without going to the store.
+    pub fn cached_schema(&self, id: SchemaId) -> Option<Arc<StoredSchema>> {
+        self.cache.schema(id)
+    }
+
+    /// Returns the latest live version of `subject` when the cache holds it, without going to
+    /// the store.
+    pub fn cached_latest(&self, subject: &str) -> Option<Arc<StoredVersion>> {
+        self.cache.latest(subject)
+    }
+
     /// Returns the schema with `id`; 40403 when no subject version uses it.
     pub async fn schema(&self, id: SchemaId) -> Result<Arc<StoredSchema>> {
         if let Some(cached) = self.cache.schema(id) {

@@ -3,7 +3,7 @@
 
 use super::register::read_only;
 use super::{audit, Registry};
-use crate::storage::{ConfigRecord, Include};
+use crate::storage::{ConfigRecord, Include, ScopeSettings};
 use crate::types::{Actor, Compatibility, Mode, SubjectName};
 use crate::{Error, Result};
 
@@ -20,7 +20,7 @@ impl Registry {
         default_to_global: bool,
     ) -> Result<ConfigRecord> {
         if let Some(subject) = subject {
-            if let Some(own) = self.store.config(Some(subject.as_str())).await? {
+            if let Some(own) = self.stored_config(Some(subject.as_str())).await? {
                 return Ok(own);
             }
             if !default_to_global {
@@ -29,7 +29,7 @@ impl Registry {
                 ));
             }
         }
-        let global = self.store.config(None).await?.unwrap_or_default();
+        let global = self.stored_config(None).await?.unwrap_or_default();
         Ok(ConfigRecord {
             compatibility: Some(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
             normalize: global.normalize,
@@ -39,8 +39,7 @@ impl Registry {
     /// Returns the setting in force for `subject`, falling back to the global one.
     pub(super) async fn effective_config(&self, subject: &SubjectName) -> Result<ConfigRecord> {
         let own = self
-            .store
-            .config(Some(subject.as_str()))
+            .stored_config(Some(subject.as_str()))
             .await?
             .unwrap_or_default();
         let global = self.config(None, true).await?;
@@ -83,9 +82,10 @@ impl Registry {
             "normalize": config.normalize,
         });
         let entry = audit(actor, "config.changed", subject, None, details);
-        self.store
-            .set_config(subject.map(SubjectName::as_str), config, &entry)
-            .await
+        let scope = subject.map(SubjectName::as_str);
+        let changed = self.store.set_config(scope, config, &entry).await;
+        self.cache.invalidate_settings(scope);
+        changed
     }
 
     /// Removes the compatibility setting of `subject` (or resets the global one) and returns
@@ -109,9 +109,10 @@ impl Registry {
             None,
             serde_json::json!({}),
         );
-        self.store
-            .delete_config(subject.map(SubjectName::as_str), &entry)
-            .await?;
+        let scope = subject.map(SubjectName::as_str);
+        let deleted = self.store.delete_config(scope, &entry).await;
+        self.cache.invalidate_settings(scope);
+        deleted?;
         Ok(old)
     }
 
@@ -124,14 +125,35 @@ impl Registry {
         default_to_global: bool,
     ) -> Result<Mode> {
         if let Some(subject) = subject {
-            if let Some(own) = self.store.mode(Some(subject.as_str())).await? {
+            if let Some(own) = self.stored_mode(Some(subject.as_str())).await? {
                 return Ok(own);
             }
             if !default_to_global {
                 return Err(Error::SubjectModeNotConfigured(subject.to_string()));
             }
         }
-        Ok(self.store.mode(None).await?.unwrap_or(Mode::Readwrite))
+        Ok(self.stored_mode(None).await?.unwrap_or(Mode::Readwrite))
+    }
+
+    /// Returns the store's own compatibility setting of `scope` (a subject, or global).
+    async fn stored_config(&self, scope: Option<&str>) -> Result<Option<ConfigRecord>> {
+        Ok(self.stored_settings(scope).await?.config)
+    }
+
+    /// Returns the store's own mode of `scope` (a subject, or global).
+    async fn stored_mode(&self, scope: Option<&str>) -> Result<Option<Mode>> {
+        Ok(self.stored_settings(scope).await?.mode)
+    }
+
+    async fn stored_settings(&self, scope: Option<&str>) -> Result<ScopeSettings> {
+        let key = scope.map(str::to_string);
+        if let Some(cached) = self.cache.settings(&key) {
+            return Ok(*cached);
+        }
+        let seen = self.cache.generation();
+        let settings = self.store.settings(scope).await?;
+        self.cache.put_settings(seen, key, settings);
+        Ok(settings)
     }
 
     /// Returns the mode in force for `subject`.
@@ -170,9 +192,10 @@ impl Registry {
             None,
             serde_json::json!({ "mode": mode }),
         );
-        self.store
-            .set_mode(subject.map(SubjectName::as_str), mode, &entry)
-            .await
+        let scope = subject.map(SubjectName::as_str);
+        let changed = self.store.set_mode(scope, mode, &entry).await;
+        self.cache.invalidate_settings(scope);
+        changed
     }
 
     /// Removes the mode of `subject` (or resets the global one) and returns the mode it replaced.
@@ -185,9 +208,10 @@ impl Registry {
                 (err, _) => err,
             })?;
         let entry = audit(actor, "mode.deleted", subject, None, serde_json::json!({}));
-        self.store
-            .delete_mode(subject.map(SubjectName::as_str), &entry)
-            .await?;
+        let scope = subject.map(SubjectName::as_str);
+        let deleted = self.store.delete_mode(scope, &entry).await;
+        self.cache.invalidate_settings(scope);
+        deleted?;
         Ok(old)
     }
 }

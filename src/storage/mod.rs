@@ -125,6 +125,13 @@ pub struct ConfigRecord {
     pub normalize: Option<bool>,
 }
 
+/// What is stored for one scope (a subject, or global): its own compatibility setting and mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScopeSettings {
+    pub config: Option<ConfigRecord>,
+    pub mode: Option<Mode>,
+}
+
 /// A place in a subject: which version of which subject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubjectVersion {
@@ -244,8 +251,8 @@ pub trait SchemaStore: Send + Sync + 'static {
         audit: &AuditEntry,
     ) -> Result<()>;
 
-    /// Returns the compatibility setting of `subject`, or the global one.
-    async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>>;
+    /// Returns the compatibility setting and mode of `subject`, or the global ones.
+    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings>;
 
     /// Replaces the compatibility setting of `subject`, or the global one.
     async fn set_config(
@@ -261,9 +268,6 @@ pub trait SchemaStore: Send + Sync + 'static {
         subject: Option<&str>,
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>>;
-
-    /// Returns the mode of `subject`, or the global one.
-    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
 
     /// Replaces the mode of `subject`, or the global one.
     async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()>;

@@ -1,14 +1,52 @@
-//! Turning governance rows into their types, and the stored form of contacts: the same for
-//! every database, so both implementations share it.
+//! Turning settings and governance rows into their types, and the stored form of contacts: the
+//! same for every database, so both implementations share it.
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use super::{AuditRecord, CredentialInfo, Service, Team};
+use super::{AuditRecord, ConfigRecord, CredentialInfo, ScopeSettings, Service, Team};
+use crate::types::{Compatibility, Mode};
 use crate::{Error, Result};
 
 /// Reports a stored value that does not parse: the database was changed behind Accord's back.
 pub(super) fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::Internal(format!("stored {what} is unreadable: {detail}"))
+}
+
+/// The columns of a `configs` row: compatibility and normalize.
+pub(super) type ConfigColumns = (Option<String>, Option<bool>);
+
+/// Reads a `configs` row.
+pub(super) fn config_record((compatibility, normalize): ConfigColumns) -> Result<ConfigRecord> {
+    Ok(ConfigRecord {
+        compatibility: compatibility
+            .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
+            .transpose()?,
+        normalize,
+    })
+}
+
+/// Reads a stored mode.
+pub(super) fn mode(mode: Option<String>) -> Result<Option<Mode>> {
+    mode.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
+        .transpose()
+}
+
+/// Reads the settings of a scope: whether it has a `configs` row, that row, and its mode.
+pub(super) fn scope_settings(
+    (has_config, compatibility, normalize, stored_mode): (
+        bool,
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+    ),
+) -> Result<ScopeSettings> {
+    Ok(ScopeSettings {
+        config: match has_config {
+            true => Some(config_record((compatibility, normalize))?),
+            false => None,
+        },
+        mode: mode(stored_mode)?,
+    })
 }
 
 /// Reads column `name` of `row` as a `T`.

@@ -260,23 +260,81 @@ async fn a_flood_of_connections_gets_answers_and_the_server_stays_up() {
         .map(|_| {
             let addr = server.addr;
             tokio::spawn(async move {
-                let mut stream = TcpStream::connect(addr).await.ok()?;
+                let mut stream = TcpStream::connect(addr)
+                    .await
+                    .map_err(|e| format!("connect: {e}"))?;
                 let request = b"GET /subjects HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
-                stream.write_all(request).await.ok()?;
-                let reply = answer(&mut stream).await;
-                reply.lines().next().map(str::to_string)
+                stream
+                    .write_all(request)
+                    .await
+                    .map_err(|e| format!("write: {e}"))?;
+                let mut buffer = Vec::new();
+                let read =
+                    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buffer))
+                        .await;
+                let reply = String::from_utf8_lossy(&buffer).into_owned();
+                reply
+                    .lines()
+                    .next()
+                    .map(str::to_string)
+                    .ok_or(format!("read: {read:?}"))
             })
         })
         .collect();
     let (mut served, mut refused) = (0, 0);
     for client in clients {
         match client.await.unwrap().as_deref() {
-            Some("HTTP/1.1 200 OK") => served += 1,
-            Some("HTTP/1.1 503 Service Unavailable") => refused += 1,
+            Ok("HTTP/1.1 200 OK") => served += 1,
+            Ok("HTTP/1.1 503 Service Unavailable") => refused += 1,
             other => panic!("a connection got no clear answer: {other:?}"),
         }
     }
     assert_eq!(served + refused, flood);
     assert!(served >= max_connections.min(flood), "served {served}");
     assert!(healthz(server.addr).await.starts_with("HTTP/1.1 200"));
+}
+
+/// A registration request written in full on a new connection, which is then closed after
+/// `delay` — before, while or after the server registers it.
+async fn register_and_hang_up(addr: std::net::SocketAddr, n: usize, delay: Duration) {
+    let schema = json!({ "schema": record(&format!("Gone{n}"), &[ID]) }).to_string();
+    let request = format!(
+        "POST /subjects/gone-{n}/versions HTTP/1.1\r\nhost: x\r\ncontent-type: {CONFLUENT_JSON}\r\n\
+         content-length: {}\r\n\r\n{schema}",
+        schema.len()
+    );
+    if let Ok(mut stream) = TcpStream::connect(addr).await {
+        let _ = stream.write_all(request.as_bytes()).await;
+        tokio::time::sleep(delay).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_hang_up_mid_registration_leave_the_store_writable() {
+    let server = serve(ConnectionLimits::default()).await;
+    // Hang-ups at every moment of a registration, many at once, so that some land while a
+    // transaction is being opened or is open.
+    for round in 0..10 {
+        let clients: Vec<_> = (0..20)
+            .map(|k| {
+                let delay = Duration::from_micros(((round * 20 + k) as u64 * 97) % 3_000);
+                tokio::spawn(register_and_hang_up(server.addr, round * 20 + k, delay))
+            })
+            .collect();
+        for client in clients {
+            client.await.unwrap();
+        }
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let reply = client
+        .post(format!("http://{}/subjects/after/versions", server.addr))
+        .header("content-type", CONFLUENT_JSON)
+        .body(json!({ "schema": record("After", &[ID]) }).to_string())
+        .send()
+        .await
+        .expect("the registry still answers a registration");
+    assert_eq!(reply.status(), 200, "{:?}", reply.text().await);
 }

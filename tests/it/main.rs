@@ -12,6 +12,7 @@ mod examples;
 mod faults;
 mod governance;
 mod hostile;
+mod hot_reads;
 mod json_schema;
 mod multi_instance;
 mod openapi;

@@ -49,7 +49,8 @@ async fn three_instances_on_one_database_give_one_id_per_schema_gapless_versions
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    // Any order of registration is then allowed; config is read from the database each time.
+    // Any order of registration is then allowed (no instance has read the config yet, so each
+    // reads the new one from the database).
     let response = client
         .put(format!("{}/config", bases[0]))
         .header("content-type", CONFLUENT_JSON)

@@ -90,8 +90,8 @@ impl SchemaStore for Faulty {
             .delete_versions(subject, versions, permanent, audit)
             .await
     }
-    async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>> {
-        self.inner.config(subject).await
+    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings> {
+        self.inner.settings(subject).await
     }
     async fn set_config(
         &self,
@@ -107,9 +107,6 @@ impl SchemaStore for Faulty {
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>> {
         self.inner.delete_config(subject, audit).await
-    }
-    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
-        self.inner.mode(subject).await
     }
     async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
         self.inner.set_mode(subject, mode, audit).await

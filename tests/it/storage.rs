@@ -221,6 +221,35 @@ async fn another_instance_serves_a_new_id_at_once_and_a_new_latest_within_the_no
         acknowledged.elapsed()
     ));
 
+    // A config change on A reaches B's cached settings too, for a subject and globally.
+    for (path, level) in [("/config/orders-value", "NONE"), ("/config", "FULL")] {
+        assert_ne!(b.get(path).await.1["compatibilityLevel"], level);
+        let (status, _) = a.put(path, json!({ "compatibility": level })).await;
+        assert_eq!(status, StatusCode::OK);
+        eventually(
+            &format!("B sees {level} at {path}"),
+            Duration::from_secs(5),
+            || async { (b.get(path).await.1["compatibilityLevel"] == level).then_some(()) },
+        )
+        .await;
+    }
+    assert_eq!(b.get("/mode/orders-value").await.0, StatusCode::NOT_FOUND);
+    let (status, _) = a
+        .put("/mode/orders-value", json!({ "mode": "READONLY" }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    eventually("B sees READONLY", Duration::from_secs(5), || async {
+        let (status, _) = b
+            .post(
+                "/subjects/orders-value/versions",
+                json!({ "schema": record("Order", &[ID, NOTE, QTY_DEFAULT]) }),
+            )
+            .await;
+        (status == StatusCode::UNPROCESSABLE_ENTITY).then_some(())
+    })
+    .await;
+    a.delete("/mode/orders-value").await;
+
     // A permanent deletion removes the id from B's cache too.
     a.delete("/subjects/orders-value").await;
     a.delete("/subjects/orders-value?permanent=true").await;

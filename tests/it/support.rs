@@ -18,7 +18,7 @@ pub const CONFLUENT_JSON: &str = "application/vnd.schemaregistry.v1+json";
 
 /// A registry over its own database, torn down with it.
 pub struct TestApp {
-    service: tower_http::normalize_path::NormalizePath<axum::Router>,
+    service: accord::http::HttpService,
     /// Declared last: the service and its store go before their database.
     _db: TestDb,
 }

@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::wire::{SchemaByIdResponse, SchemaResponse};
-use crate::http::extract::CONFLUENT_JSON;
 use crate::storage::{StoredSchema, StoredVersion};
 use crate::types::SchemaId;
 
@@ -64,26 +63,23 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Returns the `GET /schemas/ids/{id}` answer for `schema`.
-    pub fn schema_by_id(&self, schema: &Arc<StoredSchema>) -> Response {
-        let body = self.by_id.body(schema.id, schema, |schema| {
+    /// Returns the `GET /schemas/ids/{id}` body for `schema`.
+    pub fn schema_by_id(&self, schema: &Arc<StoredSchema>) -> Bytes {
+        self.by_id.body(schema.id, schema, |schema| {
             json(&SchemaByIdResponse::new(
                 schema,
                 schema.schema.clone(),
                 None,
             ))
-        });
-        respond(body)
+        })
     }
 
-    /// Returns the `GET /subjects/{subject}/versions/latest` answer for `version`.
-    pub fn latest_version(&self, version: &Arc<StoredVersion>) -> Response {
-        let body = self
-            .latest
+    /// Returns the `GET /subjects/{subject}/versions/latest` body for `version`.
+    pub fn latest_version(&self, version: &Arc<StoredVersion>) -> Bytes {
+        self.latest
             .body(version.subject.clone(), version, |version| {
                 json(&SchemaResponse::from(version))
-            });
-        respond(body)
+            })
     }
 }
 
@@ -92,10 +88,7 @@ fn json(value: &impl Serialize) -> Bytes {
     Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
 
-fn respond(body: Bytes) -> Response {
-    (
-        [(CONTENT_TYPE, HeaderValue::from_static(CONFLUENT_JSON))],
-        body,
-    )
-        .into_response()
+/// Answers with a rendered `body` in `media_type`.
+pub fn respond(body: Bytes, media_type: &'static str) -> Response {
+    ([(CONTENT_TYPE, HeaderValue::from_static(media_type))], body).into_response()
 }

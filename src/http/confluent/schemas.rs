@@ -10,11 +10,13 @@ use utoipa_axum::routes;
 
 use super::subjects::DeletedFilter;
 use super::wire::{SchemaByIdResponse, SchemaResponse, SubjectVersionResponse};
-use super::{FormatParam, RawSchema};
+use super::{rendered, FormatParam, RawSchema};
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::Action;
-use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
+use crate::http::extract::{
+    lenient_bool, Caller, ConfluentJson, Page, Params, PathParams, CONFLUENT_JSON,
+};
 use crate::types::SchemaId;
 use crate::{Error, Result};
 
@@ -83,7 +85,10 @@ async fn get_schema_by_id(
     let schema = app.registry.schema(id).await?;
     authorize_schema(&app, &caller, id).await?;
     if !params.fetch_max_id && format.is_default() {
-        return Ok(app.rendered.schema_by_id(&schema));
+        return Ok(rendered::respond(
+            app.rendered.schema_by_id(&schema),
+            CONFLUENT_JSON,
+        ));
     }
     let max_id = match params.fetch_max_id {
         true => app.registry.max_schema_id().await?,

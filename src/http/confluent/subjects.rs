@@ -8,11 +8,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse};
-use super::FormatParam;
+use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::Action;
-use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
+use crate::http::extract::{
+    lenient_bool, Caller, ConfluentJson, Page, Params, PathParams, CONFLUENT_JSON,
+};
 use crate::storage::Include;
 use crate::types::{SubjectName, VersionSelector};
 use crate::{Error, Result};
@@ -237,7 +239,10 @@ async fn get_version(
         .version(&subject, selector, params.deleted)
         .await?;
     if selector == VersionSelector::Latest && !params.deleted && format.is_default() {
-        return Ok(app.rendered.latest_version(&found));
+        return Ok(rendered::respond(
+            app.rendered.latest_version(&found),
+            CONFLUENT_JSON,
+        ));
     }
     let schema = app
         .registry

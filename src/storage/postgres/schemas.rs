@@ -9,8 +9,8 @@ use sqlx::{Postgres, Row, Transaction};
 
 use super::{append_audit, corrupt, notify, retrying, PostgresStore};
 use crate::storage::{
-    AuditEntry, ChangeFeed, ConfigRecord, Include, NewVersion, Registration, SchemaStore, Seen,
-    StoredSchema, StoredVersion, SubjectVersion,
+    rows, AuditEntry, ChangeFeed, ConfigRecord, Include, NewVersion, Registration, SchemaStore,
+    ScopeSettings, Seen, StoredSchema, StoredVersion, SubjectVersion,
 };
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::{Error, Result};
@@ -204,13 +204,16 @@ impl SchemaStore for PostgresStore {
         retrying!(self.delete_versions_once(subject, versions, permanent, audit))
     }
 
-    async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>> {
-        let row: Option<(Option<String>, Option<bool>)> =
-            sqlx::query_as("SELECT compatibility, normalize FROM configs WHERE subject = $1")
-                .bind(scope(subject))
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(config_record).transpose()
+    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings> {
+        let row = sqlx::query_as(
+            "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, \
+               (SELECT mode FROM modes WHERE subject = $1) \
+             FROM (SELECT 1) AS one LEFT JOIN configs c ON c.subject = $1",
+        )
+        .bind(scope(subject))
+        .fetch_one(&self.pool)
+        .await?;
+        rows::scope_settings(row)
     }
 
     async fn set_config(
@@ -251,16 +254,7 @@ impl SchemaStore for PostgresStore {
         append_audit(&mut tx, audit).await?;
         notify(&mut tx, subject, &[]).await?;
         tx.commit().await?;
-        old.map(config_record).transpose()
-    }
-
-    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
-        let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = $1")
-            .bind(scope(subject))
-            .fetch_optional(&self.pool)
-            .await?;
-        mode.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
-            .transpose()
+        old.map(rows::config_record).transpose()
     }
 
     async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
@@ -289,8 +283,7 @@ impl SchemaStore for PostgresStore {
         append_audit(&mut tx, audit).await?;
         notify(&mut tx, subject, &[]).await?;
         tx.commit().await?;
-        old.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
-            .transpose()
+        rows::mode(old)
     }
 }
 
@@ -568,17 +561,6 @@ async fn claim(
         append_audit(tx, &claim).await?;
     }
     Ok(())
-}
-
-fn config_record(
-    (compatibility, normalize): (Option<String>, Option<bool>),
-) -> Result<ConfigRecord> {
-    Ok(ConfigRecord {
-        compatibility: compatibility
-            .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
-            .transpose()?,
-        normalize,
-    })
 }
 
 async fn insert_reference(

@@ -1,8 +1,9 @@
 //! [`SqliteStore`]: the embedded default, one SQLite file in WAL mode.
 //!
-//! Writes take turns in the process (a fair queue, rather than SQLite's sleep-and-retry busy
-//! handler) and take the database's write lock at their start (`BEGIN IMMEDIATE`), so two
-//! concurrent registrations never interleave; `synchronous = FULL` makes each acknowledged
+//! Reads share a pool of connections; writes go through one connection of their own, take
+//! turns in the process (a fair queue, rather than SQLite's sleep-and-retry busy handler) and
+//! take the database's write lock at their start (`BEGIN IMMEDIATE`), so two concurrent
+//! registrations never interleave; `synchronous = FULL` makes each acknowledged
 //! commit survive a crash of the process or of the machine. `schemas.rs` implements the schema half of
 //! the store, `governance.rs` the governance half.
 
@@ -25,7 +26,11 @@ use crate::Result;
 /// A [`super::Store`] backed by one SQLite database.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Connections for reads.
     pool: SqlitePool,
+    /// The one connection that writes: its page cache stays valid from one write to the next,
+    /// as no other connection changes the database.
+    write_pool: SqlitePool,
     /// Whose turn it is to write: one writer at a time, in arrival order.
     writer: Arc<Mutex<()>>,
 }
@@ -67,27 +72,41 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        // An in-memory database lives in one connection, so its pool holds exactly one.
-        let max_connections = if is_memory { 1 } else { 8 };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections)
-            .min_connections(if is_memory { 1 } else { 0 })
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore {
+        let pool_of = |connections: u32| {
+            SqlitePoolOptions::new()
+                .max_connections(connections)
+                .min_connections(1)
+                // A connection to a local file does not go stale; testing it on every acquire
+                // would cost each query a second round trip to its worker thread.
+                .test_before_acquire(false)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options.clone())
+        };
+        // An in-memory database lives in one connection, which reads and writes.
+        if is_memory {
+            let pool = pool_of(1).await?;
+            sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            return Ok(SqliteStore::over(pool.clone(), pool));
+        }
+        let write_pool = pool_of(1).await?;
+        sqlx::migrate!("migrations/sqlite").run(&write_pool).await?;
+        Ok(SqliteStore::over(pool_of(8).await?, write_pool))
+    }
+
+    fn over(pool: SqlitePool, write_pool: SqlitePool) -> Self {
+        SqliteStore {
             pool,
+            write_pool,
             writer: Arc::new(Mutex::new(())),
-        })
+        }
     }
 
     /// Waits for this process's write turn, then starts a transaction that holds the
     /// database's write lock from its first statement.
     async fn write(&self) -> Result<WriteTx> {
         let turn = self.writer.clone().lock_owned().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = self.write_pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
     }
 }

@@ -9,8 +9,8 @@ use sqlx::Row;
 
 use super::{append_audit, corrupt, SqliteStore};
 use crate::storage::{
-    AuditEntry, ConfigRecord, Include, NewVersion, Registration, SchemaStore, Seen, StoredSchema,
-    StoredVersion, SubjectVersion,
+    rows, AuditEntry, ConfigRecord, Include, NewVersion, Registration, SchemaStore, ScopeSettings,
+    Seen, StoredSchema, StoredVersion, SubjectVersion,
 };
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::{Error, Result};
@@ -203,16 +203,32 @@ impl SchemaStore for SqliteStore {
         let subject = new.subject.as_str();
         let content = &new.content;
 
-        let existing: Option<(i32, i32)> = sqlx::query_as(
-            "SELECT s.id, v.version FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
-             WHERE v.subject = ? AND v.is_deleted = 0 AND s.fingerprint = ? \
-             ORDER BY v.version DESC LIMIT 1",
+        // Everything the registration decides on, in one statement: the live version that
+        // already holds this content, the highest version ever used, the schema with this
+        // content and the highest id.
+        let (existing_id, existing_version, max_version, last_version, known, max_id): (
+            Option<i32>,
+            Option<i32>,
+            Option<i32>,
+            Option<i32>,
+            Option<i32>,
+            Option<i32>,
+        ) = sqlx::query_as(
+            "WITH existing AS (SELECT s.id, v.version FROM subject_versions v \
+               JOIN schemas s ON s.id = v.schema_id \
+               WHERE v.subject = ?1 AND v.is_deleted = 0 AND s.fingerprint = ?2 \
+               ORDER BY v.version DESC LIMIT 1) \
+             SELECT (SELECT id FROM existing), (SELECT version FROM existing), \
+               (SELECT MAX(version) FROM subject_versions WHERE subject = ?1), \
+               (SELECT last_version FROM subjects WHERE name = ?1), \
+               (SELECT id FROM schemas WHERE fingerprint = ?2), \
+               (SELECT MAX(id) FROM schemas)",
         )
         .bind(subject)
         .bind(&content.fingerprint)
-        .fetch_optional(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-        if let Some((id, version)) = existing {
+        if let (Some(id), Some(version)) = (existing_id, existing_version) {
             if new.id.is_none_or(|requested| requested.0 == id) {
                 return Ok(Registration::Existing {
                     id: SchemaId(id),
@@ -220,111 +236,99 @@ impl SchemaStore for SqliteStore {
                 });
             }
         }
-
-        let max_version: Option<i32> =
-            sqlx::query_scalar("SELECT MAX(version) FROM subject_versions WHERE subject = ?")
-                .bind(subject)
-                .fetch_one(&mut **tx)
-                .await?;
         if let Seen::MaxVersion(seen) = new.seen {
             if max_version != seen.map(|v| v.0) {
                 return Ok(Registration::Conflict);
             }
         }
-        let last_version: Option<i32> =
-            sqlx::query_scalar("SELECT last_version FROM subjects WHERE name = ?")
+        let version = match new.version {
+            Some(version) => {
+                let taken: Option<i32> = sqlx::query_scalar(
+                    "SELECT schema_id FROM subject_versions WHERE subject = ? AND version = ?",
+                )
                 .bind(subject)
+                .bind(version.0)
                 .fetch_optional(&mut **tx)
                 .await?;
-        let version = match new.version {
-            Some(version) => version,
+                if taken.is_some() {
+                    return Err(Error::OperationNotPermitted(format!(
+                        "Version {version} of subject '{subject}' already exists"
+                    )));
+                }
+                version
+            }
+            // Above every version ever used, so never taken.
             None => Version(max_version.max(last_version).unwrap_or(0) + 1),
         };
-        let taken: Option<i32> = sqlx::query_scalar(
-            "SELECT schema_id FROM subject_versions WHERE subject = ? AND version = ?",
-        )
-        .bind(subject)
-        .bind(version.0)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if taken.is_some() {
-            return Err(Error::OperationNotPermitted(format!(
-                "Version {version} of subject '{subject}' already exists"
-            )));
-        }
 
-        let known: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = ?")
-            .bind(&content.fingerprint)
-            .fetch_optional(&mut **tx)
-            .await?;
-        let id = match (known, new.id) {
+        let (id, is_new_schema) = match (known, new.id) {
             (Some(existing), Some(requested)) if existing != requested.0 => {
                 return Err(Error::IdDoesNotMatch {
                     existing: SchemaId(existing),
                     requested,
                 });
             }
-            (Some(existing), _) => SchemaId(existing),
-            (None, requested) => {
-                let id = match requested {
-                    Some(id) => {
-                        let used: Option<i32> =
-                            sqlx::query_scalar("SELECT id FROM schemas WHERE id = ?")
-                                .bind(id.0)
-                                .fetch_optional(&mut **tx)
-                                .await?;
-                        if used.is_some() {
-                            return Err(Error::OperationNotPermitted(format!(
-                                "Overwrite new schema with id {id} is not permitted."
-                            )));
-                        }
-                        id
-                    }
-                    None => {
-                        let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-                            .fetch_one(&mut **tx)
-                            .await?;
-                        SchemaId(max.unwrap_or(0) + 1)
-                    }
-                };
-                sqlx::query(
-                    "INSERT INTO schemas (id, fingerprint, schema_type, schema, refs, metadata, rule_set) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(id.0)
-                .bind(&content.fingerprint)
-                .bind(content.schema_type.as_str())
-                .bind(&content.schema)
-                .bind(serde_json::to_string(&content.references).map_err(|e| Error::Internal(e.to_string()))?)
-                .bind(to_json(&content.metadata))
-                .bind(to_json(&content.rule_set))
-                .execute(&mut **tx)
-                .await?;
-                for reference in &content.references {
-                    insert_reference(&mut tx, id, reference).await?;
+            (Some(existing), _) => (SchemaId(existing), false),
+            (None, Some(requested)) => {
+                let used: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE id = ?")
+                    .bind(requested.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if used.is_some() {
+                    return Err(Error::OperationNotPermitted(format!(
+                        "Overwrite new schema with id {requested} is not permitted."
+                    )));
                 }
-                id
+                (requested, true)
             }
+            (None, None) => (SchemaId(max_id.unwrap_or(0) + 1), true),
         };
 
-        sqlx::query(
-            "INSERT INTO subjects (name, last_version) VALUES (?, ?) \
-             ON CONFLICT (name) DO UPDATE SET last_version = MAX(last_version, excluded.last_version)",
-        )
-        .bind(subject)
-        .bind(version.0)
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query("INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?)")
-            .bind(subject)
-            .bind(version.0)
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await?;
+        // The schema when it is new, the subject's row, the version and its audit entry, in
+        // one round trip to the database.
         let mut entry = audit.clone();
         entry.version = Some(version);
         entry.details["id"] = id.0.into();
-        append_audit(&mut tx, &entry).await?;
+        let references = serde_json::to_string(&content.references)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        // (Parameters are bound statement by statement, in order.)
+        sqlx::query(
+            "INSERT INTO schemas (id, fingerprint, schema_type, schema, refs, metadata, rule_set) \
+               SELECT ?, ?, ?, ?, ?, ?, ? WHERE ?; \
+             INSERT INTO subjects (name, last_version) VALUES (?, ?) \
+               ON CONFLICT (name) DO UPDATE \
+               SET last_version = MAX(last_version, excluded.last_version); \
+             INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?); \
+             INSERT INTO audit_log (at, principal, action, subject, version, service, details) \
+               VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.0)
+        .bind(&content.fingerprint)
+        .bind(content.schema_type.as_str())
+        .bind(&content.schema)
+        .bind(references)
+        .bind(to_json(&content.metadata))
+        .bind(to_json(&content.rule_set))
+        .bind(is_new_schema)
+        .bind(subject)
+        .bind(version.0)
+        .bind(subject)
+        .bind(version.0)
+        .bind(id.0)
+        .bind(&entry.at)
+        .bind(&entry.principal)
+        .bind(entry.action)
+        .bind(&entry.subject)
+        .bind(version.0)
+        .bind(&entry.service)
+        .bind(entry.details.to_string())
+        .execute(&mut **tx)
+        .await?;
+        if is_new_schema {
+            for reference in &content.references {
+                insert_reference(&mut tx, id, reference).await?;
+            }
+        }
         if let Some(service) = &new.claim_for {
             let claimed = sqlx::query(
                 "INSERT INTO producers (subject, service, assigned_by, assigned_at) \
@@ -390,13 +394,16 @@ impl SchemaStore for SqliteStore {
         Ok(())
     }
 
-    async fn config(&self, subject: Option<&str>) -> Result<Option<ConfigRecord>> {
-        let row: Option<(Option<String>, Option<bool>)> =
-            sqlx::query_as("SELECT compatibility, normalize FROM configs WHERE subject = ?")
-                .bind(scope(subject))
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(config_record).transpose()
+    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings> {
+        let row = sqlx::query_as(
+            "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, \
+               (SELECT mode FROM modes WHERE subject = ?1) \
+             FROM (SELECT 1) LEFT JOIN configs c ON c.subject = ?1",
+        )
+        .bind(scope(subject))
+        .fetch_one(&self.pool)
+        .await?;
+        rows::scope_settings(row)
     }
 
     async fn set_config(
@@ -438,16 +445,7 @@ impl SchemaStore for SqliteStore {
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        old.map(config_record).transpose()
-    }
-
-    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
-        let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = ?")
-            .bind(scope(subject))
-            .fetch_optional(&self.pool)
-            .await?;
-        mode.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
-            .transpose()
+        old.map(rows::config_record).transpose()
     }
 
     async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
@@ -477,20 +475,8 @@ impl SchemaStore for SqliteStore {
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        old.map(|m| Mode::parse(&m).map_err(|e| corrupt("mode", e)))
-            .transpose()
+        rows::mode(old)
     }
-}
-
-fn config_record(
-    (compatibility, normalize): (Option<String>, Option<bool>),
-) -> Result<ConfigRecord> {
-    Ok(ConfigRecord {
-        compatibility: compatibility
-            .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
-            .transpose()?,
-        normalize,
-    })
 }
 
 async fn insert_reference(

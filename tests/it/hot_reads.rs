@@ -1,0 +1,147 @@
+//! The hot lane (reads by id and of the latest version answered from the cache, before routing)
+//! answers exactly as the router does, follows every change, and never skips a credential check.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use accord::governance::ReadAccess;
+
+use crate::support::*;
+
+/// The hot paths, each with a variant the lane leaves to the router (a query it ignores, or a
+/// trailing slash the router trims).
+fn hot_and_routed(id: i64) -> [(String, String); 3] {
+    let by_id = format!("/schemas/ids/{id}");
+    let latest = "/subjects/orders-value/versions/latest".to_string();
+    [
+        (by_id.clone(), format!("{by_id}?subject=orders-value")),
+        (latest.clone(), format!("{latest}?deleted=false")),
+        (latest.clone(), format!("{latest}/")),
+    ]
+}
+
+#[tokio::test]
+async fn hot_reads_answer_byte_for_byte_as_the_router_does_in_every_media_type() {
+    let app = TestApp::new().await;
+    let id = app.register("orders-value", &record("Order", &[ID])).await;
+    for (hot, routed) in hot_and_routed(id) {
+        for accept in [
+            None,
+            Some("application/json"),
+            Some("application/vnd.schemaregistry+json"),
+            Some("application/vnd.schemaregistry.v1+json, */*"),
+        ] {
+            let headers: Vec<_> = accept.map(|a| ("accept", a)).into_iter().collect();
+            // The routed read first, so that the hot one finds the cache warm.
+            let routed = app.send(Method::GET, &routed, &headers, vec![]).await;
+            let hot_reply = app.send(Method::GET, &hot, &headers, vec![]).await;
+            assert_eq!(routed.status, StatusCode::OK, "{hot} {}", routed.body);
+            assert_eq!(
+                (hot_reply.status, &hot_reply.content_type, &hot_reply.body),
+                (routed.status, &routed.content_type, &routed.body),
+                "{hot} with accept {accept:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_warm_latest_follows_new_and_deleted_versions() {
+    let app = TestApp::new().await;
+    app.register("orders-value", &record("Order", &[ID])).await;
+    let latest = "/subjects/orders-value/versions/latest";
+    assert_eq!(app.get(latest).await.1["version"], 1);
+    app.register("orders-value", &record("Order", &[ID, NOTE]))
+        .await;
+    assert_eq!(app.get(latest).await.1["version"], 2);
+    assert_eq!(app.get(latest).await.1["version"], 2);
+    let (status, _) = app.delete("/subjects/orders-value/versions/2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.get(latest).await.1["version"], 1);
+    app.delete("/subjects/orders-value").await;
+    assert_error(&app.get(latest).await, StatusCode::NOT_FOUND, 40401);
+}
+
+/// Registers `orders-value` v1 as the admin of the secured `app`; returns the hot paths to it.
+async fn secured_hot_paths(app: &TestApp) -> [String; 2] {
+    let (status, body) = app
+        .admin()
+        .post(
+            "/subjects/orders-value/versions",
+            json!({ "schema": record("Order", &[ID]) }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    [
+        format!("/schemas/ids/{}", body["id"]),
+        "/subjects/orders-value/versions/latest".to_string(),
+    ]
+}
+
+#[tokio::test]
+async fn warm_reads_still_need_a_grant_when_reads_are_enforced() {
+    let app = TestApp::secured(ReadAccess::Enforce).await;
+    let admin = app.admin();
+    for path in secured_hot_paths(&app).await {
+        let path = path.as_str();
+        // Warm, then read without a credential and with a bad one.
+        assert_eq!(admin.get(path).await.0, StatusCode::OK);
+        assert_eq!(admin.get(path).await.0, StatusCode::OK);
+        assert_error(&app.get(path).await, StatusCode::UNAUTHORIZED, 40101);
+        assert_error(
+            &app.as_(basic("orders", "wrong")).get(path).await,
+            StatusCode::UNAUTHORIZED,
+            40101,
+        );
+    }
+}
+
+#[tokio::test]
+async fn warm_open_reads_still_refuse_a_bad_credential() {
+    let app = TestApp::secured(ReadAccess::Open).await;
+    for path in secured_hot_paths(&app).await {
+        let path = path.as_str();
+        assert_eq!(app.get(path).await.0, StatusCode::OK);
+        assert_eq!(app.get(path).await.0, StatusCode::OK);
+        assert_error(
+            &app.as_("Bearer not-a-credential").get(path).await,
+            StatusCode::UNAUTHORIZED,
+            40101,
+        );
+    }
+}
+
+#[tokio::test]
+async fn hot_paths_that_are_not_hot_reads_get_the_routers_answer() {
+    let app = TestApp::new().await;
+    let id = app.register("orders-value", &record("Order", &[ID])).await;
+    app.get(&format!("/schemas/ids/{id}")).await;
+    // Not GET: the router's 405.
+    let reply = app
+        .send(
+            Method::DELETE,
+            &format!("/schemas/ids/{id}"),
+            &[("content-type", CONFLUENT_JSON)],
+            vec![],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    // Not a valid id, or not an id at all: the router's 4xx answers.
+    for path in [
+        "/schemas/ids/0",
+        "/schemas/ids/-1",
+        "/schemas/ids/99999999999",
+    ] {
+        assert!(app.get(path).await.0.is_client_error(), "{path}");
+    }
+    assert_error(
+        &app.get("/schemas/ids/424242").await,
+        StatusCode::NOT_FOUND,
+        40403,
+    );
+    assert_error(
+        &app.get("/subjects/nope/versions/latest").await,
+        StatusCode::NOT_FOUND,
+        40401,
+    );
+}
