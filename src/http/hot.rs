@@ -22,11 +22,11 @@ use futures_util::future::Either;
 use tower::Service;
 
 use super::confluent::rendered;
+use super::confluent::schema_id;
 use super::extract::CONFLUENT_JSON;
 use super::metrics::{Handles, RequestMetrics};
 use super::negotiate;
 use crate::app::AppState;
-use crate::types::SchemaId;
 
 /// `inner`, with the hot reads answered in front of it.
 #[derive(Clone)]
@@ -100,7 +100,7 @@ impl Lane {
         }
         let path = request.uri().path();
         let (body, handles) = if let Some(id) = path.strip_prefix("/schemas/ids/") {
-            let schema = self.app.registry.cached_schema(schema_id(id)?)?;
+            let schema = self.app.registry.cached_schema(schema_id(id).ok()?)?;
             (self.app.rendered.schema_by_id(&schema), &self.by_id)
         } else {
             let subject = path
@@ -117,16 +117,4 @@ impl Lane {
         handles.record(started.elapsed());
         Some(response)
     }
-}
-
-/// The id of a path segment of digits only, as the router's handler would read it.
-fn schema_id(segment: &str) -> Option<SchemaId> {
-    if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    segment
-        .parse::<i32>()
-        .ok()
-        .filter(|id| *id > 0)
-        .map(SchemaId)
 }

@@ -8,6 +8,8 @@ mod schemas;
 mod subjects;
 pub mod wire;
 
+pub(crate) use schemas::schema_id;
+
 // The query parameters of each endpoint, for the fuzz targets that decode them.
 pub use compatibility::CheckParams;
 pub use config::{DefaultToGlobalParam, ForceParam};

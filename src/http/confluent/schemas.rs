@@ -44,7 +44,8 @@ async fn authorize_schema(
     Ok(())
 }
 
-fn schema_id(segment: &str) -> Result<SchemaId> {
+/// Reads a path segment as a schema id: a positive integer.
+pub(crate) fn schema_id(segment: &str) -> Result<SchemaId> {
     segment
         .parse::<i32>()
         .ok()
