@@ -1,15 +1,82 @@
-//! Turning settings and governance rows into their types, and the stored form of contacts: the
-//! same for every database, so both implementations share it.
+//! Turning schema, settings and governance rows into their types, and the stored forms of
+//! scopes, JSON values and contacts: the same for every database, so both implementations share
+//! them.
+
+use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use super::{AuditRecord, ConfigRecord, CredentialInfo, ScopeSettings, Service, Team};
-use crate::types::{Compatibility, Mode};
+use super::{
+    AuditRecord, ConfigRecord, CredentialInfo, ScopeSettings, Service, StoredSchema, StoredVersion,
+    Team,
+};
+use crate::types::{Compatibility, Mode, SchemaId, SchemaType, Version};
 use crate::{Error, Result};
 
 /// Reports a stored value that does not parse: the database was changed behind Accord's back.
 pub(super) fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::Internal(format!("stored {what} is unreadable: {detail}"))
+}
+
+/// The key under which global settings are stored in the `configs` and `modes` tables.
+const GLOBAL: &str = "";
+
+/// The key of `subject`'s settings, or of the global ones.
+pub(super) fn scope(subject: Option<&str>) -> &str {
+    subject.unwrap_or(GLOBAL)
+}
+
+/// The columns [`version`] reads, from `subject_versions v` joined with `schemas s`.
+pub(super) const VERSION_COLUMNS: &str = "v.subject, v.version, v.is_deleted, \
+     s.id, s.fingerprint, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set";
+
+/// The stored text of an optional JSON value.
+pub(super) fn to_json(value: &Option<serde_json::Value>) -> Option<String> {
+    value.as_ref().map(serde_json::Value::to_string)
+}
+
+/// Reads a `schemas` row.
+pub(super) fn schema<'r, R: Row>(row: &'r R) -> Result<StoredSchema>
+where
+    for<'n> &'n str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    i32: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let schema_type: String = get(row, "schema_type")?;
+    let refs: String = get(row, "refs")?;
+    let json = |column: &str| -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = get(row, column)?;
+        text.map(|t| serde_json::from_str(&t).map_err(|e| corrupt(column, e)))
+            .transpose()
+    };
+    Ok(StoredSchema {
+        id: SchemaId(get(row, "id")?),
+        fingerprint: get(row, "fingerprint")?,
+        schema_type: SchemaType::from_str(&schema_type).map_err(|e| corrupt("schema type", e))?,
+        schema: get(row, "schema")?,
+        references: serde_json::from_str(&refs).map_err(|e| corrupt("references", e))?,
+        metadata: json("metadata")?,
+        rule_set: json("rule_set")?,
+    })
+}
+
+/// Reads a subject version with its schema ([`VERSION_COLUMNS`]).
+pub(super) fn version<'r, R: Row>(row: &'r R) -> Result<StoredVersion>
+where
+    for<'n> &'n str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    i32: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(StoredVersion {
+        subject: get(row, "subject")?,
+        version: Version(get(row, "version")?),
+        is_deleted: get(row, "is_deleted")?,
+        schema: Arc::new(schema(row)?),
+    })
 }
 
 /// The columns of a `configs` row: compatibility and normalize.

@@ -110,8 +110,6 @@ async fn back_off(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 5 + jitter)).await;
 }
 
-use super::rows::corrupt;
-
 /// Appends `entry` to the audit log within `tx`.
 async fn append_audit(tx: &mut Transaction<'static, Postgres>, entry: &AuditEntry) -> Result<()> {
     sqlx::query(

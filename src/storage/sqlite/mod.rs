@@ -111,8 +111,6 @@ impl SqliteStore {
     }
 }
 
-use super::rows::corrupt;
-
 /// Appends `entry` to the audit log within `tx`.
 async fn append_audit(tx: &mut Transaction<'static, Sqlite>, entry: &AuditEntry) -> Result<()> {
     sqlx::query(

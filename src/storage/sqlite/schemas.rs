@@ -1,57 +1,18 @@
 //! The schema half of [`SqliteStore`]: subjects, versions, schemas, references, config, mode.
 
-use std::str::FromStr;
-use std::sync::Arc;
-
 use async_trait::async_trait;
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use super::{append_audit, corrupt, SqliteStore};
+use super::{append_audit, SqliteStore};
+use crate::storage::rows::{
+    schema as schema_from_row, scope, to_json, version as version_from_row, VERSION_COLUMNS,
+};
 use crate::storage::{
     rows, AuditEntry, ConfigRecord, Include, NewVersion, Registration, SchemaStore, ScopeSettings,
     Seen, StoredSchema, StoredVersion, SubjectVersion,
 };
-use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
+use crate::types::{Compatibility, Mode, Reference, SchemaId, Version};
 use crate::{Error, Result};
-
-/// The key under which global settings are stored in the `configs` and `modes` tables.
-const GLOBAL: &str = "";
-
-const VERSION_COLUMNS: &str = "v.subject, v.version, v.is_deleted, \
-     s.id, s.fingerprint, s.schema_type, s.schema, s.refs, s.metadata, s.rule_set";
-
-fn scope(subject: Option<&str>) -> &str {
-    subject.unwrap_or(GLOBAL)
-}
-
-fn schema_from_row(row: &SqliteRow) -> Result<StoredSchema> {
-    let schema_type: String = row.try_get("schema_type")?;
-    let refs: String = row.try_get("refs")?;
-    let json = |column: &str| -> Result<Option<serde_json::Value>> {
-        let text: Option<String> = row.try_get(column)?;
-        text.map(|t| serde_json::from_str(&t).map_err(|e| corrupt(column, e)))
-            .transpose()
-    };
-    Ok(StoredSchema {
-        id: SchemaId(row.try_get("id")?),
-        fingerprint: row.try_get("fingerprint")?,
-        schema_type: SchemaType::from_str(&schema_type).map_err(|e| corrupt("schema type", e))?,
-        schema: row.try_get("schema")?,
-        references: serde_json::from_str(&refs).map_err(|e| corrupt("references", e))?,
-        metadata: json("metadata")?,
-        rule_set: json("rule_set")?,
-    })
-}
-
-fn version_from_row(row: &SqliteRow) -> Result<StoredVersion> {
-    Ok(StoredVersion {
-        subject: row.try_get("subject")?,
-        version: Version(row.try_get("version")?),
-        is_deleted: row.try_get("is_deleted")?,
-        schema: Arc::new(schema_from_row(row)?),
-    })
-}
 
 fn include_clause(include: Include) -> &'static str {
     match include {
@@ -59,10 +20,6 @@ fn include_clause(include: Include) -> &'static str {
         Include::LiveAndDeleted => "1 = 1",
         Include::DeletedOnly => "v.is_deleted = 1",
     }
-}
-
-fn to_json(value: &Option<serde_json::Value>) -> Option<String> {
-    value.as_ref().map(serde_json::Value::to_string)
 }
 
 #[async_trait]
