@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use crate::contracts::Contracts;
 use crate::governance::{Governance, ReadAccess};
 use crate::http::confluent::rendered::Rendered;
 use crate::registry::Registry;
@@ -24,6 +25,8 @@ use crate::storage::Store;
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
+    /// Every operation that needs both the registry and governance.
+    pub contracts: Arc<Contracts>,
     pub registry: Arc<Registry>,
     pub governance: Arc<Governance>,
     pub metrics: PrometheusHandle,
@@ -48,13 +51,16 @@ impl AppState {
     pub fn with_access(store: Arc<dyn Store>, access: AccessSettings) -> Self {
         // The recorder first: the registry registers its metric handles when it is built.
         let metrics = metrics_handle();
+        let registry = Arc::new(Registry::new(store.clone()));
+        let governance = Arc::new(Governance::new(
+            store,
+            access.admin_token,
+            access.read_access,
+        ));
         AppState {
-            registry: Arc::new(Registry::new(store.clone())),
-            governance: Arc::new(Governance::new(
-                store,
-                access.admin_token,
-                access.read_access,
-            )),
+            contracts: Arc::new(Contracts::new(registry.clone(), governance.clone())),
+            registry,
+            governance,
             metrics,
             rendered: Arc::new(Rendered::default()),
         }

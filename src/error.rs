@@ -5,12 +5,10 @@
 //! match on them. Every response body has the Confluent shape `{"error_code": N, "message": "..."}`.
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::governance::impact::{sentence, Affected};
-use crate::types::{SchemaId, Version};
+use crate::types::{sentence, Affected, SchemaId, Version};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -195,24 +193,4 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affected: Option<Vec<Affected>>,
-}
-
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let (status, error_code) = self.codes();
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
-        }
-        let message = self.to_string();
-        let affected = match self {
-            Error::Incompatible { affected, .. } if !affected.is_empty() => Some(affected),
-            _ => None,
-        };
-        let body = ErrorBody {
-            error_code,
-            message,
-            affected,
-        };
-        crate::http::extract::ConfluentJson(body).into_response_with_status(status)
-    }
 }

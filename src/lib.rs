@@ -7,6 +7,8 @@
 //!   [`format`] and the compatibility engine, and talks to a registry over HTTP.
 //! - [`app`]: the shared state and `serve(listener, state, shutdown)`.
 //! - [`http`]: the router, extractors that speak the Confluent wire format, the OpenAPI document.
+//! - [`contracts`]: every operation that needs both the registry and governance — register,
+//!   check, impact, who may read, delete, settings — each one function that authorizes and acts.
 //! - [`governance`]: service identities, owners, consumer grants, authorization, impact, audit.
 //! - [`registry`]: Confluent semantics — ids, versions, references, deletes, config, mode,
 //!   compatibility levels — and the read cache.
@@ -17,6 +19,7 @@
 pub mod app;
 pub mod ci;
 pub mod cli;
+pub mod contracts;
 pub mod error;
 pub mod format;
 pub mod governance;

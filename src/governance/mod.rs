@@ -21,7 +21,7 @@ pub use model::{AuditPage, ServiceView, SubjectView};
 
 use crate::storage::{AuditEntry, Store};
 use crate::types::{now, SchemaId, SubjectName};
-use crate::Result;
+use crate::{Error, Result};
 
 /// The governance model over a store, with the server's authentication settings.
 pub struct Governance {
@@ -79,22 +79,38 @@ impl Governance {
         acl::is_allowed(principal, action, &ownership, self.read_access)
     }
 
-    /// Refuses reading schema `id` unless `principal` may read a subject that holds it.
-    pub async fn authorize_schema(&self, principal: &Principal, subjects: &[String]) -> Result<()> {
-        let mut refusal = None;
+    /// Refuses reading schema `id`, held by `subjects`, unless `principal` may read one of
+    /// them. The refusal names neither the subjects nor whether `id` exists: a caller without
+    /// a grant is refused alike for every id it may not read.
+    pub async fn authorize_schema(
+        &self,
+        principal: &Principal,
+        id: SchemaId,
+        subjects: &[String],
+    ) -> Result<()> {
+        self.authorize(principal, Action::ReadGlobal).await?;
+        if matches!(principal, Principal::Open | Principal::Admin)
+            || self.read_access == ReadAccess::Open
+        {
+            return Ok(());
+        }
         for subject in subjects {
             let Ok(subject) = SubjectName::parse(subject) else {
                 continue;
             };
-            match self.authorize(principal, Action::Read(&subject)).await {
-                Ok(()) => return Ok(()),
-                Err(err) => refusal = Some(err),
+            if self
+                .authorize(principal, Action::Read(&subject))
+                .await
+                .is_ok()
+            {
+                return Ok(());
             }
         }
-        match refusal {
-            Some(err) => Err(err),
-            None => self.authorize(principal, Action::ReadGlobal).await,
-        }
+        let service = principal.actor().principal;
+        Err(Error::Forbidden(format!(
+            "Service '{service}' may not read schema {id}: it needs a consumer grant on a \
+             subject that uses it"
+        )))
     }
 
     /// Keeps the subjects `principal` may read.

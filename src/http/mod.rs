@@ -3,6 +3,7 @@
 //! Handlers translate between the wire and `registry`; they hold no logic of their own.
 
 pub mod confluent;
+mod errors;
 pub mod extract;
 pub mod governance;
 mod hot;

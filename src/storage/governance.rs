@@ -4,20 +4,13 @@
 //! Rows double as the API's bodies where their shapes agree, so they derive `Serialize`.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+pub use crate::types::Contact;
 use crate::types::Version;
 use crate::Result;
-
-/// A way to reach a team: `{"kind": "email", "value": "payments@example.com"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Contact {
-    /// `email`, `chat`, `url` or `pager`.
-    pub kind: String,
-    pub value: String,
-}
 
 /// A team that owns services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

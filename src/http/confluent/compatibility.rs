@@ -9,10 +9,10 @@ use utoipa_axum::routes;
 use super::wire::{CompatibilityCheckResponse, RegisterSchemaRequest};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::governance::{Action, Principal};
+use crate::governance::Principal;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::{SubjectName, VersionSelector};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Mounts the `/compatibility` endpoints.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -73,26 +73,24 @@ async fn check(
     body: RegisterSchemaRequest,
     params: CheckParams,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
-    app.governance
-        .authorize(caller, Action::Read(subject))
+    let verdict = app
+        .contracts
+        .check(
+            caller,
+            subject,
+            against,
+            body.into_request()?,
+            params.normalize,
+            params.verbose,
+        )
         .await?;
-    let outcome = app
-        .registry
-        .check_compatibility(subject, against, body.into_request()?, params.normalize)
-        .await;
-    let messages = match outcome {
-        Ok(messages) => messages,
-        // Confluent answers an invalid candidate with a verdict when asked to be verbose.
-        Err(Error::InvalidSchema(reason)) if params.verbose => vec![reason],
-        Err(err) => return Err(err),
-    };
-    let affected = match params.verbose && !messages.is_empty() {
-        true => Some(app.governance.affected(subject.as_str()).await?).filter(|a| !a.is_empty()),
+    let affected = match params.verbose && !verdict.affected.is_empty() {
+        true => Some(verdict.affected),
         false => None,
     };
     Ok(ConfluentJson(CompatibilityCheckResponse {
-        is_compatible: messages.is_empty(),
-        messages: params.verbose.then_some(messages),
+        is_compatible: verdict.messages.is_empty(),
+        messages: params.verbose.then_some(verdict.messages),
         affected,
     }))
 }

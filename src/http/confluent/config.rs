@@ -8,8 +8,8 @@ use utoipa_axum::routes;
 
 use super::wire::{ConfigResponse, ConfigUpdateRequest, ModeResponse, ModeUpdateRequest};
 use crate::app::AppState;
+use crate::contracts::Scope;
 use crate::error::ErrorBody;
-use crate::governance::Action;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::SubjectName;
 use crate::Result;
@@ -55,10 +55,8 @@ async fn get_global_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<ConfluentJson<ConfigResponse>> {
-    app.governance
-        .authorize(&caller, Action::ReadGlobal)
-        .await?;
-    Ok(ConfluentJson(app.registry.config(None, true).await?.into()))
+    let config = app.contracts.config(&caller, Scope::Global, true).await?;
+    Ok(ConfluentJson(config.into()))
 }
 
 /// Set the global compatibility level
@@ -70,14 +68,8 @@ async fn set_global_config(
     Caller(caller): Caller,
     ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
-    app.governance
-        .authorize(
-            &caller,
-            Action::Administer("change the global compatibility level"),
-        )
-        .await?;
-    app.registry
-        .set_config(None, body.into_record()?, &caller.actor())
+    app.contracts
+        .set_config(&caller, Scope::Global, body.into_record()?)
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -89,18 +81,8 @@ async fn delete_global_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<ConfluentJson<ConfigResponse>> {
-    app.governance
-        .authorize(
-            &caller,
-            Action::Administer("change the global compatibility level"),
-        )
-        .await?;
-    Ok(ConfluentJson(
-        app.registry
-            .delete_config(None, &caller.actor())
-            .await?
-            .into(),
-    ))
+    let config = app.contracts.delete_config(&caller, Scope::Global).await?;
+    Ok(ConfluentJson(config.into()))
 }
 
 /// Get a subject's compatibility level
@@ -115,12 +97,9 @@ async fn get_subject_config(
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let config = app
-        .registry
-        .config(Some(&subject), params.default_to_global)
+        .contracts
+        .config(&caller, Scope::Subject(&subject), params.default_to_global)
         .await?;
     Ok(ConfluentJson(config.into()))
 }
@@ -137,11 +116,8 @@ async fn set_subject_config(
     ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Change(&subject))
-        .await?;
-    app.registry
-        .set_config(Some(&subject), body.into_record()?, &caller.actor())
+    app.contracts
+        .set_config(&caller, Scope::Subject(&subject), body.into_record()?)
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -157,15 +133,11 @@ async fn delete_subject_config(
     PathParams(subject): PathParams<String>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Change(&subject))
+    let config = app
+        .contracts
+        .delete_config(&caller, Scope::Subject(&subject))
         .await?;
-    Ok(ConfluentJson(
-        app.registry
-            .delete_config(Some(&subject), &caller.actor())
-            .await?
-            .into(),
-    ))
+    Ok(ConfluentJson(config.into()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -183,10 +155,7 @@ async fn get_global_mode(
     State(app): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<ConfluentJson<ModeResponse>> {
-    app.governance
-        .authorize(&caller, Action::ReadGlobal)
-        .await?;
-    let mode = app.registry.mode(None, true).await?;
+    let mode = app.contracts.mode(&caller, Scope::Global, true).await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }
 
@@ -201,11 +170,8 @@ async fn set_global_mode(
     Params(params): Params<ForceParam>,
     ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
-    app.governance
-        .authorize(&caller, Action::Administer("change the global mode"))
-        .await?;
-    app.registry
-        .set_mode(None, body.parse()?, params.force, &caller.actor())
+    app.contracts
+        .set_mode(&caller, Scope::Global, body.parse()?, params.force)
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -217,10 +183,7 @@ async fn delete_global_mode(
     State(app): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<ConfluentJson<ModeResponse>> {
-    app.governance
-        .authorize(&caller, Action::Administer("change the global mode"))
-        .await?;
-    let mode = app.registry.delete_mode(None, &caller.actor()).await?;
+    let mode = app.contracts.delete_mode(&caller, Scope::Global).await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }
 
@@ -236,12 +199,9 @@ async fn get_subject_mode(
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ModeResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let mode = app
-        .registry
-        .mode(Some(&subject), params.default_to_global)
+        .contracts
+        .mode(&caller, Scope::Subject(&subject), params.default_to_global)
         .await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }
@@ -259,11 +219,9 @@ async fn set_subject_mode(
     ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Change(&subject))
-        .await?;
-    app.registry
-        .set_mode(Some(&subject), body.parse()?, params.force, &caller.actor())
+    let scope = Scope::Subject(&subject);
+    app.contracts
+        .set_mode(&caller, scope, body.parse()?, params.force)
         .await?;
     Ok(ConfluentJson(body))
 }
@@ -279,12 +237,9 @@ async fn delete_subject_mode(
     PathParams(subject): PathParams<String>,
 ) -> Result<ConfluentJson<ModeResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Change(&subject))
-        .await?;
     let mode = app
-        .registry
-        .delete_mode(Some(&subject), &caller.actor())
+        .contracts
+        .delete_mode(&caller, Scope::Subject(&subject))
         .await?;
     Ok(ConfluentJson(ModeResponse { mode }))
 }

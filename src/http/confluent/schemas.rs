@@ -13,7 +13,6 @@ use super::wire::{SchemaByIdResponse, SchemaResponse, SubjectVersionResponse};
 use super::{rendered, FormatParam, RawSchema};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::governance::Action;
 use crate::http::extract::{
     lenient_bool, Caller, ConfluentJson, Page, Params, PathParams, CONFLUENT_JSON,
 };
@@ -29,19 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_schema_text_by_id))
         .routes(routes!(get_subjects_by_id))
         .routes(routes!(get_versions_by_id))
-}
-
-/// Refuses reading schema `id` unless the caller may read a subject that holds it.
-async fn authorize_schema(
-    app: &AppState,
-    caller: &crate::governance::Principal,
-    id: SchemaId,
-) -> Result<()> {
-    if app.governance.reads_need_grants() {
-        let subjects = app.governance.subjects_holding(id).await?;
-        app.governance.authorize_schema(caller, &subjects).await?;
-    }
-    Ok(())
 }
 
 /// Reads a path segment as a schema id: a positive integer.
@@ -83,8 +69,7 @@ async fn get_schema_by_id(
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
     let id = schema_id(&id)?;
-    let schema = app.registry.schema(id).await?;
-    authorize_schema(&app, &caller, id).await?;
+    let schema = app.contracts.schema(&caller, id).await?;
     if !params.fetch_max_id && format.is_default() {
         return Ok(rendered::respond(
             app.rendered.schema_by_id(&schema),
@@ -92,12 +77,12 @@ async fn get_schema_by_id(
         ));
     }
     let max_id = match params.fetch_max_id {
-        true => app.registry.max_schema_id().await?,
+        true => app.contracts.max_schema_id().await?,
         false => None,
     };
     let text = app
-        .registry
-        .schema_text(&schema, format.format.as_deref())
+        .contracts
+        .formatted(&schema, format.format.as_deref())
         .await?;
     Ok(ConfluentJson(SchemaByIdResponse::new(&schema, text, max_id)).into_response())
 }
@@ -113,11 +98,10 @@ async fn get_schema_text_by_id(
     Params(format): Params<FormatParam>,
 ) -> Result<RawSchema> {
     let id = schema_id(&id)?;
-    let schema = app.registry.schema(id).await?;
-    authorize_schema(&app, &caller, id).await?;
+    let schema = app.contracts.schema(&caller, id).await?;
     let text = app
-        .registry
-        .schema_text(&schema, format.format.as_deref())
+        .contracts
+        .formatted(&schema, format.format.as_deref())
         .await?;
     Ok(RawSchema(text))
 }
@@ -134,8 +118,10 @@ async fn get_subjects_by_id(
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<String>>> {
     let id = schema_id(&id)?;
-    let usages = app.registry.schema_usages(id, filter.include()).await?;
-    authorize_schema(&app, &caller, id).await?;
+    let usages = app
+        .contracts
+        .schema_usages(&caller, id, filter.include())
+        .await?;
     let mut subjects: Vec<String> = usages.into_iter().map(|u| u.subject).collect();
     subjects.dedup();
     Ok(ConfluentJson(page.apply(subjects)?))
@@ -153,8 +139,10 @@ async fn get_versions_by_id(
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<SubjectVersionResponse>>> {
     let id = schema_id(&id)?;
-    let usages = app.registry.schema_usages(id, filter.include()).await?;
-    authorize_schema(&app, &caller, id).await?;
+    let usages = app
+        .contracts
+        .schema_usages(&caller, id, filter.include())
+        .await?;
     let usages = usages
         .into_iter()
         .map(SubjectVersionResponse::from)
@@ -204,18 +192,12 @@ async fn list_schemas(
         false => crate::storage::Include::Live,
     };
     let prefix = params.subject_prefix.as_deref().unwrap_or_default();
-    app.governance
-        .authorize(&caller, Action::ReadGlobal)
-        .await?;
     let versions = app
-        .registry
-        .schemas(prefix, include, params.latest_only)
+        .contracts
+        .schemas(&caller, prefix, include, params.latest_only)
         .await?;
-    let subjects = versions.iter().map(|v| v.subject.clone()).collect();
-    let readable = app.governance.readable(&caller, subjects).await?;
     let listed = versions
         .iter()
-        .filter(|v| readable.contains(&v.subject))
         .map(|v| SchemaResponse::from(v.as_ref()))
         .collect();
     Ok(ConfluentJson(page.apply(listed)?))

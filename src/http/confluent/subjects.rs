@@ -11,13 +11,12 @@ use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse}
 use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::governance::Action;
 use crate::http::extract::{
     lenient_bool, Caller, ConfluentJson, Page, Params, PathParams, CONFLUENT_JSON,
 };
 use crate::storage::Include;
 use crate::types::{SubjectName, VersionSelector};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Mounts the `/subjects` endpoints.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -81,11 +80,10 @@ async fn list_subjects(
         None | Some(":*:") => "",
         Some(prefix) => prefix,
     };
-    app.governance
-        .authorize(&caller, Action::ReadGlobal)
+    let subjects = app
+        .contracts
+        .subjects(&caller, prefix, filter.include())
         .await?;
-    let subjects = app.registry.subjects(prefix, filter.include()).await?;
-    let subjects = app.governance.readable(&caller, subjects).await?;
     Ok(ConfluentJson(page.apply(subjects)?))
 }
 
@@ -101,12 +99,9 @@ async fn list_versions(
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let versions = app
-        .registry
-        .version_numbers(&subject, filter.include())
+        .contracts
+        .version_numbers(&caller, &subject, filter.include())
         .await?;
     Ok(ConfluentJson(
         page.apply(versions.into_iter().map(|v| v.0).collect())?,
@@ -139,31 +134,10 @@ async fn register_schema(
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Register(&subject))
+    let registered = app
+        .contracts
+        .register(&caller, &subject, body.into_request()?, params.normalize)
         .await?;
-    let outcome = app
-        .registry
-        .register(
-            &subject,
-            body.into_request()?,
-            params.normalize,
-            &caller.actor(),
-        )
-        .await;
-    let registered = match outcome {
-        Err(Error::Incompatible {
-            subject, messages, ..
-        }) => {
-            let affected = app.governance.affected(&subject).await?;
-            return Err(Error::Incompatible {
-                subject,
-                messages,
-                affected,
-            });
-        }
-        other => other?,
-    };
     Ok(ConfluentJson(RegisterSchemaResponse {
         id: registered.id.0,
     }))
@@ -195,12 +169,10 @@ async fn lookup_schema(
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
 ) -> Result<ConfluentJson<SchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let found = app
-        .registry
+        .contracts
         .lookup(
+            &caller,
             &subject,
             body.into_request()?,
             params.normalize,
@@ -231,12 +203,9 @@ async fn get_version(
 ) -> Result<Response> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let found = app
-        .registry
-        .version(&subject, selector, params.deleted)
+        .contracts
+        .version(&caller, &subject, selector, params.deleted)
         .await?;
     if selector == VersionSelector::Latest && !params.deleted && format.is_default() {
         return Ok(rendered::respond(
@@ -245,8 +214,8 @@ async fn get_version(
         ));
     }
     let schema = app
-        .registry
-        .schema_text(&found.schema, format.format.as_deref())
+        .contracts
+        .formatted(&found.schema, format.format.as_deref())
         .await?;
     Ok(ConfluentJson(SchemaResponse {
         schema,
@@ -268,16 +237,13 @@ async fn get_version_schema(
 ) -> Result<super::RawSchema> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let found = app
-        .registry
-        .version(&subject, selector, params.deleted)
+        .contracts
+        .version(&caller, &subject, selector, params.deleted)
         .await?;
     let text = app
-        .registry
-        .schema_text(&found.schema, format.format.as_deref())
+        .contracts
+        .formatted(&found.schema, format.format.as_deref())
         .await?;
     Ok(super::RawSchema(text))
 }
@@ -295,12 +261,9 @@ async fn get_referenced_by(
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
-        .await?;
     let ids = app
-        .registry
-        .referenced_by(&subject, selector, params.deleted)
+        .contracts
+        .referenced_by(&caller, &subject, selector, params.deleted)
         .await?;
     Ok(ConfluentJson(
         page.apply(ids.into_iter().map(|id| id.0).collect())?,
@@ -327,12 +290,9 @@ async fn delete_subject(
     Params(params): Params<PermanentParam>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Change(&subject))
-        .await?;
     let deleted = app
-        .registry
-        .delete_subject(&subject, params.permanent, &caller.actor())
+        .contracts
+        .delete_subject(&caller, &subject, params.permanent)
         .await?;
     Ok(ConfluentJson(deleted.into_iter().map(|v| v.0).collect()))
 }
@@ -350,12 +310,9 @@ async fn delete_version(
 ) -> Result<ConfluentJson<i32>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
-    app.governance
-        .authorize(&caller, Action::Change(&subject))
-        .await?;
     let deleted = app
-        .registry
-        .delete_version(&subject, selector, params.permanent, &caller.actor())
+        .contracts
+        .delete_version(&caller, &subject, selector, params.permanent)
         .await?;
     Ok(ConfluentJson(deleted.0))
 }

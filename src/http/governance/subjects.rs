@@ -3,20 +3,20 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::no_content;
 use crate::app::AppState;
+use crate::contracts::{Impact, SubjectContract};
 use crate::error::ErrorBody;
 use crate::governance::model::ConsumerView;
-use crate::governance::{Action, Affected, SubjectView};
 use crate::http::confluent::wire::RegisterSchemaRequest;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
-use crate::types::{Compatibility, SubjectName, VersionSelector};
-use crate::{Error, Result};
+use crate::types::SubjectName;
+use crate::Result;
 
 /// Mounts the subject governance endpoints.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,15 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(impact))
 }
 
-/// A subject's governance with its latest version and compatibility level.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SubjectGovernance {
-    #[serde(flatten)]
-    pub view: SubjectView,
-    pub latest_version: Option<i32>,
-    pub compatibility_level: Compatibility,
-}
-
 /// The service that produces a subject.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProducerRequest {
@@ -46,31 +37,16 @@ pub struct ProducerRequest {
 /// Get a subject's producer, consumers, latest version and compatibility level
 #[utoipa::path(get, path = "/governance/subjects/{subject}", tag = "Governance",
     params(("subject" = String, Path)),
-    responses((status = 200, body = SubjectGovernance), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SubjectContract), (status = 404, body = ErrorBody)))]
 async fn get_subject(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
-) -> Result<ConfluentJson<SubjectGovernance>> {
+) -> Result<ConfluentJson<SubjectContract>> {
     let subject = SubjectName::parse(&subject)?;
-    let view = app.governance.subject(&caller, &subject).await?;
-    let latest_version = match app
-        .registry
-        .version(&subject, VersionSelector::Latest, false)
-        .await
-    {
-        Ok(latest) => Some(latest.version.0),
-        Err(Error::SubjectNotFound(_)) => None,
-        Err(err) => return Err(err),
-    };
-    if latest_version.is_none() && view.producer.is_none() && view.consumers.is_empty() {
-        return Err(Error::SubjectNotFound(subject.to_string()));
-    }
-    Ok(ConfluentJson(SubjectGovernance {
-        view,
-        latest_version,
-        compatibility_level: app.registry.effective_compatibility(&subject).await?,
-    }))
+    Ok(ConfluentJson(
+        app.contracts.subject(&caller, &subject).await?,
+    ))
 }
 
 /// Make a service the producer of a subject
@@ -138,18 +114,6 @@ async fn revoke_consumer(
     Ok(no_content())
 }
 
-/// Whether a candidate would break the subject's contract, and whom.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ImpactResponse {
-    pub compatible: bool,
-    pub compatibility_level: Compatibility,
-    /// Every breaking change with its path and reason, in Confluent's message form.
-    pub messages: Vec<String>,
-    /// The consumers a breaking change would affect, with their teams and contacts.
-    pub affected: Vec<Affected>,
-}
-
 /// Query parameters of an impact check.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -163,30 +127,18 @@ pub struct ImpactParams {
 #[utoipa::path(post, path = "/governance/subjects/{subject}/impact", tag = "Governance",
     params(("subject" = String, Path), ImpactParams),
     request_body(content = RegisterSchemaRequest, content_type = "application/json"),
-    responses((status = 200, body = ImpactResponse), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Impact), (status = 422, body = ErrorBody)))]
 async fn impact(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<ImpactParams>,
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
-) -> Result<ConfluentJson<ImpactResponse>> {
+) -> Result<ConfluentJson<Impact>> {
     let subject = SubjectName::parse(&subject)?;
-    app.governance
-        .authorize(&caller, Action::Read(&subject))
+    let impact = app
+        .contracts
+        .impact(&caller, &subject, body.into_request()?, params.normalize)
         .await?;
-    let messages = app
-        .registry
-        .check_compatibility(&subject, None, body.into_request()?, params.normalize)
-        .await?;
-    let affected = match messages.is_empty() {
-        true => Vec::new(),
-        false => app.governance.affected(subject.as_str()).await?,
-    };
-    Ok(ConfluentJson(ImpactResponse {
-        compatible: messages.is_empty(),
-        compatibility_level: app.registry.effective_compatibility(&subject).await?,
-        messages,
-        affected,
-    }))
+    Ok(ConfluentJson(impact))
 }

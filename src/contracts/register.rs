@@ -1,0 +1,134 @@
+//! Registering a contract, looking it up, and checking a candidate: the Confluent answers, with
+//! the consumers a breaking change would affect and the teams that own them.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Contracts;
+use crate::governance::{Action, Affected, Principal};
+use crate::registry::{Registered, SchemaRequest};
+use crate::storage::StoredVersion;
+use crate::types::{Compatibility, SubjectName, VersionSelector};
+use crate::{Error, Result};
+
+/// The verdict of a compatibility check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Every breaking change, in Confluent's message form; empty means compatible.
+    pub messages: Vec<String>,
+    /// The consumers the breaking changes would affect (empty when compatible).
+    pub affected: Vec<Affected>,
+}
+
+/// Whether a candidate would break the subject's contract, and whom.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = ImpactResponse)]
+pub struct Impact {
+    pub compatible: bool,
+    pub compatibility_level: Compatibility,
+    /// Every breaking change with its path and reason, in Confluent's message form.
+    pub messages: Vec<String>,
+    /// The consumers a breaking change would affect, with their teams and contacts.
+    pub affected: Vec<Affected>,
+}
+
+impl Contracts {
+    /// Registers `request` in `subject` for `caller`, its producer (a service registering in
+    /// an unowned subject claims it). A breaking change is refused naming the consumers it
+    /// would break and their owners.
+    pub async fn register(
+        &self,
+        caller: &Principal,
+        subject: &SubjectName,
+        request: SchemaRequest,
+        normalize: bool,
+    ) -> Result<Registered> {
+        self.governance
+            .authorize(caller, Action::Register(subject))
+            .await?;
+        let outcome = self
+            .registry
+            .register(subject, request, normalize, &caller.actor())
+            .await;
+        match outcome {
+            Err(Error::Incompatible {
+                subject, messages, ..
+            }) => Err(Error::Incompatible {
+                affected: self.governance.affected(&subject).await?,
+                subject,
+                messages,
+            }),
+            other => other,
+        }
+    }
+
+    /// Returns the version of `subject` that holds `request`'s schema.
+    pub async fn lookup(
+        &self,
+        caller: &Principal,
+        subject: &SubjectName,
+        request: SchemaRequest,
+        normalize: bool,
+        include_deleted: bool,
+    ) -> Result<Arc<StoredVersion>> {
+        self.authorize_read(caller, subject).await?;
+        self.registry
+            .lookup(subject, request, normalize, include_deleted)
+            .await
+    }
+
+    /// Checks `request` against `subject` as registering it would (`against` = `None`) or
+    /// against one version. With `verbose`, an invalid candidate is a verdict (as Confluent
+    /// answers it) rather than an error.
+    pub async fn check(
+        &self,
+        caller: &Principal,
+        subject: &SubjectName,
+        against: Option<VersionSelector>,
+        request: SchemaRequest,
+        normalize: bool,
+        verbose: bool,
+    ) -> Result<Verdict> {
+        self.authorize_read(caller, subject).await?;
+        let outcome = self
+            .registry
+            .check_compatibility(subject, against, request, normalize)
+            .await;
+        let messages = match outcome {
+            Ok(messages) => messages,
+            Err(Error::InvalidSchema(reason)) if verbose => vec![reason],
+            Err(err) => return Err(err),
+        };
+        self.verdict(subject, messages).await
+    }
+
+    /// Returns whom registering `request` in `subject` would break, without registering it.
+    pub async fn impact(
+        &self,
+        caller: &Principal,
+        subject: &SubjectName,
+        request: SchemaRequest,
+        normalize: bool,
+    ) -> Result<Impact> {
+        let verdict = self
+            .check(caller, subject, None, request, normalize, false)
+            .await?;
+        Ok(Impact {
+            compatible: verdict.messages.is_empty(),
+            compatibility_level: self.registry.effective_compatibility(subject).await?,
+            messages: verdict.messages,
+            affected: verdict.affected,
+        })
+    }
+
+    async fn verdict(&self, subject: &SubjectName, messages: Vec<String>) -> Result<Verdict> {
+        let affected = match messages.is_empty() {
+            true => Vec::new(),
+            false => self.governance.affected(subject.as_str()).await?,
+        };
+        Ok(Verdict { messages, affected })
+    }
+}
