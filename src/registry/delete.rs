@@ -1,6 +1,6 @@
 //! Soft and permanent deletion of subjects and versions, with the Confluent preconditions.
 
-use super::register::read_only;
+use super::decide::read_only;
 use super::{audit, Registry};
 use crate::storage::StoredVersion;
 use crate::types::{Actor, SchemaId, SubjectName, Version, VersionSelector};
@@ -16,7 +16,7 @@ impl Registry {
         actor: &Actor,
     ) -> Result<Vec<Version>> {
         self.refuse_if_read_only(subject).await?;
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.store.versions(subject).await?;
         if versions.is_empty() {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
@@ -35,7 +35,7 @@ impl Registry {
         let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
         let entry = audit(actor, "subject.deleted", Some(subject), None, details);
         self.store
-            .delete_versions(subject.as_str(), &numbers, permanent, &entry)
+            .delete_versions(subject, &numbers, permanent, &entry)
             .await?;
         let ids: Vec<SchemaId> = targets.iter().map(|v| v.schema.id).collect();
         self.cache.invalidate(subject.as_str(), &ids);
@@ -52,7 +52,7 @@ impl Registry {
         actor: &Actor,
     ) -> Result<Version> {
         self.refuse_if_read_only(subject).await?;
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.store.versions(subject).await?;
         if versions.is_empty() {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
@@ -94,7 +94,7 @@ impl Registry {
             details,
         );
         self.store
-            .delete_versions(subject.as_str(), &[target.version], permanent, &entry)
+            .delete_versions(subject, &[target.version], permanent, &entry)
             .await?;
         self.cache.invalidate(subject.as_str(), &[target.schema.id]);
         tracing::info!(subject = %subject, version = target.version.0, permanent, "version deleted");
@@ -116,7 +116,7 @@ impl Registry {
         version: Version,
         permanent: bool,
     ) -> Result<()> {
-        let referrers = self.store.referrers(subject.as_str(), version).await?;
+        let referrers = self.store.referrers(subject, version).await?;
         if referrers
             .iter()
             .any(|(_, usage)| permanent || !usage.is_deleted)

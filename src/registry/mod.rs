@@ -7,9 +7,11 @@
 
 mod cache;
 pub mod compatibility;
+pub mod decide;
 mod delete;
 mod register;
 mod settings;
+mod work;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -34,6 +36,7 @@ const MAX_REFERENCE_DEPTH: usize = 32;
 pub struct Registry {
     store: Arc<dyn Store>,
     cache: Arc<Cache>,
+    workers: work::Workers,
 }
 
 impl Registry {
@@ -44,7 +47,11 @@ impl Registry {
         if let Some(feed) = store.changes() {
             cache::follow(cache.clone(), feed);
         }
-        Registry { store, cache }
+        Registry {
+            store,
+            cache,
+            workers: work::Workers::default(),
+        }
     }
 
     /// Checks that the store answers.
@@ -67,7 +74,7 @@ impl Registry {
     ) -> Result<Vec<Version>> {
         let versions: Vec<Version> = self
             .store
-            .versions(subject.as_str())
+            .versions(subject)
             .await?
             .into_iter()
             .filter(|v| include.admits(v.is_deleted))
@@ -90,12 +97,12 @@ impl Registry {
             VersionSelector::Latest if !include_deleted => self.latest(subject).await?,
             VersionSelector::Latest => self
                 .store
-                .latest_version(subject.as_str(), Include::LiveAndDeleted)
+                .latest_version(subject, Include::LiveAndDeleted)
                 .await?
                 .map(Arc::new),
             VersionSelector::Number(n) => self
                 .store
-                .version(subject.as_str(), n)
+                .version(subject, n)
                 .await?
                 .filter(|v| include_deleted || !v.is_deleted)
                 .map(Arc::new),
@@ -117,7 +124,7 @@ impl Registry {
         let seen = self.cache.generation();
         let latest = self
             .store
-            .latest_version(subject.as_str(), Include::Live)
+            .latest_version(subject, Include::Live)
             .await?
             .map(Arc::new);
         if let Some(latest) = &latest {
@@ -129,7 +136,7 @@ impl Registry {
     async fn subject_exists(&self, subject: &SubjectName) -> Result<bool> {
         Ok(self
             .store
-            .latest_version(subject.as_str(), Include::Live)
+            .latest_version(subject, Include::Live)
             .await?
             .is_some())
     }
@@ -196,7 +203,7 @@ impl Registry {
         let target = self.version(subject, selector, true).await?;
         let mut ids: Vec<SchemaId> = self
             .store
-            .referrers(subject.as_str(), target.version)
+            .referrers(subject, target.version)
             .await?
             .into_iter()
             .filter(|(_, usage)| include_deleted || !usage.is_deleted)
@@ -213,17 +220,16 @@ impl Registry {
         include: Include,
         latest_only: bool,
     ) -> Result<Vec<Arc<StoredVersion>>> {
-        let mut listed = Vec::new();
-        for subject in self.subjects(prefix, include).await? {
-            let versions: Vec<StoredVersion> = self
-                .store
-                .versions(&subject)
-                .await?
-                .into_iter()
-                .filter(|v| include.admits(v.is_deleted))
-                .collect();
-            let take = if latest_only { 1 } else { versions.len() };
-            listed.extend(versions.into_iter().rev().take(take).rev().map(Arc::new));
+        let mut listed: Vec<Arc<StoredVersion>> = Vec::new();
+        for version in self.store.versions_under(prefix).await? {
+            if !include.admits(version.is_deleted) {
+                continue;
+            }
+            let same_subject = listed.last().is_some_and(|v| v.subject == version.subject);
+            if latest_only && same_subject {
+                listed.pop();
+            }
+            listed.push(Arc::new(version));
         }
         Ok(listed)
     }
@@ -247,12 +253,13 @@ impl Registry {
             return Ok(parsed);
         }
         let deps = self.resolve(&stored.references).await?;
-        let parsed =
-            ParsedSchema::parse(stored.schema_type, &stored.schema, &deps).map_err(|reason| {
-                Error::Internal(format!(
-                    "stored schema {} no longer parses: {reason}",
-                    stored.id
-                ))
+        let (schema_type, text, id) = (stored.schema_type, stored.schema.clone(), stored.id);
+        let parsed = self
+            .workers
+            .run(move || ParsedSchema::parse(schema_type, &text, &deps))
+            .await?
+            .map_err(|reason| {
+                Error::Internal(format!("stored schema {id} no longer parses: {reason}"))
             })?;
         let parsed = Arc::new(parsed);
         self.cache.put_parsed(stored.id, parsed.clone());
@@ -317,13 +324,10 @@ impl Registry {
                 reference.name, reference.subject, reference.version
             ))
         };
+        let subject = SubjectName::parse(&reference.subject).map_err(|_| missing())?;
         let version = match reference.version {
-            -1 => {
-                self.store
-                    .latest_version(&reference.subject, Include::Live)
-                    .await?
-            }
-            n if n >= 1 => self.store.version(&reference.subject, Version(n)).await?,
+            -1 => self.store.latest_version(&subject, Include::Live).await?,
+            n if n >= 1 => self.store.version(&subject, Version(n)).await?,
             _ => return Err(missing()),
         };
         version.filter(|v| !v.is_deleted).ok_or_else(missing)

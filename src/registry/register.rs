@@ -5,11 +5,14 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::compatibility::{self, Previous};
+use super::decide::{self, Ask, Decision};
 use super::{audit, fingerprint, Registry};
 use crate::format::ParsedSchema;
-use crate::storage::{NewSchema, NewVersion, Registration, Seen, StoredVersion};
+use crate::storage::{
+    AuditEntry, Claim, NewSchema, StoredSchema, StoredVersion, VersionWrite, Written,
+};
 use crate::types::{
-    Actor, Mode, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector,
+    Actor, Compatibility, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector,
 };
 use crate::{Error, Result};
 
@@ -48,12 +51,15 @@ pub struct Registered {
 
 /// A parsed candidate and the content the store would keep for it.
 struct Candidate {
-    parsed: ParsedSchema,
+    parsed: Arc<ParsedSchema>,
     content: NewSchema,
 }
 
 impl Registry {
     /// Registers `request` under `subject`, or returns the version that already holds it.
+    ///
+    /// Reads the subject's state, decides ([`decide::decide`]) and has the store write the
+    /// decision; when another registration moved the subject first, decides again.
     pub async fn register(
         &self,
         subject: &SubjectName,
@@ -62,14 +68,7 @@ impl Registry {
         actor: &Actor,
     ) -> Result<Registered> {
         let mode = self.effective_mode(subject).await?;
-        if mode.is_read_only() {
-            return Err(read_only(subject));
-        }
-        if request.id.is_some() && mode != Mode::Import {
-            return Err(Error::OperationNotPermitted(format!(
-                "Subject '{subject}' is not in import mode; only IMPORT mode accepts an id"
-            )));
-        }
+        decide::admit(subject, mode, request.id)?;
         if request.schema.trim().is_empty() {
             let previous = self
                 .latest(subject)
@@ -86,47 +85,63 @@ impl Registry {
                 .normalize
                 .unwrap_or(false);
         let candidate = self.candidate(&request, normalize).await?;
+        let level = self.effective_compatibility(subject).await?;
 
         for _ in 0..MAX_ATTEMPTS {
-            let seen = if mode == Mode::Import {
-                Seen::Anything
-            } else {
-                let versions = self.store.versions(subject.as_str()).await?;
-                if let Some(existing) = find_live(&versions, &candidate.content.fingerprint) {
-                    return Ok(Registered {
-                        id: existing.schema.id,
-                        version: existing.version,
-                        is_new: false,
-                    });
-                }
-                let max_version = versions.last().map(|v| v.version);
-                if let Some(requested) = request.version {
-                    if requested.0 != max_version.map_or(1, |v| v.0 + 1) {
-                        return Err(Error::InvalidSchema(
-                            "Version is not one more than previous version".to_string(),
-                        ));
-                    }
-                }
-                let messages = self
-                    .incompatibilities(subject, &candidate.parsed, &versions, None)
-                    .await?;
-                if !messages.is_empty() {
-                    metrics::counter!("accord_compatibility_refusals_total").increment(1);
-                    return Err(Error::Incompatible {
-                        subject: subject.to_string(),
-                        messages,
-                        affected: Vec::new(),
-                    });
-                }
-                Seen::MaxVersion(max_version)
-            };
-            let new = NewVersion {
+            let state = self
+                .store
+                .subject_state(subject, &candidate.content.fingerprint, request.id)
+                .await?;
+            let previous = self.previous(level, &state.versions, None).await?;
+            let ask = Ask {
                 subject: subject.clone(),
-                content: candidate.content.clone(),
+                mode,
+                fingerprint: candidate.content.fingerprint.clone(),
                 id: request.id,
                 version: request.version,
-                seen,
-                claim_for: actor.service.clone(),
+            };
+            let parsed = candidate.parsed.clone();
+            let decided = self
+                .workers
+                .run(move || {
+                    let check = || previous.check(level, &parsed);
+                    decide::decide(&ask, &state, check).map(|decision| (decision, state))
+                })
+                .await?;
+            let (decision, state) = decided.inspect_err(|err| {
+                if matches!(err, Error::Incompatible { .. }) {
+                    metrics::counter!("accord_compatibility_refusals_total").increment(1);
+                }
+            })?;
+            let (version, id) = match decision {
+                Decision::Existing { id, version } => {
+                    return Ok(Registered {
+                        id,
+                        version,
+                        is_new: false,
+                    })
+                }
+                Decision::Create { version, id } => (version, id),
+            };
+            let write = VersionWrite {
+                subject: subject.clone(),
+                version,
+                id,
+                content: candidate.content.clone(),
+                expected_max: state.max_version(),
+                claim: actor.service.clone().map(|service| Claim {
+                    audit: AuditEntry {
+                        service: Some(service.clone()),
+                        ..audit(
+                            actor,
+                            "producer.claimed",
+                            Some(subject),
+                            None,
+                            serde_json::json!({ "service": service }),
+                        )
+                    },
+                    service,
+                }),
             };
             let entry = audit(
                 actor,
@@ -135,8 +150,8 @@ impl Registry {
                 None,
                 serde_json::json!({ "schemaType": request.schema_type }),
             );
-            match self.store.register(new, &entry).await? {
-                Registration::Created { id, version } => {
+            match self.store.write_version(&write, &entry).await? {
+                Written::Created(id) => {
                     self.cache.invalidate(subject.as_str(), &[]);
                     metrics::counter!("accord_registrations_total").increment(1);
                     tracing::info!(subject = %subject, version = version.0, schema_id = id.0, "schema registered");
@@ -146,14 +161,7 @@ impl Registry {
                         is_new: true,
                     });
                 }
-                Registration::Existing { id, version } => {
-                    return Ok(Registered {
-                        id,
-                        version,
-                        is_new: false,
-                    });
-                }
-                Registration::Conflict => continue,
+                Written::Moved => continue,
             }
         }
         Err(Error::Internal(format!(
@@ -169,7 +177,7 @@ impl Registry {
         normalize: bool,
         include_deleted: bool,
     ) -> Result<Arc<StoredVersion>> {
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.store.versions(subject).await?;
         if !versions.iter().any(|v| include_deleted || !v.is_deleted) {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
@@ -200,7 +208,7 @@ impl Registry {
         request: SchemaRequest,
         normalize: bool,
     ) -> Result<Vec<String>> {
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.store.versions(subject).await?;
         let only = match against {
             None => None,
             Some(VersionSelector::Latest) => match versions.iter().rev().find(|v| !v.is_deleted) {
@@ -224,40 +232,32 @@ impl Registry {
                 .normalize
                 .unwrap_or(false);
         let candidate = self.candidate(&request, normalize).await?;
-        self.incompatibilities(subject, &candidate.parsed, &versions, only)
+        let level = self.effective_compatibility(subject).await?;
+        let previous = self.previous(level, &versions, only).await?;
+        self.workers
+            .run(move || previous.check(level, &candidate.parsed))
             .await
     }
 
-    /// Returns why `candidate` may not follow `versions` (oldest first) under the subject's
-    /// level; with `only`, checks that one version alone.
-    async fn incompatibilities(
+    /// Returns the live versions (newest first) that `level` checks a candidate against,
+    /// parsed; with `only`, that one version alone.
+    async fn previous(
         &self,
-        subject: &SubjectName,
-        candidate: &ParsedSchema,
+        level: Compatibility,
         versions: &[StoredVersion],
         only: Option<Version>,
-    ) -> Result<Vec<String>> {
-        let level = self.effective_compatibility(subject).await?;
+    ) -> Result<Earlier> {
         let live: Vec<&StoredVersion> = versions
             .iter()
             .rev()
             .filter(|v| !v.is_deleted && only.is_none_or(|n| v.version == n))
             .collect();
-        let to_check = compatibility::versions_to_check(level, &live);
-        let mut parsed = Vec::with_capacity(to_check.len());
-        for version in to_check {
-            parsed.push(self.parsed(&version.schema).await?);
+        let mut earlier = Vec::new();
+        for version in compatibility::versions_to_check(level, &live) {
+            let parsed = self.parsed(&version.schema).await?;
+            earlier.push((version.version, parsed, version.schema.clone()));
         }
-        let previous: Vec<Previous<'_>> = to_check
-            .iter()
-            .zip(&parsed)
-            .map(|(version, schema)| Previous {
-                version: version.version,
-                schema,
-                text: &version.schema.schema,
-            })
-            .collect();
-        Ok(compatibility::check(level, candidate, &previous))
+        Ok(Earlier(earlier))
     }
 
     /// Parses `request`, resolving its references, into what the store would keep.
@@ -281,45 +281,59 @@ impl Registry {
             }
         }
         let deps = self.resolve(&references).await?;
-        let parsed = ParsedSchema::parse(request.schema_type, &request.schema, &deps)
-            .map_err(Error::InvalidSchema)?;
-        let schema = if normalize {
-            references.sort_by(|a, b| {
-                (&a.name, &a.subject, a.version).cmp(&(&b.name, &b.subject, b.version))
-            });
-            references.dedup();
-            parsed.normalized()
-        } else {
-            parsed.canonical()
-        };
-        let fingerprint = fingerprint(
-            request.schema_type,
-            &schema,
-            &references,
-            request.metadata.as_ref(),
-            request.rule_set.as_ref(),
-        );
-        Ok(Candidate {
-            parsed,
-            content: NewSchema {
-                fingerprint,
-                schema_type: request.schema_type,
-                schema,
-                references,
-                metadata: request.metadata.clone(),
-                rule_set: request.rule_set.clone(),
-            },
-        })
+        let request = request.clone();
+        self.workers
+            .run(move || {
+                let parsed = ParsedSchema::parse(request.schema_type, &request.schema, &deps)
+                    .map_err(Error::InvalidSchema)?;
+                let schema = if normalize {
+                    references.sort_by(|a, b| {
+                        (&a.name, &a.subject, a.version).cmp(&(&b.name, &b.subject, b.version))
+                    });
+                    references.dedup();
+                    parsed.normalized()
+                } else {
+                    parsed.canonical()
+                };
+                let fingerprint = fingerprint(
+                    request.schema_type,
+                    &schema,
+                    &references,
+                    request.metadata.as_ref(),
+                    request.rule_set.as_ref(),
+                );
+                Ok(Candidate {
+                    parsed: Arc::new(parsed),
+                    content: NewSchema {
+                        fingerprint,
+                        schema_type: request.schema_type,
+                        schema,
+                        references,
+                        metadata: request.metadata,
+                        rule_set: request.rule_set,
+                    },
+                })
+            })
+            .await?
     }
 }
 
-fn find_live<'a>(versions: &'a [StoredVersion], fingerprint: &str) -> Option<&'a StoredVersion> {
-    versions
-        .iter()
-        .rev()
-        .find(|v| !v.is_deleted && v.schema.fingerprint == fingerprint)
-}
+/// The versions a candidate is checked against, parsed, newest first.
+struct Earlier(Vec<(Version, Arc<ParsedSchema>, Arc<StoredSchema>)>);
 
-pub(super) fn read_only(subject: &SubjectName) -> Error {
-    Error::OperationNotPermitted(format!("Subject '{subject}' is in read-only mode"))
+impl Earlier {
+    /// Checks `candidate` against these versions under `level`: Confluent's messages, empty
+    /// when compatible.
+    fn check(&self, level: Compatibility, candidate: &ParsedSchema) -> Vec<String> {
+        let previous: Vec<Previous<'_>> = self
+            .0
+            .iter()
+            .map(|(version, schema, stored)| Previous {
+                version: *version,
+                schema,
+                text: &stored.schema,
+            })
+            .collect();
+        compatibility::check(level, candidate, &previous)
+    }
 }

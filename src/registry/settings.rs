@@ -1,7 +1,7 @@
 //! Compatibility settings and modes, per subject and global, resolved as the Confluent registry
 //! resolves them: the subject's own setting, else the global one, else the default.
 
-use super::register::read_only;
+use super::decide::read_only;
 use super::{audit, Registry};
 use crate::storage::{ConfigRecord, Include, ScopeSettings};
 use crate::types::{Actor, Compatibility, Mode, SubjectName};
@@ -20,7 +20,7 @@ impl Registry {
         default_to_global: bool,
     ) -> Result<ConfigRecord> {
         if let Some(subject) = subject {
-            if let Some(own) = self.stored_config(Some(subject.as_str())).await? {
+            if let Some(own) = self.stored_config(Some(subject)).await? {
                 return Ok(own);
             }
             if !default_to_global {
@@ -38,10 +38,7 @@ impl Registry {
 
     /// Returns the setting in force for `subject`, falling back to the global one.
     pub(super) async fn effective_config(&self, subject: &SubjectName) -> Result<ConfigRecord> {
-        let own = self
-            .stored_config(Some(subject.as_str()))
-            .await?
-            .unwrap_or_default();
+        let own = self.stored_config(Some(subject)).await?.unwrap_or_default();
         let global = self.config(None, true).await?;
         Ok(ConfigRecord {
             compatibility: own.compatibility.or(global.compatibility),
@@ -83,7 +80,7 @@ impl Registry {
         });
         let entry = audit(actor, "config.changed", subject, None, details);
         let scope = subject.map(SubjectName::as_str);
-        let changed = self.store.set_config(scope, config, &entry).await;
+        let changed = self.store.set_config(subject, config, &entry).await;
         self.cache.invalidate_settings(scope);
         changed
     }
@@ -110,7 +107,7 @@ impl Registry {
             serde_json::json!({}),
         );
         let scope = subject.map(SubjectName::as_str);
-        let deleted = self.store.delete_config(scope, &entry).await;
+        let deleted = self.store.delete_config(subject, &entry).await;
         self.cache.invalidate_settings(scope);
         deleted?;
         Ok(old)
@@ -125,7 +122,7 @@ impl Registry {
         default_to_global: bool,
     ) -> Result<Mode> {
         if let Some(subject) = subject {
-            if let Some(own) = self.stored_mode(Some(subject.as_str())).await? {
+            if let Some(own) = self.stored_mode(Some(subject)).await? {
                 return Ok(own);
             }
             if !default_to_global {
@@ -136,17 +133,17 @@ impl Registry {
     }
 
     /// Returns the store's own compatibility setting of `scope` (a subject, or global).
-    async fn stored_config(&self, scope: Option<&str>) -> Result<Option<ConfigRecord>> {
+    async fn stored_config(&self, scope: Option<&SubjectName>) -> Result<Option<ConfigRecord>> {
         Ok(self.stored_settings(scope).await?.config)
     }
 
     /// Returns the store's own mode of `scope` (a subject, or global).
-    async fn stored_mode(&self, scope: Option<&str>) -> Result<Option<Mode>> {
+    async fn stored_mode(&self, scope: Option<&SubjectName>) -> Result<Option<Mode>> {
         Ok(self.stored_settings(scope).await?.mode)
     }
 
-    async fn stored_settings(&self, scope: Option<&str>) -> Result<ScopeSettings> {
-        let key = scope.map(str::to_string);
+    async fn stored_settings(&self, scope: Option<&SubjectName>) -> Result<ScopeSettings> {
+        let key = scope.map(SubjectName::to_string);
         if let Some(cached) = self.cache.settings(&key) {
             return Ok(*cached);
         }
@@ -193,7 +190,7 @@ impl Registry {
             serde_json::json!({ "mode": mode }),
         );
         let scope = subject.map(SubjectName::as_str);
-        let changed = self.store.set_mode(scope, mode, &entry).await;
+        let changed = self.store.set_mode(subject, mode, &entry).await;
         self.cache.invalidate_settings(scope);
         changed
     }
@@ -209,7 +206,7 @@ impl Registry {
             })?;
         let entry = audit(actor, "mode.deleted", subject, None, serde_json::json!({}));
         let scope = subject.map(SubjectName::as_str);
-        let deleted = self.store.delete_mode(scope, &entry).await;
+        let deleted = self.store.delete_mode(subject, &entry).await;
         self.cache.invalidate_settings(scope);
         deleted?;
         Ok(old)

@@ -11,6 +11,7 @@ mod governance;
 mod postgres;
 mod rows;
 mod sqlite;
+mod state;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,41 +63,68 @@ pub struct NewSchema {
     pub rule_set: Option<Value>,
 }
 
-/// A registration to apply atomically.
+/// What a registration in a subject decides on, as one read returns it.
+#[derive(Debug, Clone, Default)]
+pub struct SubjectState {
+    /// Every version of the subject, deleted or not, oldest first.
+    pub versions: Vec<StoredVersion>,
+    /// The highest version the subject ever had, permanently deleted ones included.
+    pub last_version: Option<Version>,
+    /// The id of the candidate's content, when some subject already holds it.
+    pub known_id: Option<SchemaId>,
+    /// Whether the id the client asked for (IMPORT mode) already holds content.
+    pub requested_id_taken: bool,
+}
+
+impl SubjectState {
+    /// Returns the highest version the subject has now, deleted or not: the mark a write
+    /// checks to know that the subject has not moved since this state was read.
+    pub fn max_version(&self) -> Option<Version> {
+        self.versions.last().map(|v| v.version)
+    }
+}
+
+/// How a new version gets its schema id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdChoice {
+    /// The content is already stored under this id.
+    Known(SchemaId),
+    /// New content under the id the client asked for (IMPORT mode).
+    Requested(SchemaId),
+    /// New content under the next free id, which the store assigns.
+    Next,
+}
+
+/// A version to write, as the registry decided it.
 #[derive(Debug, Clone)]
-pub struct NewVersion {
+pub struct VersionWrite {
     pub subject: SubjectName,
+    pub version: Version,
+    pub id: IdChoice,
     pub content: NewSchema,
-    /// The id the client asked for (IMPORT mode); a fresh or shared id otherwise.
-    pub id: Option<SchemaId>,
-    /// The version the client asked for; the next free version otherwise.
-    pub version: Option<Version>,
-    /// What the caller's compatibility check saw of the subject.
-    pub seen: Seen,
+    /// The subject's highest version when the decision was made: when it has changed (or
+    /// anything the id choice assumed has), nothing is written and the store answers
+    /// [`Written::Moved`].
+    pub expected_max: Option<Version>,
     /// The service that becomes the subject's producer if it has none yet.
-    pub claim_for: Option<String>,
+    pub claim: Option<Claim>,
 }
 
-/// The state of a subject that a registration's checks were made against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seen {
-    /// No check depends on the subject's state (IMPORT mode, or no compatibility check).
-    Anything,
-    /// The checks saw this highest version, deleted or not (`None`: no version at all). When the
-    /// subject has moved on since, nothing is written and [`Registration::Conflict`] asks the
-    /// caller to check again.
-    MaxVersion(Option<Version>),
+/// A registering service's claim on a subject without a producer, and its audit entry,
+/// written only when the subject has no producer yet.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub service: String,
+    pub audit: AuditEntry,
 }
 
-/// What a registration did.
+/// What became of a [`VersionWrite`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registration {
-    /// A new version was written.
-    Created { id: SchemaId, version: Version },
-    /// A live version of the subject already holds this content; nothing was written.
-    Existing { id: SchemaId, version: Version },
-    /// The subject changed since the caller's checks; nothing was written.
-    Conflict,
+pub enum Written {
+    /// The version was written, its schema under this id.
+    Created(SchemaId),
+    /// The state the decision was based on moved; nothing was written, decide again.
+    Moved,
 }
 
 /// Which versions or subjects a listing includes.
@@ -209,15 +237,23 @@ pub trait SchemaStore: Send + Sync + 'static {
     async fn subjects(&self, include: Include) -> Result<Vec<String>>;
 
     /// Returns every version of `subject`, deleted or not, oldest first.
-    async fn versions(&self, subject: &str) -> Result<Vec<StoredVersion>>;
+    async fn versions(&self, subject: &SubjectName) -> Result<Vec<StoredVersion>>;
+
+    /// Returns the versions of every subject starting with `prefix`, deleted or not, by subject
+    /// and oldest first.
+    async fn versions_under(&self, prefix: &str) -> Result<Vec<StoredVersion>>;
 
     /// Returns one version of `subject`, deleted or not.
-    async fn version(&self, subject: &str, version: Version) -> Result<Option<StoredVersion>>;
+    async fn version(
+        &self,
+        subject: &SubjectName,
+        version: Version,
+    ) -> Result<Option<StoredVersion>>;
 
     /// Returns the highest version of `subject` admitted by `include`.
     async fn latest_version(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         include: Include,
     ) -> Result<Option<StoredVersion>>;
 
@@ -233,31 +269,41 @@ pub trait SchemaStore: Send + Sync + 'static {
     /// Returns the subject versions whose schemas reference `subject` at `version`.
     async fn referrers(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         version: Version,
     ) -> Result<Vec<(SchemaId, SubjectVersion)>>;
 
-    /// Registers a version, assigning its id and version number, in one transaction. The audit
-    /// entry is written only when a version is created, with the version it was given.
-    async fn register(&self, new: NewVersion, audit: &AuditEntry) -> Result<Registration>;
+    /// Returns what registering content with `fingerprint` in `subject` decides on, in one
+    /// read; `requested_id` is the id an import asks for.
+    async fn subject_state(
+        &self,
+        subject: &SubjectName,
+        fingerprint: &str,
+        requested_id: Option<SchemaId>,
+    ) -> Result<SubjectState>;
+
+    /// Writes a decided version atomically with its audit entry (which gains the version and
+    /// the id), the schema when it is new, and the producer's claim; or nothing, when the
+    /// subject moved since the decision.
+    async fn write_version(&self, write: &VersionWrite, audit: &AuditEntry) -> Result<Written>;
 
     /// Marks the given versions of `subject` deleted, or removes them when `permanent`.
     /// Removing the last version of a subject also removes its config and mode.
     async fn delete_versions(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         versions: &[Version],
         permanent: bool,
         audit: &AuditEntry,
     ) -> Result<()>;
 
     /// Returns the compatibility setting and mode of `subject`, or the global ones.
-    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings>;
+    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings>;
 
     /// Replaces the compatibility setting of `subject`, or the global one.
     async fn set_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         config: ConfigRecord,
         audit: &AuditEntry,
     ) -> Result<()>;
@@ -265,15 +311,24 @@ pub trait SchemaStore: Send + Sync + 'static {
     /// Removes the compatibility setting and returns what it was.
     async fn delete_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>>;
 
     /// Replaces the mode of `subject`, or the global one.
-    async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()>;
+    async fn set_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Mode,
+        audit: &AuditEntry,
+    ) -> Result<()>;
 
     /// Removes the mode and returns what it was.
-    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>>;
+    async fn delete_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        audit: &AuditEntry,
+    ) -> Result<Option<Mode>>;
 }
 
 /// Returns `url` fit for a log line: a password in it is replaced by `***`.

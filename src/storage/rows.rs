@@ -11,7 +11,7 @@ use super::{
     AuditRecord, ConfigRecord, CredentialInfo, ScopeSettings, Service, StoredSchema, StoredVersion,
     Team,
 };
-use crate::types::{Compatibility, Mode, SchemaId, SchemaType, Version};
+use crate::types::{Compatibility, Mode, SchemaId, SchemaType, SubjectName, Version};
 use crate::{Error, Result};
 
 /// Reports a stored value that does not parse: the database was changed behind Accord's back.
@@ -23,8 +23,8 @@ pub(super) fn corrupt(what: &str, detail: impl std::fmt::Display) -> Error {
 const GLOBAL: &str = "";
 
 /// The key of `subject`'s settings, or of the global ones.
-pub(super) fn scope(subject: Option<&str>) -> &str {
-    subject.unwrap_or(GLOBAL)
+pub(super) fn scope(subject: Option<&SubjectName>) -> &str {
+    subject.map_or(GLOBAL, SubjectName::as_str)
 }
 
 /// The columns [`version`] reads, from `subject_versions v` joined with `schemas s`.

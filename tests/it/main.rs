@@ -7,6 +7,7 @@ mod compatibility;
 mod config;
 mod connections;
 mod crash;
+mod enforced;
 mod errors;
 mod examples;
 mod faults;

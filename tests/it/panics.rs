@@ -12,7 +12,7 @@ use tokio::sync::{oneshot, Notify};
 
 use accord::app::{self, AppState, ConnectionLimits};
 use accord::storage::*;
-use accord::types::{Mode, SchemaId, Version};
+use accord::types::{Mode, SchemaId, SubjectName, Version};
 use accord::Result;
 
 /// What the store does on its next `subjects` call.
@@ -47,15 +47,22 @@ impl SchemaStore for Faulty {
         }
         self.inner.subjects(include).await
     }
-    async fn versions(&self, subject: &str) -> Result<Vec<StoredVersion>> {
+    async fn versions(&self, subject: &SubjectName) -> Result<Vec<StoredVersion>> {
         self.inner.versions(subject).await
     }
-    async fn version(&self, subject: &str, version: Version) -> Result<Option<StoredVersion>> {
+    async fn versions_under(&self, prefix: &str) -> Result<Vec<StoredVersion>> {
+        self.inner.versions_under(prefix).await
+    }
+    async fn version(
+        &self,
+        subject: &SubjectName,
+        version: Version,
+    ) -> Result<Option<StoredVersion>> {
         self.inner.version(subject, version).await
     }
     async fn latest_version(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         include: Include,
     ) -> Result<Option<StoredVersion>> {
         self.inner.latest_version(subject, include).await
@@ -71,17 +78,27 @@ impl SchemaStore for Faulty {
     }
     async fn referrers(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         version: Version,
     ) -> Result<Vec<(SchemaId, SubjectVersion)>> {
         self.inner.referrers(subject, version).await
     }
-    async fn register(&self, new: NewVersion, audit: &AuditEntry) -> Result<Registration> {
-        self.inner.register(new, audit).await
+    async fn subject_state(
+        &self,
+        subject: &SubjectName,
+        fingerprint: &str,
+        requested_id: Option<SchemaId>,
+    ) -> Result<SubjectState> {
+        self.inner
+            .subject_state(subject, fingerprint, requested_id)
+            .await
+    }
+    async fn write_version(&self, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
+        self.inner.write_version(write, audit).await
     }
     async fn delete_versions(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         versions: &[Version],
         permanent: bool,
         audit: &AuditEntry,
@@ -90,12 +107,12 @@ impl SchemaStore for Faulty {
             .delete_versions(subject, versions, permanent, audit)
             .await
     }
-    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings> {
+    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
         self.inner.settings(subject).await
     }
     async fn set_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         config: ConfigRecord,
         audit: &AuditEntry,
     ) -> Result<()> {
@@ -103,15 +120,24 @@ impl SchemaStore for Faulty {
     }
     async fn delete_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>> {
         self.inner.delete_config(subject, audit).await
     }
-    async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
+    async fn set_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Mode,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         self.inner.set_mode(subject, mode, audit).await
     }
-    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>> {
+    async fn delete_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        audit: &AuditEntry,
+    ) -> Result<Option<Mode>> {
         self.inner.delete_mode(subject, audit).await
     }
 }

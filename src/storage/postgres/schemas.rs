@@ -2,17 +2,18 @@
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{PgPool, Postgres, Row, Transaction};
 
-use super::{append_audit, notify, retrying, PostgresStore};
+use super::{append_audit, is_retryable, listener, notify, retrying, PostgresStore};
 use crate::storage::rows::{
     schema as schema_from_row, scope, to_json, version as version_from_row, VERSION_COLUMNS,
 };
 use crate::storage::{
-    rows, AuditEntry, ChangeFeed, ConfigRecord, Include, NewVersion, Registration, SchemaStore,
-    ScopeSettings, Seen, StoredSchema, StoredVersion, SubjectVersion,
+    rows, state, AuditEntry, ChangeFeed, ConfigRecord, IdChoice, Include, SchemaStore,
+    ScopeSettings, StoredSchema, StoredVersion, SubjectState, SubjectVersion, VersionWrite,
+    Written,
 };
-use crate::types::{Compatibility, Mode, Reference, SchemaId, Version};
+use crate::types::{Compatibility, Mode, Reference, SchemaId, SubjectName, Version};
 use crate::{Error, Result};
 
 fn usage_from_row(row: &PgRow) -> Result<SubjectVersion> {
@@ -58,25 +59,38 @@ impl SchemaStore for PostgresStore {
         Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)
     }
 
-    async fn versions(&self, subject: &str) -> Result<Vec<StoredVersion>> {
+    async fn versions(&self, subject: &SubjectName) -> Result<Vec<StoredVersion>> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
              WHERE v.subject = $1 ORDER BY v.version"
         );
         let rows = sqlx::query(&sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(version_from_row).collect()
     }
 
-    async fn version(&self, subject: &str, version: Version) -> Result<Option<StoredVersion>> {
+    async fn versions_under(&self, prefix: &str) -> Result<Vec<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE substr(v.subject, 1, length($1)) = $1 ORDER BY v.subject, v.version"
+        );
+        let rows = sqlx::query(&sql).bind(prefix).fetch_all(&self.pool).await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn version(
+        &self,
+        subject: &SubjectName,
+        version: Version,
+    ) -> Result<Option<StoredVersion>> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
              WHERE v.subject = $1 AND v.version = $2"
         );
         let row = sqlx::query(&sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .bind(version.0)
             .fetch_optional(&self.pool)
             .await?;
@@ -85,7 +99,7 @@ impl SchemaStore for PostgresStore {
 
     async fn latest_version(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         include: Include,
     ) -> Result<Option<StoredVersion>> {
         let sql = format!(
@@ -94,7 +108,7 @@ impl SchemaStore for PostgresStore {
             include_clause(include)
         );
         let row = sqlx::query(&sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(version_from_row).transpose()
@@ -131,7 +145,7 @@ impl SchemaStore for PostgresStore {
 
     async fn referrers(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         version: Version,
     ) -> Result<Vec<(SchemaId, SubjectVersion)>> {
         let rows = sqlx::query(
@@ -139,7 +153,7 @@ impl SchemaStore for PostgresStore {
              FROM schema_references r JOIN subject_versions v ON v.schema_id = r.schema_id \
              WHERE r.subject = $1 AND r.version = $2 ORDER BY r.schema_id, v.subject, v.version",
         )
-        .bind(subject)
+        .bind(subject.as_str())
         .bind(version.0)
         .fetch_all(&self.pool)
         .await?;
@@ -148,13 +162,33 @@ impl SchemaStore for PostgresStore {
             .collect()
     }
 
-    async fn register(&self, new: NewVersion, audit: &AuditEntry) -> Result<Registration> {
-        retrying!(self.register_once(&new, audit))
+    async fn subject_state(
+        &self,
+        subject: &SubjectName,
+        fingerprint: &str,
+        requested_id: Option<SchemaId>,
+    ) -> Result<SubjectState> {
+        let found = sqlx::query(&state::subject_state_sql())
+            .bind(subject.as_str())
+            .bind(fingerprint)
+            .bind(requested_id.map(|id| id.0))
+            .fetch_all(&self.pool)
+            .await?;
+        state::subject_state(&found)
+    }
+
+    async fn write_version(&self, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
+        match write_version(&self.pool, write, audit).await {
+            // Another registration won a race on a key (the same new content, or the id an
+            // import asked for): the decision is stale.
+            Err(err) if is_retryable(&err) => Ok(Written::Moved),
+            outcome => outcome,
+        }
     }
 
     async fn delete_versions(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         versions: &[Version],
         permanent: bool,
         audit: &AuditEntry,
@@ -162,7 +196,7 @@ impl SchemaStore for PostgresStore {
         retrying!(self.delete_versions_once(subject, versions, permanent, audit))
     }
 
-    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings> {
+    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
         let row = sqlx::query_as(
             "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, \
                (SELECT mode FROM modes WHERE subject = $1) \
@@ -176,7 +210,7 @@ impl SchemaStore for PostgresStore {
 
     async fn set_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         config: ConfigRecord,
         audit: &AuditEntry,
     ) -> Result<()> {
@@ -192,14 +226,14 @@ impl SchemaStore for PostgresStore {
         .execute(&mut *tx)
         .await?;
         append_audit(&mut tx, audit).await?;
-        notify(&mut tx, subject, &[]).await?;
+        notify(&mut tx, subject.map(SubjectName::as_str), &[]).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>> {
         let mut tx = self.write().await?;
@@ -210,12 +244,17 @@ impl SchemaStore for PostgresStore {
         .fetch_optional(&mut *tx)
         .await?;
         append_audit(&mut tx, audit).await?;
-        notify(&mut tx, subject, &[]).await?;
+        notify(&mut tx, subject.map(SubjectName::as_str), &[]).await?;
         tx.commit().await?;
         old.map(rows::config_record).transpose()
     }
 
-    async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
+    async fn set_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Mode,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO modes (subject, mode) VALUES ($1, $2) \
@@ -226,12 +265,16 @@ impl SchemaStore for PostgresStore {
         .execute(&mut *tx)
         .await?;
         append_audit(&mut tx, audit).await?;
-        notify(&mut tx, subject, &[]).await?;
+        notify(&mut tx, subject.map(SubjectName::as_str), &[]).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>> {
+    async fn delete_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        audit: &AuditEntry,
+    ) -> Result<Option<Mode>> {
         let mut tx = self.write().await?;
         let old: Option<String> =
             sqlx::query_scalar("DELETE FROM modes WHERE subject = $1 RETURNING mode")
@@ -239,44 +282,29 @@ impl SchemaStore for PostgresStore {
                 .fetch_optional(&mut *tx)
                 .await?;
         append_audit(&mut tx, audit).await?;
-        notify(&mut tx, subject, &[]).await?;
+        notify(&mut tx, subject.map(SubjectName::as_str), &[]).await?;
         tx.commit().await?;
         rows::mode(old)
     }
 }
 
 impl PostgresStore {
-    /// One attempt at [`SchemaStore::register`]: the subject's row lock serializes it with
-    /// every other registration and deletion in the subject, on any instance.
-    async fn register_once(&self, new: &NewVersion, audit: &AuditEntry) -> Result<Registration> {
-        let mut tx = self.write().await?;
-        let outcome = register_in(&mut tx, new, audit).await;
-        match outcome {
-            Ok(Registration::Created { .. }) => tx.commit().await?,
-            // Release the subject's lock now rather than when the connection is next used.
-            _ => {
-                let _ = tx.rollback().await;
-            }
-        }
-        outcome
-    }
-
     /// One attempt at [`SchemaStore::delete_versions`], under the subject's row lock.
     async fn delete_versions_once(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         versions: &[Version],
         permanent: bool,
         audit: &AuditEntry,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        lock_subject(&mut tx, subject).await?;
+        lock_subject(&mut tx, subject.as_str()).await?;
         let numbers: Vec<i32> = versions.iter().map(|v| v.0).collect();
         let ids: Vec<i32> = sqlx::query_scalar(
             "SELECT DISTINCT schema_id FROM subject_versions \
              WHERE subject = $1 AND version = ANY($2) ORDER BY schema_id",
         )
-        .bind(subject)
+        .bind(subject.as_str())
         .bind(&numbers)
         .fetch_all(&mut *tx)
         .await?;
@@ -286,131 +314,74 @@ impl PostgresStore {
             "UPDATE subject_versions SET is_deleted = TRUE WHERE subject = $1 AND version = ANY($2)"
         };
         sqlx::query(sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .bind(&numbers)
             .execute(&mut *tx)
             .await?;
         let live: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM subject_versions WHERE subject = $1 AND NOT is_deleted",
         )
-        .bind(subject)
+        .bind(subject.as_str())
         .fetch_one(&mut *tx)
         .await?;
         if live == 0 {
             for table in ["configs", "modes"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE subject = $1"))
-                    .bind(subject)
+                    .bind(subject.as_str())
                     .execute(&mut *tx)
                     .await?;
             }
         }
         append_audit(&mut tx, audit).await?;
         let ids: Vec<SchemaId> = ids.into_iter().map(SchemaId).collect();
-        notify(&mut tx, Some(subject), &ids).await?;
+        notify(&mut tx, Some(subject.as_str()), &ids).await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
-/// Registers within `tx`, locking the subject first; the caller commits only a
-/// [`Registration::Created`].
-async fn register_in(
-    tx: &mut Transaction<'static, Postgres>,
-    new: &NewVersion,
-    audit: &AuditEntry,
-) -> Result<Registration> {
-    let subject = new.subject.as_str();
-    let content = &new.content;
-    let last_version = lock_subject(tx, subject).await?;
-
-    let existing: Option<(i32, i32)> = sqlx::query_as(
-        "SELECT s.id, v.version FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
-         WHERE v.subject = $1 AND NOT v.is_deleted AND s.fingerprint = $2 \
-         ORDER BY v.version DESC LIMIT 1",
+/// Calls `accord_write_version` (migrations/postgres/0003): the whole write in one round trip.
+async fn write_version(pool: &PgPool, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
+    let content = &write.content;
+    let (id_choice, id) = match write.id {
+        IdChoice::Known(id) => ("known", Some(id.0)),
+        IdChoice::Requested(id) => ("requested", Some(id.0)),
+        IdChoice::Next => ("next", None),
+    };
+    let references =
+        serde_json::to_string(&content.references).map_err(|e| Error::Internal(e.to_string()))?;
+    let column = |f: fn(&Reference) -> String| content.references.iter().map(f).collect::<Vec<_>>();
+    let ref_versions: Vec<i32> = content.references.iter().map(|r| r.version).collect();
+    let claim = write.claim.as_ref();
+    let written: Option<i32> = sqlx::query_scalar(
+        "SELECT accord_write_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+           $14, $15, $16, $17, $18, $19, $20, $21, $22)",
     )
-    .bind(subject)
+    .bind(write.subject.as_str())
+    .bind(write.expected_max.map(|v| v.0))
+    .bind(write.version.0)
+    .bind(id_choice)
+    .bind(id)
     .bind(&content.fingerprint)
-    .fetch_optional(&mut **tx)
+    .bind(content.schema_type.as_str())
+    .bind(&content.schema)
+    .bind(references)
+    .bind(to_json(&content.metadata))
+    .bind(to_json(&content.rule_set))
+    .bind(column(|r| r.name.clone()))
+    .bind(column(|r| r.subject.clone()))
+    .bind(ref_versions)
+    .bind(&audit.at)
+    .bind(&audit.principal)
+    .bind(audit.action)
+    .bind(audit.details.to_string())
+    .bind(claim.map(|c| c.service.as_str()))
+    .bind(claim.map(|c| c.audit.action))
+    .bind(claim.map(|c| c.audit.details.to_string()))
+    .bind(listener::payload(Some(write.subject.as_str()), &[]))
+    .fetch_one(pool)
     .await?;
-    if let Some((id, version)) = existing {
-        if new.id.is_none_or(|requested| requested.0 == id) {
-            return Ok(Registration::Existing {
-                id: SchemaId(id),
-                version: Version(version),
-            });
-        }
-    }
-
-    let max_version: Option<i32> =
-        sqlx::query_scalar("SELECT MAX(version) FROM subject_versions WHERE subject = $1")
-            .bind(subject)
-            .fetch_one(&mut **tx)
-            .await?;
-    if let Seen::MaxVersion(seen) = new.seen {
-        if max_version != seen.map(|v| v.0) {
-            return Ok(Registration::Conflict);
-        }
-    }
-    let version = match new.version {
-        Some(version) => version,
-        None => Version(max_version.unwrap_or(0).max(last_version) + 1),
-    };
-    let taken: Option<i32> = sqlx::query_scalar(
-        "SELECT schema_id FROM subject_versions WHERE subject = $1 AND version = $2",
-    )
-    .bind(subject)
-    .bind(version.0)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if taken.is_some() {
-        return Err(Error::OperationNotPermitted(format!(
-            "Version {version} of subject '{subject}' already exists"
-        )));
-    }
-
-    let id = match known_id(tx, &content.fingerprint).await? {
-        Some(known) => known,
-        None => {
-            // Ids are global: serialize their assignment across subjects and instances.
-            // Readers are not blocked; only other new schemas wait.
-            sqlx::query("LOCK TABLE schemas IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut **tx)
-                .await?;
-            match known_id(tx, &content.fingerprint).await? {
-                Some(known) => known,
-                None => insert_schema(tx, new).await?,
-            }
-        }
-    };
-    if let Some(requested) = new.id {
-        if requested != id {
-            return Err(Error::IdDoesNotMatch {
-                existing: id,
-                requested,
-            });
-        }
-    }
-
-    sqlx::query("UPDATE subjects SET last_version = GREATEST(last_version, $2) WHERE name = $1")
-        .bind(subject)
-        .bind(version.0)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("INSERT INTO subject_versions (subject, version, schema_id) VALUES ($1, $2, $3)")
-        .bind(subject)
-        .bind(version.0)
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
-    let mut entry = audit.clone();
-    entry.version = Some(version);
-    entry.details["id"] = id.0.into();
-    append_audit(tx, &entry).await?;
-    if let Some(service) = &new.claim_for {
-        claim(tx, subject, service, audit).await?;
-    }
-    notify(tx, Some(subject), &[]).await?;
-    Ok(Registration::Created { id, version })
+    Ok(written.map_or(Written::Moved, |id| Written::Created(SchemaId(id))))
 }
 
 /// Locks `subject`'s row until `tx` ends, creating it if needed, and returns the highest
@@ -430,111 +401,4 @@ async fn lock_subject(tx: &mut Transaction<'static, Postgres>, subject: &str) ->
             .fetch_one(&mut **tx)
             .await?,
     )
-}
-
-async fn known_id(
-    tx: &mut Transaction<'static, Postgres>,
-    fingerprint: &str,
-) -> Result<Option<SchemaId>> {
-    let id: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
-        .bind(fingerprint)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(id.map(SchemaId))
-}
-
-/// Inserts new content under the requested id, or the next one; the caller holds the lock on
-/// `schemas`.
-async fn insert_schema(
-    tx: &mut Transaction<'static, Postgres>,
-    new: &NewVersion,
-) -> Result<SchemaId> {
-    let content = &new.content;
-    let id = match new.id {
-        Some(id) => {
-            let used: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if used.is_some() {
-                return Err(Error::OperationNotPermitted(format!(
-                    "Overwrite new schema with id {id} is not permitted."
-                )));
-            }
-            id
-        }
-        None => {
-            let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-                .fetch_one(&mut **tx)
-                .await?;
-            SchemaId(max.unwrap_or(0) + 1)
-        }
-    };
-    let refs =
-        serde_json::to_string(&content.references).map_err(|e| Error::Internal(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO schemas (id, fingerprint, schema_type, schema, refs, metadata, rule_set) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(id.0)
-    .bind(&content.fingerprint)
-    .bind(content.schema_type.as_str())
-    .bind(&content.schema)
-    .bind(refs)
-    .bind(to_json(&content.metadata))
-    .bind(to_json(&content.rule_set))
-    .execute(&mut **tx)
-    .await?;
-    for reference in &content.references {
-        insert_reference(tx, id, reference).await?;
-    }
-    Ok(id)
-}
-
-/// Makes `service` the producer of `subject` if it has none, with its own audit entry.
-async fn claim(
-    tx: &mut Transaction<'static, Postgres>,
-    subject: &str,
-    service: &str,
-    audit: &AuditEntry,
-) -> Result<()> {
-    let claimed = sqlx::query(
-        "INSERT INTO producers (subject, service, assigned_by, assigned_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (subject) DO NOTHING",
-    )
-    .bind(subject)
-    .bind(service)
-    .bind(&audit.principal)
-    .bind(&audit.at)
-    .execute(&mut **tx)
-    .await?;
-    if claimed.rows_affected() == 1 {
-        let claim = AuditEntry {
-            action: "producer.claimed",
-            version: None,
-            service: Some(service.to_string()),
-            details: serde_json::json!({ "service": service }),
-            ..audit.clone()
-        };
-        append_audit(tx, &claim).await?;
-    }
-    Ok(())
-}
-
-async fn insert_reference(
-    tx: &mut Transaction<'static, Postgres>,
-    id: SchemaId,
-    reference: &Reference,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO schema_references (schema_id, name, subject, version) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-    )
-    .bind(id.0)
-    .bind(&reference.name)
-    .bind(&reference.subject)
-    .bind(reference.version)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

@@ -8,10 +8,10 @@ use crate::storage::rows::{
     schema as schema_from_row, scope, to_json, version as version_from_row, VERSION_COLUMNS,
 };
 use crate::storage::{
-    rows, AuditEntry, ConfigRecord, Include, NewVersion, Registration, SchemaStore, ScopeSettings,
-    Seen, StoredSchema, StoredVersion, SubjectVersion,
+    rows, state, AuditEntry, ConfigRecord, IdChoice, Include, SchemaStore, ScopeSettings,
+    StoredSchema, StoredVersion, SubjectState, SubjectVersion, VersionWrite, Written,
 };
-use crate::types::{Compatibility, Mode, Reference, SchemaId, Version};
+use crate::types::{Compatibility, Mode, Reference, SchemaId, SubjectName, Version};
 use crate::{Error, Result};
 
 fn include_clause(include: Include) -> &'static str {
@@ -48,25 +48,42 @@ impl SchemaStore for SqliteStore {
             .collect()
     }
 
-    async fn versions(&self, subject: &str) -> Result<Vec<StoredVersion>> {
+    async fn versions(&self, subject: &SubjectName) -> Result<Vec<StoredVersion>> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
              WHERE v.subject = ? ORDER BY v.version"
         );
         let rows = sqlx::query(&sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(version_from_row).collect()
     }
 
-    async fn version(&self, subject: &str, version: Version) -> Result<Option<StoredVersion>> {
+    async fn versions_under(&self, prefix: &str) -> Result<Vec<StoredVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE substr(v.subject, 1, length(?)) = ? ORDER BY v.subject, v.version"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(prefix)
+            .bind(prefix)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn version(
+        &self,
+        subject: &SubjectName,
+        version: Version,
+    ) -> Result<Option<StoredVersion>> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
              WHERE v.subject = ? AND v.version = ?"
         );
         let row = sqlx::query(&sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .bind(version.0)
             .fetch_optional(&self.pool)
             .await?;
@@ -75,7 +92,7 @@ impl SchemaStore for SqliteStore {
 
     async fn latest_version(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         include: Include,
     ) -> Result<Option<StoredVersion>> {
         let sql = format!(
@@ -84,7 +101,7 @@ impl SchemaStore for SqliteStore {
             include_clause(include)
         );
         let row = sqlx::query(&sql)
-            .bind(subject)
+            .bind(subject.as_str())
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(version_from_row).transpose()
@@ -129,7 +146,7 @@ impl SchemaStore for SqliteStore {
 
     async fn referrers(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         version: Version,
     ) -> Result<Vec<(SchemaId, SubjectVersion)>> {
         let rows = sqlx::query(
@@ -137,7 +154,7 @@ impl SchemaStore for SqliteStore {
              FROM schema_references r JOIN subject_versions v ON v.schema_id = r.schema_id \
              WHERE r.subject = ? AND r.version = ? ORDER BY r.schema_id, v.subject, v.version",
         )
-        .bind(subject)
+        .bind(subject.as_str())
         .bind(version.0)
         .fetch_all(&self.pool)
         .await?;
@@ -155,96 +172,65 @@ impl SchemaStore for SqliteStore {
             .collect()
     }
 
-    async fn register(&self, new: NewVersion, audit: &AuditEntry) -> Result<Registration> {
-        let mut tx = self.write().await?;
-        let subject = new.subject.as_str();
-        let content = &new.content;
+    async fn subject_state(
+        &self,
+        subject: &SubjectName,
+        fingerprint: &str,
+        requested_id: Option<SchemaId>,
+    ) -> Result<SubjectState> {
+        let found = sqlx::query(&state::subject_state_sql())
+            .bind(subject.as_str())
+            .bind(fingerprint)
+            .bind(requested_id.map(|id| id.0))
+            .fetch_all(&self.pool)
+            .await?;
+        state::subject_state(&found)
+    }
 
-        // Everything the registration decides on, in one statement: the live version that
-        // already holds this content, the highest version ever used, the schema with this
-        // content and the highest id.
-        let (existing_id, existing_version, max_version, last_version, known, max_id): (
+    async fn write_version(&self, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
+        let mut tx = self.write().await?;
+        let subject = &write.subject;
+        let content = &write.content;
+
+        // What the decision assumed, checked in one statement under the write lock.
+        let (max_version, known, max_id, id_taken, version_taken): (
             Option<i32>,
             Option<i32>,
             Option<i32>,
-            Option<i32>,
-            Option<i32>,
-            Option<i32>,
+            bool,
+            bool,
         ) = sqlx::query_as(
-            "WITH existing AS (SELECT s.id, v.version FROM subject_versions v \
-               JOIN schemas s ON s.id = v.schema_id \
-               WHERE v.subject = ?1 AND v.is_deleted = 0 AND s.fingerprint = ?2 \
-               ORDER BY v.version DESC LIMIT 1) \
-             SELECT (SELECT id FROM existing), (SELECT version FROM existing), \
-               (SELECT MAX(version) FROM subject_versions WHERE subject = ?1), \
-               (SELECT last_version FROM subjects WHERE name = ?1), \
-               (SELECT id FROM schemas WHERE fingerprint = ?2), \
-               (SELECT MAX(id) FROM schemas)",
+            "SELECT (SELECT MAX(version) FROM subject_versions WHERE subject = $1), \
+               (SELECT id FROM schemas WHERE fingerprint = $2), \
+               (SELECT MAX(id) FROM schemas), \
+               EXISTS (SELECT 1 FROM schemas WHERE id = $3), \
+               EXISTS (SELECT 1 FROM subject_versions WHERE subject = $1 AND version = $4)",
         )
-        .bind(subject)
+        .bind(subject.as_str())
         .bind(&content.fingerprint)
+        .bind(match write.id {
+            IdChoice::Requested(id) => Some(id.0),
+            _ => None,
+        })
+        .bind(write.version.0)
         .fetch_one(&mut **tx)
         .await?;
-        if let (Some(id), Some(version)) = (existing_id, existing_version) {
-            if new.id.is_none_or(|requested| requested.0 == id) {
-                return Ok(Registration::Existing {
-                    id: SchemaId(id),
-                    version: Version(version),
-                });
-            }
-        }
-        if let Seen::MaxVersion(seen) = new.seen {
-            if max_version != seen.map(|v| v.0) {
-                return Ok(Registration::Conflict);
-            }
-        }
-        let version = match new.version {
-            Some(version) => {
-                let taken: Option<i32> = sqlx::query_scalar(
-                    "SELECT schema_id FROM subject_versions WHERE subject = ? AND version = ?",
-                )
-                .bind(subject)
-                .bind(version.0)
-                .fetch_optional(&mut **tx)
-                .await?;
-                if taken.is_some() {
-                    return Err(Error::OperationNotPermitted(format!(
-                        "Version {version} of subject '{subject}' already exists"
-                    )));
-                }
-                version
-            }
-            // Above every version ever used, so never taken.
-            None => Version(max_version.max(last_version).unwrap_or(0) + 1),
+        let known = known.map(SchemaId);
+        let id = match write.id {
+            IdChoice::Known(id) if known == Some(id) => id,
+            IdChoice::Requested(id) if known.is_none() && !id_taken => id,
+            IdChoice::Next if known.is_none() => SchemaId(max_id.unwrap_or(0) + 1),
+            _ => return Ok(Written::Moved),
         };
-
-        let (id, is_new_schema) = match (known, new.id) {
-            (Some(existing), Some(requested)) if existing != requested.0 => {
-                return Err(Error::IdDoesNotMatch {
-                    existing: SchemaId(existing),
-                    requested,
-                });
-            }
-            (Some(existing), _) => (SchemaId(existing), false),
-            (None, Some(requested)) => {
-                let used: Option<i32> = sqlx::query_scalar("SELECT id FROM schemas WHERE id = ?")
-                    .bind(requested.0)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                if used.is_some() {
-                    return Err(Error::OperationNotPermitted(format!(
-                        "Overwrite new schema with id {requested} is not permitted."
-                    )));
-                }
-                (requested, true)
-            }
-            (None, None) => (SchemaId(max_id.unwrap_or(0) + 1), true),
-        };
+        if max_version != write.expected_max.map(|v| v.0) || version_taken {
+            return Ok(Written::Moved);
+        }
+        let is_new_schema = !matches!(write.id, IdChoice::Known(_));
 
         // The schema when it is new, the subject's row, the version and its audit entry, in
         // one round trip to the database.
         let mut entry = audit.clone();
-        entry.version = Some(version);
+        entry.version = Some(write.version);
         entry.details["id"] = id.0.into();
         let references = serde_json::to_string(&content.references)
             .map_err(|e| Error::Internal(e.to_string()))?;
@@ -267,16 +253,16 @@ impl SchemaStore for SqliteStore {
         .bind(to_json(&content.metadata))
         .bind(to_json(&content.rule_set))
         .bind(is_new_schema)
-        .bind(subject)
-        .bind(version.0)
-        .bind(subject)
-        .bind(version.0)
+        .bind(subject.as_str())
+        .bind(write.version.0)
+        .bind(subject.as_str())
+        .bind(write.version.0)
         .bind(id.0)
         .bind(&entry.at)
         .bind(&entry.principal)
         .bind(entry.action)
         .bind(&entry.subject)
-        .bind(version.0)
+        .bind(write.version.0)
         .bind(&entry.service)
         .bind(entry.details.to_string())
         .execute(&mut **tx)
@@ -286,35 +272,28 @@ impl SchemaStore for SqliteStore {
                 insert_reference(&mut tx, id, reference).await?;
             }
         }
-        if let Some(service) = &new.claim_for {
+        if let Some(claim) = &write.claim {
             let claimed = sqlx::query(
                 "INSERT INTO producers (subject, service, assigned_by, assigned_at) \
                  VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING",
             )
-            .bind(subject)
-            .bind(service)
-            .bind(&audit.principal)
-            .bind(&audit.at)
+            .bind(subject.as_str())
+            .bind(&claim.service)
+            .bind(&claim.audit.principal)
+            .bind(&claim.audit.at)
             .execute(&mut **tx)
             .await?;
             if claimed.rows_affected() == 1 {
-                let claim = AuditEntry {
-                    action: "producer.claimed",
-                    version: None,
-                    service: Some(service.clone()),
-                    details: serde_json::json!({ "service": service }),
-                    ..audit.clone()
-                };
-                append_audit(&mut tx, &claim).await?;
+                append_audit(&mut tx, &claim.audit).await?;
             }
         }
         tx.commit().await?;
-        Ok(Registration::Created { id, version })
+        Ok(Written::Created(id))
     }
 
     async fn delete_versions(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         versions: &[Version],
         permanent: bool,
         audit: &AuditEntry,
@@ -327,7 +306,7 @@ impl SchemaStore for SqliteStore {
         };
         for version in versions {
             sqlx::query(sql)
-                .bind(subject)
+                .bind(subject.as_str())
                 .bind(version.0)
                 .execute(&mut **tx)
                 .await?;
@@ -335,13 +314,13 @@ impl SchemaStore for SqliteStore {
         let live: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM subject_versions WHERE subject = ? AND is_deleted = 0",
         )
-        .bind(subject)
+        .bind(subject.as_str())
         .fetch_one(&mut **tx)
         .await?;
         if live == 0 {
             for table in ["configs", "modes"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE subject = ?"))
-                    .bind(subject)
+                    .bind(subject.as_str())
                     .execute(&mut **tx)
                     .await?;
             }
@@ -351,7 +330,7 @@ impl SchemaStore for SqliteStore {
         Ok(())
     }
 
-    async fn settings(&self, subject: Option<&str>) -> Result<ScopeSettings> {
+    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
         let row = sqlx::query_as(
             "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, \
                (SELECT mode FROM modes WHERE subject = ?1) \
@@ -365,7 +344,7 @@ impl SchemaStore for SqliteStore {
 
     async fn set_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         config: ConfigRecord,
         audit: &AuditEntry,
     ) -> Result<()> {
@@ -387,7 +366,7 @@ impl SchemaStore for SqliteStore {
 
     async fn delete_config(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>> {
         let mut tx = self.write().await?;
@@ -405,7 +384,12 @@ impl SchemaStore for SqliteStore {
         old.map(rows::config_record).transpose()
     }
 
-    async fn set_mode(&self, subject: Option<&str>, mode: Mode, audit: &AuditEntry) -> Result<()> {
+    async fn set_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Mode,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO modes (subject, mode) VALUES (?, ?) \
@@ -420,7 +404,11 @@ impl SchemaStore for SqliteStore {
         Ok(())
     }
 
-    async fn delete_mode(&self, subject: Option<&str>, audit: &AuditEntry) -> Result<Option<Mode>> {
+    async fn delete_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        audit: &AuditEntry,
+    ) -> Result<Option<Mode>> {
         let mut tx = self.write().await?;
         let old: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE subject = ?")
             .bind(scope(subject))
