@@ -1,7 +1,11 @@
 -- POST /subjects/{s}/versions of a new schema under a new subject on every request; the names
--- carry the run's start time, so that a second run registers new schemas too.
+-- carry the run's start time, so that a second run registers new schemas too, and the optional
+-- argument (`-- NAME`), so that several wrk processes at once register distinct ones.
 local counter = 0
 local run = os.time()
+function init(args)
+  if args[1] then run = run .. args[1] end
+end
 thread_id = 0
 local next_thread = 0
 function setup(thread)

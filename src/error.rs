@@ -105,8 +105,6 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("Internal server error")]
     Internal(String),
-    #[error("{0}")]
-    Startup(String),
 }
 
 impl Error {
@@ -151,7 +149,7 @@ impl Error {
             UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415),
             Storage(_) | Migration(_) => (StatusCode::INTERNAL_SERVER_ERROR, 50001),
             StoreUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, 50001),
-            Internal(_) | Startup(_) => (StatusCode::INTERNAL_SERVER_ERROR, 500),
+            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, 500),
         }
     }
 }

@@ -1,11 +1,14 @@
 //! [`PostgresStore`]: one PostgreSQL database shared by any number of Accord instances.
 //!
-//! Correctness across instances comes from the database alone. A registration locks its
-//! subject's row in `subjects` (`SELECT ... FOR UPDATE`), so registrations in one subject are
-//! serialized and versions stay gapless; a new schema takes its id as `MAX(id) + 1` under a
-//! `SHARE ROW EXCLUSIVE` lock on `schemas`, so ids stay unique and dense, and `UNIQUE
-//! (fingerprint)` keeps one id per content. Deadlocks, serialization failures and unique
-//! violations roll the transaction back and it is retried a bounded number of times.
+//! Correctness across instances comes from the database alone. A registration is written in
+//! one statement, `accord_write_version` (migrations/postgres/0003): it locks its subject's row
+//! in `subjects` (`SELECT ... FOR UPDATE`), so registrations in one subject are serialized and
+//! versions stay gapless, checks that the subject has not moved since the registry decided, and
+//! takes a new schema's id from a sequence (registrations of the same new content take turns on
+//! an advisory lock, so ids stay dense); `UNIQUE (fingerprint)` keeps one id per content. A
+//! write whose state moved, or that lost a race on a key, is answered as moved and the registry
+//! decides again. Other writes that deadlock or lose a race are retried a bounded number of
+//! times.
 //!
 //! Every write that changes what the registry caches sends `NOTIFY accord_changes` in its
 //! transaction; `listener.rs` turns those notifications into the [`super::ChangeFeed`] every
