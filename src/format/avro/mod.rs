@@ -8,7 +8,9 @@
 
 mod canonical;
 mod compat;
+mod cross_check;
 mod defaults;
+mod incompatibility;
 mod json;
 mod names;
 mod normalize;

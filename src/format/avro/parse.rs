@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use super::cross_check::cross_check;
 use super::names::{check_name, parse_aliases, parse_name, split_name, string_aliases};
 use super::{
     canonical, defaults, json, AvroSchema, Dependency, Enum, Field, Fixed, Kind, Name, Node,
@@ -380,41 +381,4 @@ fn parse_java_double(text: &str) -> Option<Value> {
         None if number > 0.0 => Value::String("Infinity".to_string()),
         None => Value::String("-Infinity".to_string()),
     })
-}
-
-/// Parses the canonical texts with the apache-avro crate as a second opinion. Logical types are
-/// left out: Java ignores invalid ones where apache-avro may refuse them.
-fn cross_check(schema: &AvroSchema) -> Result<(), String> {
-    let mut dependency_texts = Vec::with_capacity(schema.dependencies.len());
-    for dep in &schema.dependencies {
-        let Ok(value) = serde_json::from_str::<Value>(&dep.schema) else {
-            continue;
-        };
-        if value.is_object() {
-            dependency_texts.push(without_logical_types(value).to_string());
-        }
-    }
-    let main: Value = serde_json::from_str(&schema.canonical).map_err(|err| err.to_string())?;
-    let main = without_logical_types(main).to_string();
-    apache_avro::Schema::parse_str_with_list(&main, &dependency_texts)
-        .map(|_| ())
-        .map_err(|err| format!("{err}"))
-}
-
-fn without_logical_types(value: Value) -> Value {
-    match value {
-        Value::Object(object) => Value::Object(
-            object
-                .into_iter()
-                .filter(|(key, _)| key != "logicalType")
-                .map(|(key, value)| match key.as_str() {
-                    "default" => (key, value),
-                    "type" if value.as_str() == Some("error") => (key, Value::from("record")),
-                    _ => (key, without_logical_types(value)),
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(without_logical_types).collect()),
-        other => other,
-    }
 }

@@ -8,6 +8,7 @@
 //! `diff` package walk wire's `ProtoFileElement`. Pure: no IO.
 
 mod compat;
+mod declared;
 mod descriptor;
 mod java_order;
 mod known;

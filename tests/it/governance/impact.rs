@@ -1,0 +1,89 @@
+//! Impact: a breaking change names the consumers it breaks, their teams and contacts.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use accord::governance::ReadAccess;
+
+use super::{services_of, Story};
+use crate::support::*;
+
+#[tokio::test]
+async fn a_breaking_change_is_refused_naming_the_consumers_their_teams_and_contacts() {
+    let story = Story::new(ReadAccess::Open).await;
+    let (status, body) = story
+        .app
+        .as_(&story.orders)
+        .post("/subjects/orders-value/versions", Story::breaking_v2())
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error_code"], 409);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Schema being registered is incompatible"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(
+            "This change would break 2 consumers: billing (team payments: email payments@example.com); \
+             shipping (team fulfilment: chat #fulfilment-oncall)."
+        ),
+        "{message}"
+    );
+    assert_eq!(services_of(&body["affected"]), ["billing", "shipping"]);
+    assert_eq!(body["affected"][0]["team"], "payments");
+    assert_eq!(
+        body["affected"][0]["contacts"][0]["value"],
+        "payments@example.com"
+    );
+}
+
+#[tokio::test]
+async fn impact_gives_the_same_answer_and_stores_nothing() {
+    let story = Story::new(ReadAccess::Open).await;
+    let (status, impact) = story
+        .app
+        .as_(&story.billing)
+        .post(
+            "/governance/subjects/orders-value/impact",
+            Story::breaking_v2(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{impact}");
+    assert_eq!(impact["compatible"], false);
+    assert_eq!(impact["compatibilityLevel"], "BACKWARD");
+    assert!(impact["messages"][0]
+        .as_str()
+        .unwrap()
+        .contains("READER_FIELD_MISSING_DEFAULT_VALUE"));
+    assert_eq!(services_of(&impact["affected"]), ["billing", "shipping"]);
+    assert_eq!(
+        story.app.get("/subjects/orders-value/versions").await.1,
+        json!([1])
+    );
+
+    let (_, fine) = story
+        .app
+        .as_(&story.orders)
+        .post(
+            "/governance/subjects/orders-value/impact",
+            json!({ "schema": record("Order", &[ID, NOTE]) }),
+        )
+        .await;
+    assert_eq!(fine["compatible"], true);
+    assert_eq!(fine["affected"], json!([]));
+}
+
+#[tokio::test]
+async fn a_verbose_compatibility_check_names_the_affected_consumers() {
+    let story = Story::new(ReadAccess::Open).await;
+    let (_, verdict) = story
+        .app
+        .post(
+            "/compatibility/subjects/orders-value/versions/latest?verbose=true",
+            Story::breaking_v2(),
+        )
+        .await;
+    assert_eq!(verdict["is_compatible"], false);
+    assert_eq!(services_of(&verdict["affected"]), ["billing", "shipping"]);
+}
