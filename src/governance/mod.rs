@@ -19,7 +19,7 @@ pub use acl::{Action, Ownership, Principal, ReadAccess};
 pub use impact::Affected;
 pub use model::{AuditPage, ServiceView, SubjectView};
 
-use crate::storage::{AuditEntry, Store};
+use crate::storage::{AuditAction, AuditEntry, Store};
 use crate::types::{now, SchemaId, SubjectName};
 use crate::Result;
 
@@ -150,7 +150,7 @@ impl Governance {
 /// Returns the audit entry for `action` by `principal`.
 fn entry(
     principal: &Principal,
-    action: &'static str,
+    action: AuditAction,
     subject: Option<&str>,
     service: Option<&str>,
     details: Value,

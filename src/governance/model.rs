@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 use super::auth::issue;
 use super::{entry, Action, Governance, Principal};
 use crate::storage::{
-    AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, NewCredential, Producer,
-    Service, Team,
+    AuditAction, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, NewCredential,
+    Producer, Service, Team,
 };
 use crate::types::{now, SubjectName};
 use crate::{Error, Result};
@@ -129,7 +129,7 @@ impl Governance {
         };
         let audit = entry(
             by,
-            "team.created",
+            AuditAction::TeamCreated,
             None,
             None,
             json!({ "team": name, "contacts": team.contacts }),
@@ -167,7 +167,7 @@ impl Governance {
         team.contacts = contacts;
         let audit = entry(
             by,
-            "team.updated",
+            AuditAction::TeamUpdated,
             None,
             None,
             json!({ "team": name, "contacts": team.contacts }),
@@ -180,7 +180,13 @@ impl Governance {
     pub async fn delete_team(&self, by: &Principal, name: &str) -> Result<()> {
         self.authorize(by, Action::Administer("delete teams"))
             .await?;
-        let audit = entry(by, "team.deleted", None, None, json!({ "team": name }));
+        let audit = entry(
+            by,
+            AuditAction::TeamDeleted,
+            None,
+            None,
+            json!({ "team": name }),
+        );
         self.store.delete_team(name, &audit).await
     }
 
@@ -207,7 +213,7 @@ impl Governance {
             created_at: now(),
         };
         let details = json!({ "team": team, "description": description });
-        let audit = entry(by, "service.created", None, Some(name), details);
+        let audit = entry(by, AuditAction::ServiceCreated, None, Some(name), details);
         self.store.create_service(&service, &audit).await?;
         Ok(service)
     }
@@ -247,7 +253,7 @@ impl Governance {
         service.team = team.to_string();
         service.description = description.to_string();
         let details = json!({ "team": team, "description": description });
-        let audit = entry(by, "service.updated", None, Some(name), details);
+        let audit = entry(by, AuditAction::ServiceUpdated, None, Some(name), details);
         self.store.update_service(&service, &audit).await?;
         Ok(service)
     }
@@ -256,7 +262,7 @@ impl Governance {
     pub async fn delete_service(&self, by: &Principal, name: &str) -> Result<()> {
         self.authorize(by, Action::Administer("delete services"))
             .await?;
-        let audit = entry(by, "service.deleted", None, Some(name), json!({}));
+        let audit = entry(by, AuditAction::ServiceDeleted, None, Some(name), json!({}));
         self.store.delete_service(name, &audit).await
     }
 
@@ -277,7 +283,7 @@ impl Governance {
         };
         let audit = entry(
             by,
-            "credential.issued",
+            AuditAction::CredentialIssued,
             None,
             Some(service),
             json!({ "id": issued.id }),
@@ -300,7 +306,7 @@ impl Governance {
             .await?;
         let audit = entry(
             by,
-            "credential.revoked",
+            AuditAction::CredentialRevoked,
             None,
             Some(service),
             json!({ "id": id }),
@@ -330,7 +336,7 @@ impl Governance {
         let details = json!({ "service": service });
         let audit = entry(
             by,
-            "producer.assigned",
+            AuditAction::ProducerAssigned,
             Some(subject.as_str()),
             Some(service),
             details,
@@ -413,7 +419,7 @@ impl Governance {
         let details = json!({ "service": service });
         let audit = entry(
             by,
-            "consumer.granted",
+            AuditAction::ConsumerGranted,
             Some(subject.as_str()),
             Some(service),
             details,
@@ -432,7 +438,7 @@ impl Governance {
         let details = json!({ "service": service });
         let audit = entry(
             by,
-            "consumer.revoked",
+            AuditAction::ConsumerRevoked,
             Some(subject.as_str()),
             Some(service),
             details,

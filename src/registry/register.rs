@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::compatibility::{self, Previous};
-use super::{audit, fingerprint, Registry};
+use super::{audit, fingerprint, AuditAction, Registry};
 use crate::format::ParsedSchema;
 use crate::storage::{NewSchema, NewVersion, Registration, Seen, StoredVersion};
 use crate::types::{
@@ -130,7 +130,7 @@ impl Registry {
             };
             let entry = audit(
                 actor,
-                "schema.registered",
+                AuditAction::SchemaRegistered,
                 Some(subject),
                 None,
                 serde_json::json!({ "schemaType": request.schema_type }),

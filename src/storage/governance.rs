@@ -73,14 +73,66 @@ pub struct ConsumerGrant {
     pub granted_at: String,
 }
 
+/// What a recorded change did. [`AuditAction::as_str`] is the name the log stores and shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    SchemaRegistered,
+    SubjectDeleted,
+    VersionDeleted,
+    ConfigChanged,
+    ConfigDeleted,
+    ModeChanged,
+    ModeDeleted,
+    /// A service became a subject's producer by registering its first version.
+    ProducerClaimed,
+    ProducerAssigned,
+    ConsumerGranted,
+    ConsumerRevoked,
+    TeamCreated,
+    TeamUpdated,
+    TeamDeleted,
+    ServiceCreated,
+    ServiceUpdated,
+    ServiceDeleted,
+    CredentialIssued,
+    CredentialRevoked,
+}
+
+impl AuditAction {
+    /// Returns the action's name in the log, e.g. `schema.registered`, `consumer.granted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SchemaRegistered => "schema.registered",
+            AuditAction::SubjectDeleted => "subject.deleted",
+            AuditAction::VersionDeleted => "version.deleted",
+            AuditAction::ConfigChanged => "config.changed",
+            AuditAction::ConfigDeleted => "config.deleted",
+            AuditAction::ModeChanged => "mode.changed",
+            AuditAction::ModeDeleted => "mode.deleted",
+            AuditAction::ProducerClaimed => "producer.claimed",
+            AuditAction::ProducerAssigned => "producer.assigned",
+            AuditAction::ConsumerGranted => "consumer.granted",
+            AuditAction::ConsumerRevoked => "consumer.revoked",
+            AuditAction::TeamCreated => "team.created",
+            AuditAction::TeamUpdated => "team.updated",
+            AuditAction::TeamDeleted => "team.deleted",
+            AuditAction::ServiceCreated => "service.created",
+            AuditAction::ServiceUpdated => "service.updated",
+            AuditAction::ServiceDeleted => "service.deleted",
+            AuditAction::CredentialIssued => "credential.issued",
+            AuditAction::CredentialRevoked => "credential.revoked",
+        }
+    }
+}
+
 /// A state change to record, written in the transaction that makes the change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
     pub at: String,
     /// Who made the change: `admin`, a service name, or `anonymous` when authentication is off.
     pub principal: String,
-    /// What was done, e.g. `schema.registered`, `consumer.granted`.
-    pub action: &'static str,
+    /// What was done.
+    pub action: AuditAction,
     pub subject: Option<String>,
     pub version: Option<Version>,
     /// The service the change concerns, if any.

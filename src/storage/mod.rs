@@ -20,8 +20,8 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 pub use governance::{
-    AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, GovernanceStore,
-    NewCredential, Producer, Service, Team,
+    AuditAction, AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo,
+    GovernanceStore, NewCredential, Producer, Service, Team,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

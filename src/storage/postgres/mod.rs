@@ -118,7 +118,7 @@ async fn append_audit(tx: &mut Transaction<'static, Postgres>, entry: &AuditEntr
     )
     .bind(&entry.at)
     .bind(&entry.principal)
-    .bind(entry.action)
+    .bind(entry.action.as_str())
     .bind(&entry.subject)
     .bind(entry.version.map(|v| v.0))
     .bind(&entry.service)

@@ -510,7 +510,7 @@ async fn claim(
     .await?;
     if claimed.rows_affected() == 1 {
         let claim = AuditEntry {
-            action: "producer.claimed",
+            action: crate::storage::AuditAction::ProducerClaimed,
             version: None,
             service: Some(service.to_string()),
             details: serde_json::json!({ "service": service }),

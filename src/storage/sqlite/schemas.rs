@@ -274,7 +274,7 @@ impl SchemaStore for SqliteStore {
         .bind(id.0)
         .bind(&entry.at)
         .bind(&entry.principal)
-        .bind(entry.action)
+        .bind(entry.action.as_str())
         .bind(&entry.subject)
         .bind(version.0)
         .bind(&entry.service)
@@ -299,7 +299,7 @@ impl SchemaStore for SqliteStore {
             .await?;
             if claimed.rows_affected() == 1 {
                 let claim = AuditEntry {
-                    action: "producer.claimed",
+                    action: crate::storage::AuditAction::ProducerClaimed,
                     version: None,
                     service: Some(service.clone()),
                     details: serde_json::json!({ "service": service }),
