@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::Governance;
 use crate::storage::Contact;
+use crate::types::SubjectName;
 use crate::Result;
 
 /// A consumer service a breaking change would affect.
@@ -18,7 +19,7 @@ pub struct Affected {
 
 impl Governance {
     /// Returns the consumers of `subject`, with their owning teams and contacts.
-    pub async fn affected(&self, subject: &str) -> Result<Vec<Affected>> {
+    pub async fn affected(&self, subject: &SubjectName) -> Result<Vec<Affected>> {
         let mut affected = Vec::new();
         for grant in self.store.consumers(subject).await? {
             let Some(service) = self.store.service(&grant.service).await? else {

@@ -8,6 +8,7 @@
 
 pub mod acl;
 mod auth;
+mod conflict;
 pub mod impact;
 pub mod model;
 
@@ -71,7 +72,7 @@ impl Governance {
             | Action::Change(subject)
             | Action::Read(subject)
             | Action::GrantConsumers(subject)
-            | Action::ReadAudit(Some(subject)) => self.ownership(subject.as_str()).await?,
+            | Action::ReadAudit(Some(subject)) => self.ownership(subject).await?,
             Action::ReadGlobal | Action::ReadAudit(None) | Action::Administer(_) => {
                 Ownership::default()
             }
@@ -120,7 +121,7 @@ impl Governance {
         Ok(readable)
     }
 
-    async fn ownership(&self, subject: &str) -> Result<Ownership> {
+    async fn ownership(&self, subject: &SubjectName) -> Result<Ownership> {
         Ok(Ownership {
             producer: self.store.producer(subject).await?.map(|p| p.service),
             consumers: self

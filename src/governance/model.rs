@@ -134,7 +134,7 @@ impl Governance {
             None,
             json!({ "team": name, "contacts": team.contacts }),
         );
-        self.store.create_team(&team, &audit).await?;
+        self.store.create_team(&team, &audit).await??;
         Ok(team)
     }
 
@@ -172,7 +172,7 @@ impl Governance {
             None,
             json!({ "team": name, "contacts": team.contacts }),
         );
-        self.store.update_team(&team, &audit).await?;
+        self.store.update_team(&team, &audit).await??;
         Ok(team)
     }
 
@@ -187,7 +187,7 @@ impl Governance {
             None,
             json!({ "team": name }),
         );
-        self.store.delete_team(name, &audit).await
+        Ok(self.store.delete_team(name, &audit).await??)
     }
 
     /// Creates a service owned by `team`.
@@ -214,7 +214,7 @@ impl Governance {
         };
         let details = json!({ "team": team, "description": description });
         let audit = entry(by, AuditAction::ServiceCreated, None, Some(name), details);
-        self.store.create_service(&service, &audit).await?;
+        self.store.create_service(&service, &audit).await??;
         Ok(service)
     }
 
@@ -254,7 +254,7 @@ impl Governance {
         service.description = description.to_string();
         let details = json!({ "team": team, "description": description });
         let audit = entry(by, AuditAction::ServiceUpdated, None, Some(name), details);
-        self.store.update_service(&service, &audit).await?;
+        self.store.update_service(&service, &audit).await??;
         Ok(service)
     }
 
@@ -263,7 +263,7 @@ impl Governance {
         self.authorize(by, Action::Administer("delete services"))
             .await?;
         let audit = entry(by, AuditAction::ServiceDeleted, None, Some(name), json!({}));
-        self.store.delete_service(name, &audit).await
+        Ok(self.store.delete_service(name, &audit).await??)
     }
 
     /// Issues a credential for `service`; returns its id and the secret, shown this once.
@@ -288,7 +288,7 @@ impl Governance {
             Some(service),
             json!({ "id": issued.id }),
         );
-        self.store.create_credential(&credential, &audit).await?;
+        self.store.create_credential(&credential, &audit).await??;
         Ok((issued.id, issued.secret))
     }
 
@@ -311,7 +311,7 @@ impl Governance {
             Some(service),
             json!({ "id": id }),
         );
-        self.store.revoke_credential(service, id, &audit).await
+        Ok(self.store.revoke_credential(service, id, &audit).await??)
     }
 
     /// Makes `service` the producer of `subject`; the admin or the current producer may.
@@ -321,7 +321,7 @@ impl Governance {
         subject: &SubjectName,
         service: &str,
     ) -> Result<()> {
-        if self.store.producer(subject.as_str()).await?.is_some() {
+        if self.store.producer(subject).await?.is_some() {
             self.authorize(by, Action::Change(subject)).await?;
         } else {
             self.authorize(by, Action::Administer("assign producers"))
@@ -341,13 +341,13 @@ impl Governance {
             Some(service),
             details,
         );
-        self.store.set_producer(&producer, &audit).await
+        Ok(self.store.set_producer(&producer, &audit).await??)
     }
 
     /// Returns a subject's producer and consumers, with their teams and contacts.
     pub async fn subject(&self, by: &Principal, subject: &SubjectName) -> Result<SubjectView> {
         self.authorize(by, Action::Read(subject)).await?;
-        let producer = match self.store.producer(subject.as_str()).await? {
+        let producer = match self.store.producer(subject).await? {
             Some(producer) => Some(self.owner(&producer.service).await?),
             None => None,
         };
@@ -370,7 +370,7 @@ impl Governance {
 
     async fn consumer_views(&self, subject: &SubjectName) -> Result<Vec<ConsumerView>> {
         let mut views = Vec::new();
-        for grant in self.store.consumers(subject.as_str()).await? {
+        for grant in self.store.consumers(subject).await? {
             let owner = self.owner(&grant.service).await?;
             views.push(ConsumerView {
                 service: owner.service,
@@ -424,7 +424,7 @@ impl Governance {
             Some(service),
             details,
         );
-        self.store.grant_consumer(&grant, &audit).await
+        Ok(self.store.grant_consumer(&grant, &audit).await??)
     }
 
     /// Revokes `service`'s read access to `subject`.
@@ -443,9 +443,10 @@ impl Governance {
             Some(service),
             details,
         );
-        self.store
-            .revoke_consumer(subject.as_str(), service, &audit)
-            .await
+        Ok(self
+            .store
+            .revoke_consumer(subject, service, &audit)
+            .await??)
     }
 
     /// Returns a page of the audit log; `cursor` continues from an earlier page's `next`.

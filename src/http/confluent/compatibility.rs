@@ -87,7 +87,7 @@ async fn check(
         Err(err) => return Err(err),
     };
     let affected = match params.verbose && !messages.is_empty() {
-        true => Some(app.governance.affected(subject.as_str()).await?).filter(|a| !a.is_empty()),
+        true => Some(app.governance.affected(subject).await?).filter(|a| !a.is_empty()),
         false => None,
     };
     Ok(ConfluentJson(CompatibilityCheckResponse {

@@ -152,12 +152,10 @@ async fn register_schema(
         )
         .await;
     let registered = match outcome {
-        Err(Error::Incompatible {
-            subject, messages, ..
-        }) => {
+        Err(Error::Incompatible { messages, .. }) => {
             let affected = app.governance.affected(&subject).await?;
             return Err(Error::Incompatible {
-                subject,
+                subject: subject.to_string(),
                 messages,
                 affected,
             });

@@ -181,7 +181,7 @@ async fn impact(
         .await?;
     let affected = match messages.is_empty() {
         true => Vec::new(),
-        false => app.governance.affected(subject.as_str()).await?,
+        false => app.governance.affected(&subject).await?,
     };
     Ok(ConfluentJson(ImpactResponse {
         compatible: messages.is_empty(),
