@@ -17,6 +17,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use acl::{Action, Ownership, Principal, ReadAccess};
+pub use auth::IssuedCredential;
 pub use impact::Affected;
 pub use model::{AuditPage, ServiceView, SubjectView};
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::auth::issue;
+use super::auth::{hash_secret, issue, IssuedCredential};
 use super::{entry, Action, Governance, Principal};
 use crate::storage::{
     AuditAction, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, NewCredential,
@@ -266,19 +266,19 @@ impl Governance {
         Ok(self.store.delete_service(name, &audit).await??)
     }
 
-    /// Issues a credential for `service`; returns its id and the secret, shown this once.
+    /// Issues a credential for `service`; its secret is shown this once.
     pub async fn issue_credential(
         &self,
         by: &Principal,
         service: &str,
-    ) -> Result<(String, String)> {
+    ) -> Result<IssuedCredential> {
         self.authorize(by, Action::Administer("issue credentials"))
             .await?;
         let issued = issue()?;
         let credential = NewCredential {
             id: issued.id.clone(),
             service: service.to_string(),
-            secret_hash: issued.secret_hash,
+            secret_hash: hash_secret(&issued.secret),
             created_at: now(),
         };
         let audit = entry(
@@ -289,7 +289,7 @@ impl Governance {
             json!({ "id": issued.id }),
         );
         self.store.create_credential(&credential, &audit).await??;
-        Ok((issued.id, issued.secret))
+        Ok(issued)
     }
 
     /// Returns a service's credentials, without their secrets.
