@@ -1,5 +1,5 @@
-//! Authentication: turning an `Authorization` header into a [`Principal`], and issuing
-//! credentials.
+//! Authentication: turning an `Authorization` header into a [`Principal`], and issuing, listing
+//! and revoking the credentials it checks.
 //!
 //! Secrets are random, shown once, and stored only as SHA-256 hashes; a presented secret is
 //! hashed and compared in constant time. The admin sends its token as `Bearer TOKEN` or as Basic
@@ -10,11 +10,13 @@ use std::net::SocketAddr;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde::Serialize;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
-use super::{Governance, Principal};
+use super::{entry, Action, Governance, Principal};
+use crate::storage::{AuditAction, CredentialInfo, NewCredential};
 use crate::types::now;
 use crate::{Error, Result};
 
@@ -143,6 +145,56 @@ impl Governance {
             self.store.touch_credential(id, &now).await?;
         }
         Ok(())
+    }
+}
+
+impl Governance {
+    /// Issues a credential for `service`; its secret is shown this once.
+    pub async fn issue_credential(
+        &self,
+        by: &Principal,
+        service: &str,
+    ) -> Result<IssuedCredential> {
+        self.authorize(by, Action::Administer("issue credentials"))
+            .await?;
+        let issued = issue()?;
+        let credential = NewCredential {
+            id: issued.id.clone(),
+            service: service.to_string(),
+            secret_hash: hash_secret(&issued.secret),
+            created_at: now(),
+        };
+        let audit = entry(
+            by,
+            AuditAction::CredentialIssued,
+            None,
+            Some(service),
+            json!({ "id": issued.id }),
+        );
+        self.store.create_credential(&credential, &audit).await??;
+        Ok(issued)
+    }
+
+    /// Returns a service's credentials, without their secrets.
+    pub async fn credentials(&self, by: &Principal, service: &str) -> Result<Vec<CredentialInfo>> {
+        self.authorize(by, Action::Administer("list credentials"))
+            .await?;
+        self.service(by, service).await?;
+        self.store.credentials(service).await
+    }
+
+    /// Revokes a credential of `service`.
+    pub async fn revoke_credential(&self, by: &Principal, service: &str, id: &str) -> Result<()> {
+        self.authorize(by, Action::Administer("revoke credentials"))
+            .await?;
+        let audit = entry(
+            by,
+            AuditAction::CredentialRevoked,
+            None,
+            Some(service),
+            json!({ "id": id }),
+        );
+        Ok(self.store.revoke_credential(service, id, &audit).await??)
     }
 }
 

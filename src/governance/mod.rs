@@ -2,24 +2,29 @@
 //! producers and consumer grants, authorization against them, impact analysis, and the audit
 //! log.
 //!
-//! `auth.rs` turns a credential into a [`Principal`]; `acl.rs` decides what it may do;
-//! `model.rs` changes teams, services, credentials and grants; `impact.rs` names who a breaking
-//! change would affect.
+//! `auth.rs` issues credentials and turns them into a [`Principal`]; `acl.rs` decides what it
+//! may do; `teams.rs` changes teams and services, `subjects.rs` producers and consumer grants;
+//! `audit.rs` reads the log; `conflict.rs` says why the store refused a change; `impact.rs`
+//! names who a breaking change would affect.
 
 pub mod acl;
+mod audit;
 mod auth;
 mod conflict;
 pub mod impact;
-pub mod model;
+mod subjects;
+mod teams;
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
 pub use acl::{Action, Ownership, Principal, ReadAccess};
+pub use audit::AuditPage;
 pub use auth::IssuedCredential;
 pub use impact::Affected;
-pub use model::{AuditPage, ServiceView, SubjectView};
+pub use subjects::{ConsumerView, OwnerView, SubjectView};
+pub use teams::ServiceView;
 
 use crate::storage::{AuditAction, AuditEntry, Store};
 use crate::types::{now, SchemaId, SubjectName};
