@@ -101,7 +101,8 @@ pub struct AuditQuery {
     pub subject: Option<String>,
     pub service: Option<String>,
     pub principal: Option<String>,
-    /// Only records at or after this RFC 3339 time.
+    /// Only records at or after this time, written as `types::now` writes times: RFC 3339 in
+    /// UTC, its fraction without trailing zeros.
     pub since: Option<String>,
     pub before_seq: Option<i64>,
     pub limit: i64,
@@ -139,6 +140,11 @@ where
 }
 
 /// Returns the records of `pool`'s audit log that match `query`, newest first.
+///
+/// Times are compared as text without their `Z`: up to the seconds every time has the same
+/// width, and what follows (nothing, or a fraction without trailing zeros) sorts as its value:
+/// `:01` before `:01.1` before `:01.12` before `:01.2`. With the `Z`, `:01.1Z` would sort after
+/// `:01.12Z`.
 pub(super) async fn records<DB>(pool: &Pool<DB>, query: &AuditQuery) -> Result<Vec<AuditRecord>>
 where
     DB: Database,
@@ -157,7 +163,7 @@ where
          WHERE (CAST($1 AS TEXT) IS NULL OR subject = $1) \
            AND (CAST($2 AS TEXT) IS NULL OR service = $2 OR principal = $2) \
            AND (CAST($3 AS TEXT) IS NULL OR principal = $3) \
-           AND (CAST($4 AS TEXT) IS NULL OR at >= $4) \
+           AND (CAST($4 AS TEXT) IS NULL OR rtrim(at, 'Z') >= rtrim($4, 'Z')) \
            AND (CAST($5 AS BIGINT) IS NULL OR seq < $5) \
          ORDER BY seq DESC LIMIT $6",
     )
