@@ -6,7 +6,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{entry, Action, Governance, Principal};
-use crate::storage::{AuditAction, ConsumerGrant, Contact, Producer};
+use crate::storage::{AuditAction, AuditEntry, ConsumerGrant, Contact, Producer};
 use crate::types::{now, SubjectName};
 use crate::{Error, Result};
 
@@ -56,14 +56,7 @@ impl Governance {
             assigned_by: by.actor().principal,
             assigned_at: now(),
         };
-        let details = json!({ "service": service });
-        let audit = entry(
-            by,
-            AuditAction::ProducerAssigned,
-            Some(subject.as_str()),
-            Some(service),
-            details,
-        );
+        let audit = part_entry(by, AuditAction::ProducerAssigned, subject, service);
         Ok(self.store.set_producer(&producer, &audit).await??)
     }
 
@@ -139,14 +132,7 @@ impl Governance {
             granted_by: by.actor().principal,
             granted_at: now(),
         };
-        let details = json!({ "service": service });
-        let audit = entry(
-            by,
-            AuditAction::ConsumerGranted,
-            Some(subject.as_str()),
-            Some(service),
-            details,
-        );
+        let audit = part_entry(by, AuditAction::ConsumerGranted, subject, service);
         Ok(self.store.grant_consumer(&grant, &audit).await??)
     }
 
@@ -158,17 +144,21 @@ impl Governance {
         service: &str,
     ) -> Result<()> {
         self.authorize(by, Action::GrantConsumers(subject)).await?;
-        let details = json!({ "service": service });
-        let audit = entry(
-            by,
-            AuditAction::ConsumerRevoked,
-            Some(subject.as_str()),
-            Some(service),
-            details,
-        );
+        let audit = part_entry(by, AuditAction::ConsumerRevoked, subject, service);
         Ok(self
             .store
             .revoke_consumer(subject, service, &audit)
             .await??)
     }
+}
+
+/// Returns the audit entry for `action` on `service`'s part in `subject`.
+fn part_entry(
+    by: &Principal,
+    action: AuditAction,
+    subject: &SubjectName,
+    service: &str,
+) -> AuditEntry {
+    let details = json!({ "service": service });
+    entry(by, action, Some(subject.as_str()), Some(service), details)
 }
