@@ -1,5 +1,5 @@
-//! The audit log's `since` filter over HTTP: it compares instants, whatever the offset and the
-//! precision of the time asked for and of the times stored.
+//! The audit log over HTTP: `since` compares instants, whatever the offset and the precision
+//! of the time asked for and of the times stored; a refused change says why and records nothing.
 
 use axum::http::StatusCode;
 use serde_json::json;
@@ -111,4 +111,118 @@ async fn a_since_that_is_not_a_time_is_still_refused() {
         let message = assert_error(&reply, StatusCode::BAD_REQUEST, 400);
         assert!(message.contains(since), "{message}");
     }
+}
+
+/// Returns how many entries the audit log holds.
+async fn entries(app: &TestApp) -> usize {
+    let (_, audit) = app.get("/governance/audit?limit=1000").await;
+    audit["entries"].as_array().expect("entries").len()
+}
+
+#[tokio::test]
+async fn a_refused_governance_change_says_why_and_records_nothing() {
+    let app = TestApp::new().await;
+    app.post("/governance/teams", json!({ "name": "payments" }))
+        .await;
+    app.post(
+        "/governance/services",
+        json!({ "name": "billing", "team": "payments" }),
+    )
+    .await;
+    app.put(
+        "/governance/subjects/orders-value/producer",
+        json!({ "service": "billing" }),
+    )
+    .await;
+    let recorded = entries(&app).await;
+    let billing = json!({ "name": "billing", "team": "payments" });
+    let refusals = [
+        (
+            app.post("/governance/teams", json!({ "name": "payments" }))
+                .await,
+            (
+                StatusCode::CONFLICT,
+                40911,
+                "Team 'payments' already exists.",
+            ),
+        ),
+        (
+            app.post("/governance/services", billing).await,
+            (
+                StatusCode::CONFLICT,
+                40911,
+                "Service 'billing' already exists.",
+            ),
+        ),
+        (
+            app.put("/governance/services/billing", json!({ "team": "nope" }))
+                .await,
+            (StatusCode::NOT_FOUND, 40411, "Team 'nope' not found."),
+        ),
+        (
+            app.delete("/governance/teams/nope").await,
+            (StatusCode::NOT_FOUND, 40411, "Team 'nope' not found."),
+        ),
+        (
+            app.delete("/governance/teams/payments").await,
+            (
+                StatusCode::CONFLICT,
+                40912,
+                "Team 'payments' still owns services: billing.",
+            ),
+        ),
+        (
+            app.delete("/governance/services/nope").await,
+            (StatusCode::NOT_FOUND, 40412, "Service 'nope' not found."),
+        ),
+        (
+            app.delete("/governance/services/billing").await,
+            (
+                StatusCode::CONFLICT,
+                40912,
+                "Service 'billing' still produces subjects: orders-value.",
+            ),
+        ),
+        (
+            app.post("/governance/services/nope/credentials", json!({}))
+                .await,
+            (StatusCode::NOT_FOUND, 40412, "Service 'nope' not found."),
+        ),
+        (
+            app.delete("/governance/services/billing/credentials/cred_nope")
+                .await,
+            (
+                StatusCode::NOT_FOUND,
+                40413,
+                "Credential 'cred_nope' of service 'billing' not found.",
+            ),
+        ),
+        (
+            app.put(
+                "/governance/subjects/orders-value/consumers/billing",
+                json!({}),
+            )
+            .await,
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                42220,
+                "Service 'billing' produces subject 'orders-value' and cannot also be granted \
+                 as its consumer.",
+            ),
+        ),
+        (
+            app.delete("/governance/subjects/orders-value/consumers/billing")
+                .await,
+            (
+                StatusCode::NOT_FOUND,
+                40414,
+                "Service 'billing' is not a consumer of subject 'orders-value'.",
+            ),
+        ),
+    ];
+
+    for (reply, (status, error_code, message)) in &refusals {
+        assert_eq!(assert_error(reply, *status, *error_code), *message);
+    }
+    assert_eq!(entries(&app).await, recorded);
 }

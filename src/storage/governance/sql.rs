@@ -25,7 +25,9 @@ const SERVICE_COLUMNS: &str = "SELECT name, team, description, created_at FROM s
 const CREDENTIAL_COLUMNS: &str =
     "SELECT id, service, created_at, last_used_at, revoked_at FROM credentials";
 
-/// The shared implementation, for any store whose database has the types and executors used.
+/// The shared implementation. The bounds say what its statements need of a database: to bind
+/// text and integers, to read them back by column name or position, and to run on a pooled or
+/// a transaction's connection. SQLite and PostgreSQL have them all.
 #[async_trait]
 impl<S> GovernanceStore for S
 where
@@ -89,9 +91,7 @@ where
 
     async fn delete_team(&self, name: &str, audit: &AuditEntry) -> Result<Checked> {
         let mut tx = self.begin_write().await?;
-        if !exists::<S>(&mut tx, TEAM_EXISTS, name).await? {
-            return refuse(GovernanceConflict::NoSuchTeam(name.to_string()));
-        }
+        // A team that does not exist owns nothing: `services.team` references `teams`.
         let services: Vec<String> =
             sqlx::query_scalar("SELECT name FROM services WHERE team = $1 ORDER BY name")
                 .bind(name)
@@ -101,10 +101,13 @@ where
             let team = name.to_string();
             return refuse(GovernanceConflict::TeamOwnsServices { team, services });
         }
-        sqlx::query("DELETE FROM teams WHERE name = $1")
+        let deleted = sqlx::query("DELETE FROM teams WHERE name = $1 RETURNING name")
             .bind(name)
-            .execute(tx.as_mut())
+            .fetch_optional(tx.as_mut())
             .await?;
+        if deleted.is_none() {
+            return refuse(GovernanceConflict::NoSuchTeam(name.to_string()));
+        }
         S::commit(tx, audit).await.map(Ok)
     }
 
@@ -166,9 +169,7 @@ where
 
     async fn delete_service(&self, name: &str, audit: &AuditEntry) -> Result<Checked> {
         let mut tx = self.begin_write().await?;
-        if !exists::<S>(&mut tx, SERVICE_EXISTS, name).await? {
-            return refuse(GovernanceConflict::NoSuchService(name.to_string()));
-        }
+        // A service that does not exist produces nothing: `producers.service` references it.
         let subjects: Vec<String> =
             sqlx::query_scalar("SELECT subject FROM producers WHERE service = $1 ORDER BY subject")
                 .bind(name)
@@ -178,10 +179,13 @@ where
             let service = name.to_string();
             return refuse(GovernanceConflict::ServiceProducesSubjects { service, subjects });
         }
-        sqlx::query("DELETE FROM services WHERE name = $1")
+        let deleted = sqlx::query("DELETE FROM services WHERE name = $1 RETURNING name")
             .bind(name)
-            .execute(tx.as_mut())
+            .fetch_optional(tx.as_mut())
             .await?;
+        if deleted.is_none() {
+            return refuse(GovernanceConflict::NoSuchService(name.to_string()));
+        }
         S::commit(tx, audit).await.map(Ok)
     }
 
