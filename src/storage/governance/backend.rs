@@ -49,8 +49,8 @@ pub(super) fn refuse(conflict: GovernanceConflict) -> Result<Checked> {
     Ok(Err(conflict))
 }
 
-/// Turns the unique violation of a name that another instance took since the check into
-/// `conflict`.
+/// Returns `Ok` when the insert in `result` was made, and `conflict` when it broke a unique
+/// key: another writer, perhaps another instance, took the name first.
 pub(super) fn unless_taken<T>(
     result: sqlx::Result<T>,
     conflict: GovernanceConflict,

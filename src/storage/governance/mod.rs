@@ -117,7 +117,8 @@ pub type Checked = std::result::Result<(), GovernanceConflict>;
 /// The persistence the governance model needs.
 ///
 /// Writes check their preconditions (a team exists, a name is free, nothing depends on what is
-/// deleted) in the same transaction as the change and its audit entry.
+/// deleted) in the same transaction as the change and its audit entry, and return the
+/// [`GovernanceConflict`] of the first that fails, having written nothing.
 #[async_trait]
 pub trait GovernanceStore: Send + Sync + 'static {
     /// Creates a team, unless the name is taken.
