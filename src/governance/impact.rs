@@ -3,11 +3,12 @@
 
 use super::Governance;
 pub use crate::types::Affected;
+use crate::types::SubjectName;
 use crate::Result;
 
 impl Governance {
     /// Returns the consumers of `subject`, with their owning teams and contacts.
-    pub async fn affected(&self, subject: &str) -> Result<Vec<Affected>> {
+    pub async fn affected(&self, subject: &SubjectName) -> Result<Vec<Affected>> {
         let mut affected = Vec::new();
         for grant in self.store.consumers(subject).await? {
             let Some(service) = self.store.service(&grant.service).await? else {

@@ -2,24 +2,32 @@
 //! producers and consumer grants, authorization against them, impact analysis, and the audit
 //! log.
 //!
-//! `auth.rs` turns a credential into a [`Principal`]; `acl.rs` decides what it may do;
-//! `model.rs` changes teams, services, credentials and grants; `impact.rs` names who a breaking
-//! change would affect.
+//! `auth.rs` issues credentials and turns them into a [`Principal`]; `acl.rs` decides what it
+//! may do; `teams.rs` changes teams and services, `subjects.rs` producers and consumer grants;
+//! `audit.rs` reads the log; `conflict.rs` says why the store refused a change; `impact.rs`
+//! names who a breaking change would affect.
 
 pub mod acl;
+mod audit;
 mod auth;
+mod conflict;
 pub mod impact;
-pub mod model;
+mod subjects;
+mod teams;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 pub use acl::{Action, Ownership, Principal, ReadAccess};
+pub use audit::AuditPage;
+pub use auth::IssuedCredential;
 pub use impact::Affected;
-pub use model::{AuditPage, ServiceView, SubjectView};
+pub use subjects::{ConsumerView, OwnerView, SubjectView};
+pub use teams::ServiceView;
 
-use crate::storage::{AuditEntry, Store};
+use crate::storage::{AuditAction, AuditEntry, Store};
 use crate::types::{now, SchemaId, SubjectName};
 use crate::{Error, Result};
 
@@ -71,7 +79,7 @@ impl Governance {
             | Action::Change(subject)
             | Action::Read(subject)
             | Action::GrantConsumers(subject)
-            | Action::ReadAudit(Some(subject)) => self.ownership(subject.as_str()).await?,
+            | Action::ReadAudit(Some(subject)) => self.ownership(subject).await?,
             Action::ReadGlobal | Action::ReadAudit(None) | Action::Administer(_) => {
                 Ownership::default()
             }
@@ -113,7 +121,8 @@ impl Governance {
         )))
     }
 
-    /// Keeps the subjects `principal` may read.
+    /// Keeps the subjects `principal` may read, in two queries however many subjects there are:
+    /// the subjects a service produces and those it consumes.
     pub async fn readable(
         &self,
         principal: &Principal,
@@ -124,19 +133,36 @@ impl Governance {
         {
             return Ok(subjects);
         }
-        let mut readable = Vec::with_capacity(subjects.len());
-        for subject in subjects {
-            let Ok(name) = SubjectName::parse(&subject) else {
-                continue;
+        let (service, produced, consumed) = match principal {
+            Principal::Service(service) => (
+                Some(service),
+                self.store.produced_by(service).await?,
+                self.store.consumed_by(service).await?,
+            ),
+            _ => (None, Vec::new(), Vec::new()),
+        };
+        let produced: HashSet<String> = produced.into_iter().collect();
+        let consumed: HashSet<String> = consumed.into_iter().collect();
+        let may_read = |subject: &String| {
+            let Ok(name) = SubjectName::parse(subject) else {
+                return false;
             };
-            if self.authorize(principal, Action::Read(&name)).await.is_ok() {
-                readable.push(subject);
-            }
-        }
-        Ok(readable)
+            // A read is decided by whether the caller produces or consumes the subject, so its
+            // own part in the subject's ownership is all the decision needs.
+            let ownership = Ownership {
+                producer: service.filter(|_| produced.contains(subject)).cloned(),
+                consumers: service
+                    .filter(|_| consumed.contains(subject))
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+            };
+            acl::is_allowed(principal, Action::Read(&name), &ownership, self.read_access).is_ok()
+        };
+        Ok(subjects.into_iter().filter(may_read).collect())
     }
 
-    async fn ownership(&self, subject: &str) -> Result<Ownership> {
+    async fn ownership(&self, subject: &SubjectName) -> Result<Ownership> {
         Ok(Ownership {
             producer: self.store.producer(subject).await?.map(|p| p.service),
             consumers: self
@@ -166,7 +192,7 @@ impl Governance {
 /// Returns the audit entry for `action` by `principal`.
 fn entry(
     principal: &Principal,
-    action: &'static str,
+    action: AuditAction,
     subject: Option<&str>,
     service: Option<&str>,
     details: Value,
@@ -179,5 +205,80 @@ fn entry(
         version: None,
         service: service.map(str::to_string),
         details,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::SqliteStore;
+
+    /// `orders` produces `orders-value`, consumed by `billing`, which produces `payments-value`;
+    /// `stranger` has no part in any subject, and nobody owns `unowned-value`.
+    async fn governed() -> Governance {
+        let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+        let governance = Governance::new(Arc::new(store), Some("t".into()), ReadAccess::Enforce);
+        let admin = Principal::Admin;
+        governance
+            .create_team(&admin, "shop", vec![])
+            .await
+            .unwrap();
+        for service in ["orders", "billing", "stranger"] {
+            governance
+                .create_service(&admin, service, "shop", "")
+                .await
+                .unwrap();
+        }
+        let subject = |name| SubjectName::parse(name).unwrap();
+        governance
+            .set_producer(&admin, &subject("orders-value"), "orders")
+            .await
+            .unwrap();
+        governance
+            .set_producer(&admin, &subject("payments-value"), "billing")
+            .await
+            .unwrap();
+        governance
+            .grant_consumer(&admin, &subject("orders-value"), "billing")
+            .await
+            .unwrap();
+        governance
+    }
+
+    #[tokio::test]
+    async fn readable_subjects_are_the_ones_each_subjects_own_check_allows() {
+        let governance = governed().await;
+        let subjects: Vec<String> = ["orders-value", "payments-value", "unowned-value"]
+            .map(String::from)
+            .to_vec();
+        let service = |name: &str| Principal::Service(name.to_string());
+        for (principal, expected) in [
+            (
+                Principal::Admin,
+                subjects.iter().map(String::as_str).collect(),
+            ),
+            (service("orders"), vec!["orders-value"]),
+            (service("billing"), vec!["orders-value", "payments-value"]),
+            (service("stranger"), vec![]),
+            (Principal::Nobody, vec![]),
+        ] {
+            let readable = governance
+                .readable(&principal, subjects.clone())
+                .await
+                .unwrap();
+            assert_eq!(readable, expected, "{principal:?}");
+            let mut one_by_one = Vec::new();
+            for subject in &subjects {
+                let name = SubjectName::parse(subject).unwrap();
+                if governance
+                    .authorize(&principal, Action::Read(&name))
+                    .await
+                    .is_ok()
+                {
+                    one_by_one.push(subject.clone());
+                }
+            }
+            assert_eq!(readable, one_by_one, "{principal:?}");
+        }
     }
 }

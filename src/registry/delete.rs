@@ -1,7 +1,7 @@
 //! Soft and permanent deletion of subjects and versions, with the Confluent preconditions.
 
 use super::decide::read_only;
-use super::{audit, Registry};
+use super::{audit, AuditAction, Registry};
 use crate::storage::StoredVersion;
 use crate::types::{Actor, SchemaId, SubjectName, Version, VersionSelector};
 use crate::{Error, Result};
@@ -33,7 +33,13 @@ impl Registry {
         }
         let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
         let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
-        let entry = audit(actor, "subject.deleted", Some(subject), None, details);
+        let entry = audit(
+            actor,
+            AuditAction::SubjectDeleted,
+            Some(subject),
+            None,
+            details,
+        );
         self.store
             .delete_versions(subject, &numbers, permanent, &entry)
             .await?;
@@ -88,7 +94,7 @@ impl Registry {
         let details = serde_json::json!({ "permanent": permanent });
         let entry = audit(
             actor,
-            "version.deleted",
+            AuditAction::VersionDeleted,
             Some(subject),
             Some(target.version),
             details,

@@ -22,7 +22,9 @@ use serde_json::Value;
 pub use register::{Registered, SchemaRequest};
 
 use crate::format::{Dependency, ParsedSchema};
-use crate::storage::{AuditEntry, Include, Store, StoredSchema, StoredVersion, SubjectVersion};
+use crate::storage::{
+    AuditAction, AuditEntry, Include, Store, StoredSchema, StoredVersion, SubjectVersion,
+};
 use crate::types::{
     now, Actor, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector,
 };
@@ -337,7 +339,7 @@ impl Registry {
 /// Returns the audit entry for `action` by `actor` on `subject` (or a global setting).
 fn audit(
     actor: &Actor,
-    action: &'static str,
+    action: AuditAction,
     subject: Option<&SubjectName>,
     version: Option<Version>,
     details: Value,

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::compatibility::{self, Previous};
 use super::decide::{self, Ask, Decision};
-use super::{audit, fingerprint, Registry};
+use super::{audit, fingerprint, AuditAction, Registry};
 use crate::format::ParsedSchema;
 use crate::storage::{
     AuditEntry, Claim, NewSchema, StoredSchema, StoredVersion, VersionWrite, Written,
@@ -134,7 +134,7 @@ impl Registry {
                         service: Some(service.clone()),
                         ..audit(
                             actor,
-                            "producer.claimed",
+                            AuditAction::ProducerClaimed,
                             Some(subject),
                             None,
                             serde_json::json!({ "service": service }),
@@ -145,7 +145,7 @@ impl Registry {
             };
             let entry = audit(
                 actor,
-                "schema.registered",
+                AuditAction::SchemaRegistered,
                 Some(subject),
                 None,
                 serde_json::json!({ "schemaType": request.schema_type }),

@@ -2,7 +2,7 @@
 //! resolves them: the subject's own setting, else the global one, else the default.
 
 use super::decide::read_only;
-use super::{audit, Registry};
+use super::{audit, AuditAction, Registry};
 use crate::storage::{ConfigRecord, Include, ScopeSettings};
 use crate::types::{Actor, Compatibility, Mode, SubjectName};
 use crate::{Error, Result};
@@ -78,7 +78,7 @@ impl Registry {
             "compatibility": config.compatibility,
             "normalize": config.normalize,
         });
-        let entry = audit(actor, "config.changed", subject, None, details);
+        let entry = audit(actor, AuditAction::ConfigChanged, subject, None, details);
         let scope = subject.map(SubjectName::as_str);
         let changed = self.store.set_config(subject, config, &entry).await;
         self.cache.invalidate_settings(scope);
@@ -101,7 +101,7 @@ impl Registry {
             })?;
         let entry = audit(
             actor,
-            "config.deleted",
+            AuditAction::ConfigDeleted,
             subject,
             None,
             serde_json::json!({}),
@@ -184,7 +184,7 @@ impl Registry {
         }
         let entry = audit(
             actor,
-            "mode.changed",
+            AuditAction::ModeChanged,
             subject,
             None,
             serde_json::json!({ "mode": mode }),
@@ -204,7 +204,13 @@ impl Registry {
                 (Error::SubjectModeNotConfigured(s), Some(_)) => Error::SubjectNotFound(s),
                 (err, _) => err,
             })?;
-        let entry = audit(actor, "mode.deleted", subject, None, serde_json::json!({}));
+        let entry = audit(
+            actor,
+            AuditAction::ModeDeleted,
+            subject,
+            None,
+            serde_json::json!({}),
+        );
         let scope = subject.map(SubjectName::as_str);
         let deleted = self.store.delete_mode(subject, &entry).await;
         self.cache.invalidate_settings(scope);

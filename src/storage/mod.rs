@@ -2,10 +2,12 @@
 //!
 //! Each method is one unit of work and runs in its own transaction when it writes more than one
 //! row. The store knows nothing of compatibility, formats or HTTP: it keeps rows consistent and
-//! leaves the Confluent rules to `registry`.
+//! leaves the Confluent rules to `registry` and the governance rules to `governance`, to which
+//! it reports what blocks a governance write as a [`GovernanceConflict`].
 //!
 //! `sqlite/` is the embedded default for one process; `postgres/` lets many instances share one
-//! database, and reports their changes to each other through [`SchemaStore::changes`].
+//! database, and reports their changes to each other through [`SchemaStore::changes`]. The
+//! governance half is one implementation over both (`governance/sql.rs`).
 
 mod governance;
 mod postgres;
@@ -21,8 +23,8 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 pub use governance::{
-    AuditEntry, AuditQuery, AuditRecord, ConsumerGrant, Contact, CredentialInfo, GovernanceStore,
-    NewCredential, Producer, Service, Team,
+    AuditAction, AuditEntry, AuditQuery, AuditRecord, Checked, ConsumerGrant, Contact,
+    CredentialInfo, GovernanceConflict, GovernanceStore, NewCredential, Producer, Service, Team,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -1,6 +1,7 @@
 //! The integration tests: the real router over a real database (SQLite, or PostgreSQL with
 //! `ACCORD_TEST_BACKEND=postgres`), request by request.
 
+mod audit;
 mod backend;
 mod cli;
 mod compatibility;

@@ -144,7 +144,7 @@ impl SchemaStore for Faulty {
 
 #[async_trait]
 impl GovernanceStore for Faulty {
-    async fn create_team(&self, team: &Team, audit: &AuditEntry) -> Result<()> {
+    async fn create_team(&self, team: &Team, audit: &AuditEntry) -> Result<Checked> {
         self.inner.create_team(team, audit).await
     }
     async fn teams(&self) -> Result<Vec<Team>> {
@@ -153,13 +153,13 @@ impl GovernanceStore for Faulty {
     async fn team(&self, name: &str) -> Result<Option<Team>> {
         self.inner.team(name).await
     }
-    async fn update_team(&self, team: &Team, audit: &AuditEntry) -> Result<()> {
+    async fn update_team(&self, team: &Team, audit: &AuditEntry) -> Result<Checked> {
         self.inner.update_team(team, audit).await
     }
-    async fn delete_team(&self, name: &str, audit: &AuditEntry) -> Result<()> {
+    async fn delete_team(&self, name: &str, audit: &AuditEntry) -> Result<Checked> {
         self.inner.delete_team(name, audit).await
     }
-    async fn create_service(&self, service: &Service, audit: &AuditEntry) -> Result<()> {
+    async fn create_service(&self, service: &Service, audit: &AuditEntry) -> Result<Checked> {
         self.inner.create_service(service, audit).await
     }
     async fn services(&self) -> Result<Vec<Service>> {
@@ -168,17 +168,17 @@ impl GovernanceStore for Faulty {
     async fn service(&self, name: &str) -> Result<Option<Service>> {
         self.inner.service(name).await
     }
-    async fn update_service(&self, service: &Service, audit: &AuditEntry) -> Result<()> {
+    async fn update_service(&self, service: &Service, audit: &AuditEntry) -> Result<Checked> {
         self.inner.update_service(service, audit).await
     }
-    async fn delete_service(&self, name: &str, audit: &AuditEntry) -> Result<()> {
+    async fn delete_service(&self, name: &str, audit: &AuditEntry) -> Result<Checked> {
         self.inner.delete_service(name, audit).await
     }
     async fn create_credential(
         &self,
         credential: &NewCredential,
         audit: &AuditEntry,
-    ) -> Result<()> {
+    ) -> Result<Checked> {
         self.inner.create_credential(credential, audit).await
     }
     async fn credentials(&self, service: &str) -> Result<Vec<CredentialInfo>> {
@@ -190,27 +190,32 @@ impl GovernanceStore for Faulty {
     async fn touch_credential(&self, id: &str, at: &str) -> Result<()> {
         self.inner.touch_credential(id, at).await
     }
-    async fn revoke_credential(&self, service: &str, id: &str, audit: &AuditEntry) -> Result<()> {
+    async fn revoke_credential(
+        &self,
+        service: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> Result<Checked> {
         self.inner.revoke_credential(service, id, audit).await
     }
-    async fn producer(&self, subject: &str) -> Result<Option<Producer>> {
+    async fn producer(&self, subject: &SubjectName) -> Result<Option<Producer>> {
         self.inner.producer(subject).await
     }
-    async fn set_producer(&self, producer: &Producer, audit: &AuditEntry) -> Result<()> {
+    async fn set_producer(&self, producer: &Producer, audit: &AuditEntry) -> Result<Checked> {
         self.inner.set_producer(producer, audit).await
     }
-    async fn consumers(&self, subject: &str) -> Result<Vec<ConsumerGrant>> {
+    async fn consumers(&self, subject: &SubjectName) -> Result<Vec<ConsumerGrant>> {
         self.inner.consumers(subject).await
     }
-    async fn grant_consumer(&self, grant: &ConsumerGrant, audit: &AuditEntry) -> Result<()> {
+    async fn grant_consumer(&self, grant: &ConsumerGrant, audit: &AuditEntry) -> Result<Checked> {
         self.inner.grant_consumer(grant, audit).await
     }
     async fn revoke_consumer(
         &self,
-        subject: &str,
+        subject: &SubjectName,
         service: &str,
         audit: &AuditEntry,
-    ) -> Result<()> {
+    ) -> Result<Checked> {
         self.inner.revoke_consumer(subject, service, audit).await
     }
     async fn produced_by(&self, service: &str) -> Result<Vec<String>> {

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use super::{created, no_content};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::governance::ServiceView;
+use crate::governance::{IssuedCredential, ServiceView};
 use crate::http::extract::{Caller, ConfluentJson, PathParams};
 use crate::storage::{CredentialInfo, Service};
 use crate::Result;
@@ -39,13 +39,6 @@ pub struct UpdateServiceRequest {
     pub team: String,
     #[serde(default)]
     pub description: String,
-}
-
-/// A new credential: the secret is shown this once and never again.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IssuedCredential {
-    pub id: String,
-    pub secret: String,
 }
 
 /// Create a service
@@ -132,8 +125,8 @@ async fn issue_credential(
     Caller(caller): Caller,
     PathParams(service): PathParams<String>,
 ) -> Result<Response> {
-    let (id, secret) = app.governance.issue_credential(&caller, &service).await?;
-    Ok(created(IssuedCredential { id, secret }))
+    let issued = app.governance.issue_credential(&caller, &service).await?;
+    Ok(created(issued))
 }
 
 /// List a service's credentials, without their secrets

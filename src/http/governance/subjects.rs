@@ -12,7 +12,7 @@ use super::no_content;
 use crate::app::AppState;
 use crate::contracts::{Impact, SubjectContract};
 use crate::error::ErrorBody;
-use crate::governance::model::ConsumerView;
+use crate::governance::ConsumerView;
 use crate::http::confluent::wire::RegisterSchemaRequest;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::SubjectName;

@@ -12,19 +12,21 @@
 //!
 //! Every write that changes what the registry caches sends `NOTIFY accord_changes` in its
 //! transaction; `listener.rs` turns those notifications into the [`super::ChangeFeed`] every
-//! instance's cache follows. `schemas.rs` and `governance.rs` implement the two halves of the
-//! store.
+//! instance's cache follows. `schemas.rs` implements the schema half of the store; the
+//! governance half is the shared one (`storage/governance/sql.rs`) over [`SqlStore`]. Governance
+//! changes are not cached, so they notify nobody.
 
-mod governance;
 mod listener;
 mod schemas;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
+use super::governance::{self, SqlStore};
 use super::{AuditEntry, PoolSettings};
 use crate::types::SchemaId;
 use crate::{Error, Result};
@@ -115,20 +117,26 @@ async fn back_off(attempt: u32) {
 
 /// Appends `entry` to the audit log within `tx`.
 async fn append_audit(tx: &mut Transaction<'static, Postgres>, entry: &AuditEntry) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, principal, action, subject, version, service, details) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&entry.at)
-    .bind(&entry.principal)
-    .bind(entry.action)
-    .bind(&entry.subject)
-    .bind(entry.version.map(|v| v.0))
-    .bind(&entry.service)
-    .bind(entry.details.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    governance::append_audit::<Postgres>(tx, entry).await
+}
+
+#[async_trait]
+impl SqlStore for PostgresStore {
+    type Db = Postgres;
+    type Write = Transaction<'static, Postgres>;
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<Self::Write> {
+        self.write().await
+    }
+
+    async fn commit(mut tx: Self::Write, audit: &AuditEntry) -> Result<()> {
+        append_audit(&mut tx, audit).await?;
+        Ok(tx.commit().await?)
+    }
 }
 
 /// Tells every instance, when `tx` commits, that `subject` (`None`: a global setting) changed

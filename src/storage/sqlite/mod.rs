@@ -5,9 +5,9 @@
 //! take the database's write lock at their start (`BEGIN IMMEDIATE`), so two concurrent
 //! registrations never interleave; `synchronous = FULL` makes each acknowledged
 //! commit survive a crash of the process or of the machine. `schemas.rs` implements the schema half of
-//! the store, `governance.rs` the governance half.
+//! the store; the governance half is the shared one (`storage/governance/sql.rs`) over
+//! [`SqlStore`].
 
-mod governance;
 mod schemas;
 
 use std::ops::{Deref, DerefMut};
@@ -17,9 +17,11 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
+use super::governance::{self, SqlStore};
 use super::AuditEntry;
 use crate::Result;
 
@@ -36,7 +38,7 @@ pub struct SqliteStore {
 }
 
 /// A write transaction holding the process's write turn until it commits or is dropped.
-struct WriteTx {
+pub(in crate::storage) struct WriteTx {
     tx: Transaction<'static, Sqlite>,
     _turn: OwnedMutexGuard<()>,
 }
@@ -58,6 +60,12 @@ impl Deref for WriteTx {
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl AsMut<SqliteConnection> for WriteTx {
+    fn as_mut(&mut self) -> &mut SqliteConnection {
         &mut self.tx
     }
 }
@@ -113,18 +121,24 @@ impl SqliteStore {
 
 /// Appends `entry` to the audit log within `tx`.
 async fn append_audit(tx: &mut Transaction<'static, Sqlite>, entry: &AuditEntry) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, principal, action, subject, version, service, details) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&entry.at)
-    .bind(&entry.principal)
-    .bind(entry.action)
-    .bind(&entry.subject)
-    .bind(entry.version.map(|v| v.0))
-    .bind(&entry.service)
-    .bind(entry.details.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    governance::append_audit::<Sqlite>(tx, entry).await
+}
+
+#[async_trait]
+impl SqlStore for SqliteStore {
+    type Db = Sqlite;
+    type Write = WriteTx;
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<WriteTx> {
+        self.write().await
+    }
+
+    async fn commit(mut tx: WriteTx, audit: &AuditEntry) -> Result<()> {
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
 }

@@ -260,7 +260,7 @@ impl SchemaStore for SqliteStore {
         .bind(id.0)
         .bind(&entry.at)
         .bind(&entry.principal)
-        .bind(entry.action)
+        .bind(entry.action.as_str())
         .bind(&entry.subject)
         .bind(write.version.0)
         .bind(&entry.service)
