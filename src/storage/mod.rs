@@ -11,6 +11,7 @@
 
 mod governance;
 mod postgres;
+mod reads;
 mod rows;
 mod sqlite;
 mod state;
@@ -27,6 +28,7 @@ pub use governance::{
     CredentialInfo, GovernanceConflict, GovernanceStore, NewCredential, Producer, Service, Team,
 };
 pub use postgres::PostgresStore;
+pub use reads::SchemaReads;
 pub use sqlite::SqliteStore;
 
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version};
@@ -225,64 +227,12 @@ impl<T: SchemaStore + GovernanceStore> Store for T {}
 ///
 /// Every write takes the [`AuditEntry`] that records it and appends it in the same transaction.
 #[async_trait]
-pub trait SchemaStore: Send + Sync + 'static {
-    /// Checks that the database answers.
-    async fn ping(&self) -> Result<()>;
-
+pub trait SchemaStore: SchemaReads {
     /// Subscribes to the changes that other processes sharing the database commit; `None` when
     /// no other process can share it (SQLite), so that a process's own writes are all there is.
     fn changes(&self) -> Option<ChangeFeed> {
         None
     }
-
-    /// Returns the names of subjects that have versions admitted by `include`, sorted.
-    async fn subjects(&self, include: Include) -> Result<Vec<String>>;
-
-    /// Returns every version of `subject`, deleted or not, oldest first.
-    async fn versions(&self, subject: &SubjectName) -> Result<Vec<StoredVersion>>;
-
-    /// Returns the versions of every subject starting with `prefix`, deleted or not, by subject
-    /// and oldest first.
-    async fn versions_under(&self, prefix: &str) -> Result<Vec<StoredVersion>>;
-
-    /// Returns one version of `subject`, deleted or not.
-    async fn version(
-        &self,
-        subject: &SubjectName,
-        version: Version,
-    ) -> Result<Option<StoredVersion>>;
-
-    /// Returns the highest version of `subject` admitted by `include`.
-    async fn latest_version(
-        &self,
-        subject: &SubjectName,
-        include: Include,
-    ) -> Result<Option<StoredVersion>>;
-
-    /// Returns the schema with `id` while any subject version (deleted or not) still uses it.
-    async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>>;
-
-    /// Returns the subject versions that use schema `id`, deleted or not.
-    async fn schema_usages(&self, id: SchemaId) -> Result<Vec<SubjectVersion>>;
-
-    /// Returns the highest schema id ever assigned.
-    async fn max_schema_id(&self) -> Result<Option<SchemaId>>;
-
-    /// Returns the subject versions whose schemas reference `subject` at `version`.
-    async fn referrers(
-        &self,
-        subject: &SubjectName,
-        version: Version,
-    ) -> Result<Vec<(SchemaId, SubjectVersion)>>;
-
-    /// Returns what registering content with `fingerprint` in `subject` decides on, in one
-    /// read; `requested_id` is the id an import asks for.
-    async fn subject_state(
-        &self,
-        subject: &SubjectName,
-        fingerprint: &str,
-        requested_id: Option<SchemaId>,
-    ) -> Result<SubjectState>;
 
     /// Writes a decided version atomically with its audit entry (which gains the version and
     /// the id), the schema when it is new, and the producer's claim; or nothing, when the
@@ -298,9 +248,6 @@ pub trait SchemaStore: Send + Sync + 'static {
         permanent: bool,
         audit: &AuditEntry,
     ) -> Result<()>;
-
-    /// Returns the compatibility setting and mode of `subject`, or the global ones.
-    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings>;
 
     /// Replaces the compatibility setting of `subject`, or the global one.
     async fn set_config(

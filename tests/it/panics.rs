@@ -33,7 +33,7 @@ struct Faulty {
 }
 
 #[async_trait]
-impl SchemaStore for Faulty {
+impl SchemaReads for Faulty {
     async fn ping(&self) -> Result<()> {
         self.inner.ping().await
     }
@@ -93,6 +93,13 @@ impl SchemaStore for Faulty {
             .subject_state(subject, fingerprint, requested_id)
             .await
     }
+    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
+        self.inner.settings(subject).await
+    }
+}
+
+#[async_trait]
+impl SchemaStore for Faulty {
     async fn write_version(&self, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
         self.inner.write_version(write, audit).await
     }
@@ -106,9 +113,6 @@ impl SchemaStore for Faulty {
         self.inner
             .delete_versions(subject, versions, permanent, audit)
             .await
-    }
-    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
-        self.inner.settings(subject).await
     }
     async fn set_config(
         &self,

@@ -1,192 +1,17 @@
 //! The schema half of [`SqliteStore`]: subjects, versions, schemas, references, config, mode.
 
 use async_trait::async_trait;
-use sqlx::Row;
 
 use super::{append_audit, SqliteStore};
-use crate::storage::rows::{
-    schema as schema_from_row, scope, to_json, version as version_from_row, VERSION_COLUMNS,
-};
+use crate::storage::rows::{scope, to_json};
 use crate::storage::{
-    rows, state, AuditEntry, ConfigRecord, IdChoice, Include, SchemaStore, ScopeSettings,
-    StoredSchema, StoredVersion, SubjectState, SubjectVersion, VersionWrite, Written,
+    rows, AuditEntry, ConfigRecord, IdChoice, SchemaStore, VersionWrite, Written,
 };
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SubjectName, Version};
 use crate::{Error, Result};
 
-fn include_clause(include: Include) -> &'static str {
-    match include {
-        Include::Live => "v.is_deleted = 0",
-        Include::LiveAndDeleted => "1 = 1",
-        Include::DeletedOnly => "v.is_deleted = 1",
-    }
-}
-
 #[async_trait]
 impl SchemaStore for SqliteStore {
-    async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn subjects(&self, include: Include) -> Result<Vec<String>> {
-        let sql = match include {
-            Include::DeletedOnly => {
-                "SELECT subject FROM subject_versions GROUP BY subject \
-                 HAVING MIN(is_deleted) = 1 ORDER BY subject"
-            }
-            Include::Live => {
-                "SELECT DISTINCT subject FROM subject_versions WHERE is_deleted = 0 ORDER BY subject"
-            }
-            Include::LiveAndDeleted => {
-                "SELECT DISTINCT subject FROM subject_versions ORDER BY subject"
-            }
-        };
-        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| row.try_get("subject").map_err(Error::from))
-            .collect()
-    }
-
-    async fn versions(&self, subject: &SubjectName) -> Result<Vec<StoredVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
-             WHERE v.subject = ? ORDER BY v.version"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(subject.as_str())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(version_from_row).collect()
-    }
-
-    async fn versions_under(&self, prefix: &str) -> Result<Vec<StoredVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
-             WHERE substr(v.subject, 1, length(?)) = ? ORDER BY v.subject, v.version"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(prefix)
-            .bind(prefix)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(version_from_row).collect()
-    }
-
-    async fn version(
-        &self,
-        subject: &SubjectName,
-        version: Version,
-    ) -> Result<Option<StoredVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
-             WHERE v.subject = ? AND v.version = ?"
-        );
-        let row = sqlx::query(&sql)
-            .bind(subject.as_str())
-            .bind(version.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(version_from_row).transpose()
-    }
-
-    async fn latest_version(
-        &self,
-        subject: &SubjectName,
-        include: Include,
-    ) -> Result<Option<StoredVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
-             WHERE v.subject = ? AND {} ORDER BY v.version DESC LIMIT 1",
-            include_clause(include)
-        );
-        let row = sqlx::query(&sql)
-            .bind(subject.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(version_from_row).transpose()
-    }
-
-    async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>> {
-        let row = sqlx::query(
-            "SELECT id, fingerprint, schema_type, schema, refs, metadata, rule_set FROM schemas s \
-             WHERE id = ? AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = s.id)",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(schema_from_row).transpose()
-    }
-
-    async fn schema_usages(&self, id: SchemaId) -> Result<Vec<SubjectVersion>> {
-        let rows = sqlx::query(
-            "SELECT subject, version, is_deleted FROM subject_versions \
-             WHERE schema_id = ? ORDER BY subject, version",
-        )
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(SubjectVersion {
-                    subject: row.try_get("subject")?,
-                    version: Version(row.try_get("version")?),
-                    is_deleted: row.try_get("is_deleted")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn max_schema_id(&self) -> Result<Option<SchemaId>> {
-        let max: Option<i32> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(max.map(SchemaId))
-    }
-
-    async fn referrers(
-        &self,
-        subject: &SubjectName,
-        version: Version,
-    ) -> Result<Vec<(SchemaId, SubjectVersion)>> {
-        let rows = sqlx::query(
-            "SELECT r.schema_id, v.subject, v.version, v.is_deleted \
-             FROM schema_references r JOIN subject_versions v ON v.schema_id = r.schema_id \
-             WHERE r.subject = ? AND r.version = ? ORDER BY r.schema_id, v.subject, v.version",
-        )
-        .bind(subject.as_str())
-        .bind(version.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    SchemaId(row.try_get("schema_id")?),
-                    SubjectVersion {
-                        subject: row.try_get("subject")?,
-                        version: Version(row.try_get("version")?),
-                        is_deleted: row.try_get("is_deleted")?,
-                    },
-                ))
-            })
-            .collect()
-    }
-
-    async fn subject_state(
-        &self,
-        subject: &SubjectName,
-        fingerprint: &str,
-        requested_id: Option<SchemaId>,
-    ) -> Result<SubjectState> {
-        let found = sqlx::query(&state::subject_state_sql())
-            .bind(subject.as_str())
-            .bind(fingerprint)
-            .bind(requested_id.map(|id| id.0))
-            .fetch_all(&self.pool)
-            .await?;
-        state::subject_state(&found)
-    }
-
     async fn write_version(&self, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
         let mut tx = self.write().await?;
         let subject = &write.subject;
@@ -328,18 +153,6 @@ impl SchemaStore for SqliteStore {
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
-        let row = sqlx::query_as(
-            "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, \
-               (SELECT mode FROM modes WHERE subject = ?1) \
-             FROM (SELECT 1) LEFT JOIN configs c ON c.subject = ?1",
-        )
-        .bind(scope(subject))
-        .fetch_one(&self.pool)
-        .await?;
-        rows::scope_settings(row)
     }
 
     async fn set_config(
