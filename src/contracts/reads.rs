@@ -1,5 +1,6 @@
 //! Reading contracts: subjects, versions and schemas, each only for a caller who may read it.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -117,7 +118,12 @@ impl Contracts {
         let versions = self.registry.schemas(prefix, include, latest_only).await?;
         let mut subjects: Vec<String> = versions.iter().map(|v| v.subject.clone()).collect();
         subjects.dedup();
-        let readable = self.governance.readable(caller, subjects).await?;
+        let readable: HashSet<String> = self
+            .governance
+            .readable(caller, subjects)
+            .await?
+            .into_iter()
+            .collect();
         Ok(versions
             .into_iter()
             .filter(|v| readable.contains(&v.subject))

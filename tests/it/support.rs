@@ -60,6 +60,14 @@ impl TestApp {
         }
     }
 
+    /// A registry over `store`, which the caller keeps alive, with the given access settings.
+    pub fn over(store: std::sync::Arc<dyn accord::storage::Store>, access: AccessSettings) -> Self {
+        TestApp {
+            service: accord::http::service(AppState::with_access(store, access)),
+            _db: TestDb::Borrowed { url: String::new() },
+        }
+    }
+
     /// A registry over `db` with the given access settings.
     pub async fn on(db: TestDb, access: AccessSettings) -> Self {
         let store = db.connect().await;
