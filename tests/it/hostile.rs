@@ -269,8 +269,10 @@ async fn a_flood_of_connections_gets_answers_and_the_server_stays_up() {
                     .await
                     .map_err(|e| format!("write: {e}"))?;
                 let mut buffer = Vec::new();
+                // Generous: the rest of the suite runs on the same cores meanwhile, and what is
+                // checked is that every connection gets an answer, not how fast.
                 let read =
-                    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buffer))
+                    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut buffer))
                         .await;
                 let reply = String::from_utf8_lossy(&buffer).into_owned();
                 reply
