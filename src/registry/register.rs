@@ -12,7 +12,8 @@ use crate::storage::{
     AuditEntry, Claim, NewSchema, StoredSchema, StoredVersion, VersionWrite, Written,
 };
 use crate::types::{
-    Actor, Compatibility, Reference, SchemaId, SchemaType, SubjectName, Version, VersionSelector,
+    Actor, Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version,
+    VersionSelector,
 };
 use crate::{Error, Result};
 
@@ -92,7 +93,11 @@ impl Registry {
                 .store
                 .subject_state(subject, &candidate.content.fingerprint, request.id)
                 .await?;
-            let previous = self.previous(level, &state.versions, None).await?;
+            // IMPORT mode checks nothing (see decide), so it parses no earlier version.
+            let previous = match mode {
+                Mode::Import => Earlier(Vec::new()),
+                _ => self.previous(level, &state.versions, None).await?,
+            };
             let ask = Ask {
                 subject: subject.clone(),
                 mode,
