@@ -22,14 +22,10 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     init_tracing(config.log_format);
+    let database = config.database_for_display();
     let store = accord::storage::connect_with(&config.database_url, &config.pool_settings())
         .await
-        .with_context(|| {
-            format!(
-                "cannot open the store at {}",
-                accord::storage::redacted(&config.database_url)
-            )
-        })?;
+        .with_context(|| format!("cannot open the store at {database}"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -43,7 +39,6 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         admin_token: config.admin_token,
         read_access: config.read_access,
     };
-    let database = accord::storage::redacted(&config.database_url);
     tracing::info!(listen = %config.listen, %database, "accord is serving");
     let limits = app::ConnectionLimits {
         max_connections: config.max_connections,

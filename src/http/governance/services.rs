@@ -41,11 +41,20 @@ pub struct UpdateServiceRequest {
     pub description: String,
 }
 
-/// A new credential: the secret is shown this once and never again.
-#[derive(Debug, Serialize, ToSchema)]
+/// A new credential: the secret is shown this once and never again (never through `Debug`).
+#[derive(Serialize, ToSchema)]
 pub struct IssuedCredential {
     pub id: String,
     pub secret: String,
+}
+
+impl std::fmt::Debug for IssuedCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCredential")
+            .field("id", &self.id)
+            .field("secret", &crate::cli::REDACTED)
+            .finish()
+    }
 }
 
 /// Create a service
