@@ -2,6 +2,7 @@
 //! `diff` and `register` (their flags live in [`crate::ci`]).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -42,9 +43,13 @@ pub enum Command {
 /// password.
 #[derive(Clone, clap::Args)]
 pub struct ServeConfig {
-    /// The address to listen on.
+    /// The address to listen on; port 0 lets the system choose one (see `--address-file`).
     #[arg(long, env = "ACCORD_LISTEN", default_value = "0.0.0.0:8081")]
     pub listen: SocketAddr,
+    /// Once listening, write the bound address (such as `127.0.0.1:43817`) to this file: how a
+    /// supervisor or a test learns the port the system chose for `--listen 127.0.0.1:0`.
+    #[arg(long, env = "ACCORD_ADDRESS_FILE")]
+    pub address_file: Option<PathBuf>,
     /// Where to keep the data: `sqlite://PATH` (created if absent) for one instance, or
     /// `postgres://USER@HOST/DB` for any number of instances sharing one database.
     #[arg(
@@ -102,6 +107,7 @@ impl std::fmt::Debug for ServeConfig {
         // Destructured, so that a new field cannot be added without deciding how it shows.
         let ServeConfig {
             listen,
+            address_file,
             database_url: _,
             db_max_connections,
             db_min_connections,
@@ -114,6 +120,7 @@ impl std::fmt::Debug for ServeConfig {
         } = self;
         f.debug_struct("ServeConfig")
             .field("listen", listen)
+            .field("address_file", address_file)
             .field("database_url", &self.database_for_display())
             .field("db_max_connections", db_max_connections)
             .field("db_min_connections", db_min_connections)
