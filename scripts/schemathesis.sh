@@ -5,7 +5,8 @@
 #
 #   scripts/schemathesis.sh [MAX_EXAMPLES]        (default: 25 per operation)
 #
-# Starts the debug binary on a free loopback port over a fresh SQLite file, and installs
+# Starts the debug binary on a loopback port of the system's choosing (it binds port 0 and writes
+# the port it got to a file) over a fresh SQLite file, and installs
 # schemathesis into target/schemathesis-venv (like tests/clients/run.sh does for its clients).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,16 +64,22 @@ run_against() {
     shift
   done
   shift
-  local port
-  port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$binary" serve --listen "127.0.0.1:$port" --database-url "sqlite://$work/$name.db" \
-    "${flags[@]}" >"$work/$name.log" 2>&1 &
+  "$binary" serve --listen 127.0.0.1:0 --address-file "$work/$name.address" \
+    --database-url "sqlite://$work/$name.db" "${flags[@]}" >"$work/$name.log" 2>&1 &
   server=$!
-  local base="http://127.0.0.1:$port"
+  local base=""
   for _ in $(seq 1 100); do
-    curl -fs "$base/readyz" >/dev/null 2>&1 && break
+    if [[ -z "$base" && -s "$work/$name.address" ]]; then
+      base="http://$(cat "$work/$name.address")"
+    fi
+    [[ -n "$base" ]] && curl -fs "$base/readyz" >/dev/null 2>&1 && break
     sleep 0.1
   done
+  if [[ -z "$base" ]]; then
+    echo "error: the server $name did not start; its log:" >&2
+    tail -n 50 "$work/$name.log" >&2
+    exit 1
+  fi
   echo "== schemathesis against the server $name (${examples} examples per operation)"
   # From the temporary folder, where schemathesis leaves its cache.
   (cd "$work" && "$REPO/$VENV/bin/schemathesis" run "$base/openapi.json" \

@@ -35,10 +35,25 @@ pub struct AppState {
 }
 
 /// Who may do what: the admin token (authentication is off without one) and the read policy.
-#[derive(Debug, Clone, Default)]
+/// Its `Debug` does not show the token.
+#[derive(Clone, Default)]
 pub struct AccessSettings {
     pub admin_token: Option<String>,
     pub read_access: ReadAccess,
+}
+
+impl std::fmt::Debug for AccessSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let AccessSettings {
+            admin_token,
+            read_access,
+        } = self;
+        let redacted = crate::cli::REDACTED;
+        f.debug_struct("AccessSettings")
+            .field("admin_token", &admin_token.as_ref().map(|_| redacted))
+            .field("read_access", read_access)
+            .finish()
+    }
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! `diff` and `register` (their flags live in [`crate::ci`]).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -38,12 +39,17 @@ pub enum Command {
     Register(crate::ci::RegisterArgs),
 }
 
-/// How `accord serve` runs.
-#[derive(Debug, Clone, clap::Args)]
+/// How `accord serve` runs. Its `Debug` shows neither the admin token nor the database
+/// password.
+#[derive(Clone, clap::Args)]
 pub struct ServeConfig {
-    /// The address to listen on.
+    /// The address to listen on; port 0 lets the system choose one (see `--address-file`).
     #[arg(long, env = "ACCORD_LISTEN", default_value = "0.0.0.0:8081")]
     pub listen: SocketAddr,
+    /// Once listening, write the bound address (such as `127.0.0.1:43817`) to this file: how a
+    /// supervisor or a test learns the port the system chose for `--listen 127.0.0.1:0`.
+    #[arg(long, env = "ACCORD_ADDRESS_FILE")]
+    pub address_file: Option<PathBuf>,
     /// Where to keep the data: `sqlite://PATH` (created if absent) for one instance, or
     /// `postgres://USER@HOST/DB` for any number of instances sharing one database.
     #[arg(
@@ -81,6 +87,11 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    /// Returns the database URL with its password masked, for logs and `Debug`.
+    pub fn database_for_display(&self) -> String {
+        redacted_url(&self.database_url)
+    }
+
     /// The database pool settings the flags ask for.
     pub fn pool_settings(&self) -> crate::storage::PoolSettings {
         crate::storage::PoolSettings {
@@ -88,6 +99,51 @@ impl ServeConfig {
             min_connections: self.db_min_connections.min(self.db_max_connections),
             acquire_timeout: self.db_acquire_timeout,
         }
+    }
+}
+
+impl std::fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field cannot be added without deciding how it shows.
+        let ServeConfig {
+            listen,
+            address_file,
+            database_url: _,
+            db_max_connections,
+            db_min_connections,
+            db_acquire_timeout,
+            admin_token,
+            read_access,
+            log_format,
+            max_connections,
+            header_timeout_secs,
+        } = self;
+        f.debug_struct("ServeConfig")
+            .field("listen", listen)
+            .field("address_file", address_file)
+            .field("database_url", &self.database_for_display())
+            .field("db_max_connections", db_max_connections)
+            .field("db_min_connections", db_min_connections)
+            .field("db_acquire_timeout", db_acquire_timeout)
+            .field("admin_token", &admin_token.as_ref().map(|_| REDACTED))
+            .field("read_access", read_access)
+            .field("log_format", log_format)
+            .field("max_connections", max_connections)
+            .field("header_timeout_secs", header_timeout_secs)
+            .finish()
+    }
+}
+
+/// What `Debug` shows in place of a secret.
+pub const REDACTED: &str = "***";
+
+/// Returns `url` with the password of its user info masked, and its query (where drivers also
+/// take a `password=`) masked whole.
+pub fn redacted_url(url: &str) -> String {
+    let masked = crate::storage::redacted(url);
+    match masked.split_once('?') {
+        Some((base, _query)) => format!("{base}?{REDACTED}"),
+        None => masked,
     }
 }
 

@@ -22,17 +22,18 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     init_tracing(config.log_format);
+    let database = config.database_for_display();
     let store = accord::storage::connect_with(&config.database_url, &config.pool_settings())
         .await
-        .with_context(|| {
-            format!(
-                "cannot open the store at {}",
-                accord::storage::redacted(&config.database_url)
-            )
-        })?;
+        .with_context(|| format!("cannot open the store at {database}"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let listen = listener.local_addr()?;
+    if let Some(path) = &config.address_file {
+        write_address(path, listen)
+            .with_context(|| format!("cannot write the address to {}", path.display()))?;
+    }
     if config.admin_token.is_none() {
         tracing::warn!(
             "authentication is OFF: anyone who can reach this server may change every schema; \
@@ -43,8 +44,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         admin_token: config.admin_token,
         read_access: config.read_access,
     };
-    let database = accord::storage::redacted(&config.database_url);
-    tracing::info!(listen = %config.listen, %database, "accord is serving");
+    tracing::info!(%listen, %database, "accord is serving");
     let limits = app::ConnectionLimits {
         max_connections: config.max_connections,
         header_read_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
@@ -59,6 +59,15 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     .await?;
     tracing::info!("accord stopped");
     Ok(())
+}
+
+/// Writes `address` to `path` whole: written under another name, then renamed, so that a reader
+/// polling for the file never sees half an address.
+fn write_address(path: &std::path::Path, address: std::net::SocketAddr) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, format!("{address}\n"))?;
+    std::fs::rename(&partial, path)
 }
 
 fn init_tracing(format: LogFormat) {

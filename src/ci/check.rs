@@ -7,7 +7,7 @@
 
 use anyhow::{bail, Context, Result};
 
-use super::client::Registry;
+use super::client::RegistryClient;
 use super::project::{Contract, Project};
 use super::report::{self, CheckReport, Printer, Verdict};
 use super::{failed, registry_url, CheckArgs, Outcome, Progress};
@@ -29,7 +29,7 @@ pub async fn check(args: CheckArgs) -> Outcome {
 
 async fn run(args: &CheckArgs) -> Result<CheckReport> {
     let project = Project::load(&args.project.config)?;
-    let registry = Registry::from_env(&registry_url(&args.project, &project)?)?;
+    let registry = RegistryClient::from_env(&registry_url(&args.project, &project)?)?;
     let selected = select(&project, &args.subjects)?;
     for contract in &selected {
         project.parse(contract)?;
@@ -53,7 +53,7 @@ async fn run(args: &CheckArgs) -> Result<CheckReport> {
 /// Asks the registry about one contract. A subject with no version yet has nothing to break,
 /// and the registry could not parse a file whose referenced subjects are new too, so it is
 /// not asked.
-async fn verdict(registry: &Registry, contract: &Contract) -> Result<Verdict> {
+async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdict> {
     if let Some(level) = registry.new_subject_level(&contract.subject).await? {
         return Ok(Verdict {
             subject: contract.subject.clone(),

@@ -4,6 +4,10 @@
 //!
 //! Every failure becomes one line that says what to do: the registry cannot be reached, it
 //! refused the credential (401) or the grant (403), or it answered with an error.
+//!
+//! The types here are the client's view of the registry's answers; their names say so, so that
+//! they never read as the server's own types (`registry::Registry`, `storage::Registration`,
+//! `governance::impact::Affected`, `storage::Contact`).
 
 use std::time::Duration;
 
@@ -16,16 +20,16 @@ use super::project::Contract;
 
 /// A consumer a breaking change would affect, with its team and the team's contacts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Affected {
+pub struct AffectedConsumer {
     pub service: String,
     pub team: String,
     #[serde(default)]
-    pub contacts: Vec<Contact>,
+    pub contacts: Vec<ContactInfo>,
 }
 
 /// A way to reach a team, such as `email payments@example.com`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Contact {
+pub struct ContactInfo {
     pub kind: String,
     pub value: String,
 }
@@ -38,18 +42,18 @@ pub struct Impact {
     pub compatibility_level: String,
     pub messages: Vec<String>,
     #[serde(default)]
-    pub affected: Vec<Affected>,
+    pub affected: Vec<AffectedConsumer>,
 }
 
 /// A registered version of a subject, as a lookup answers it.
 #[derive(Debug, Deserialize)]
-pub struct Registered {
+pub struct RegisteredVersion {
     pub id: i64,
     pub version: i64,
 }
 
 /// What a registration attempt came to.
-pub enum Registration {
+pub enum RegistrationOutcome {
     Registered,
     /// Refused as incompatible (409); the message names the reasons and affected consumers.
     Incompatible(String),
@@ -61,15 +65,15 @@ enum Credential {
 }
 
 /// The registry at one base URL, with the credential from the environment.
-pub struct Registry {
+pub struct RegistryClient {
     http: reqwest::Client,
     base: String,
     credential: Option<Credential>,
 }
 
-impl Registry {
+impl RegistryClient {
     /// Returns a client for `base`, reading `ACCORD_CREDENTIALS` or `ACCORD_TOKEN`.
-    pub fn from_env(base: &str) -> Result<Registry> {
+    pub fn from_env(base: &str) -> Result<RegistryClient> {
         let credential = match (non_empty("ACCORD_CREDENTIALS"), non_empty("ACCORD_TOKEN")) {
             (Some(pair), _) => {
                 let (service, secret) = pair.split_once(':').ok_or_else(|| {
@@ -85,7 +89,7 @@ impl Registry {
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("accord/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Registry {
+        Ok(RegistryClient {
             http,
             base: base.trim_end_matches('/').to_string(),
             credential,
@@ -102,7 +106,7 @@ impl Registry {
     }
 
     /// Returns the version of `contract`'s subject that already holds this schema, if any.
-    pub async fn lookup(&self, contract: &Contract) -> Result<Option<Registered>> {
+    pub async fn lookup(&self, contract: &Contract) -> Result<Option<RegisteredVersion>> {
         let path = format!("/subjects/{}", segment(&contract.subject));
         let response = self
             .send(self.http.post(self.url(&path)).json(&body(contract)))
@@ -117,16 +121,18 @@ impl Registry {
 
     /// Registers `contract` under its subject; the registry returns the existing id when the
     /// schema is already there.
-    pub async fn register(&self, contract: &Contract) -> Result<Registration> {
+    pub async fn register(&self, contract: &Contract) -> Result<RegistrationOutcome> {
         let path = format!("/subjects/{}/versions", segment(&contract.subject));
         let response = self
             .send(self.http.post(self.url(&path)).json(&body(contract)))
             .await?;
         if response.status() == StatusCode::CONFLICT {
-            return Ok(Registration::Incompatible(error_message(response).await));
+            return Ok(RegistrationOutcome::Incompatible(
+                error_message(response).await,
+            ));
         }
         self.check_status(response, &path).await?;
-        Ok(Registration::Registered)
+        Ok(RegistrationOutcome::Registered)
     }
 
     /// Returns the compatibility level that applies to `subject` when the registry holds no

@@ -56,8 +56,9 @@ pub enum OutputFormat {
     Github,
 }
 
-/// The flags every command that reads `accord.toml` shares.
-#[derive(Debug, Clone, clap::Args)]
+/// The flags every command that reads `accord.toml` shares. Its `Debug` masks a password in
+/// the registry URL.
+#[derive(Clone, clap::Args)]
 pub struct ProjectArgs {
     /// The project file that maps subjects to schema files.
     #[arg(long, default_value = "accord.toml")]
@@ -68,6 +69,22 @@ pub struct ProjectArgs {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+impl fmt::Debug for ProjectArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ProjectArgs {
+            config,
+            registry,
+            format,
+        } = self;
+        let registry = registry.as_deref().map(crate::cli::redacted_url);
+        f.debug_struct("ProjectArgs")
+            .field("config", config)
+            .field("registry", &registry)
+            .field("format", format)
+            .finish()
+    }
 }
 
 /// `accord check`.

@@ -6,7 +6,7 @@
 
 use anyhow::{anyhow, Context, Result};
 
-use super::client::{Registration, Registry};
+use super::client::{RegistrationOutcome, RegistryClient};
 use super::project::Project;
 use super::report::{annotation, Printer, Published, RegisterReport};
 use super::{failed, registry_url, Outcome, OutputFormat, Progress, RegisterArgs};
@@ -47,7 +47,7 @@ pub async fn register(args: RegisterArgs) -> Outcome {
 /// the run, if any.
 async fn run(args: &RegisterArgs, report: &mut RegisterReport) -> Result<Option<super::FileError>> {
     let project = Project::load(&args.project.config)?;
-    let registry = Registry::from_env(&registry_url(&args.project, &project)?)?;
+    let registry = RegistryClient::from_env(&registry_url(&args.project, &project)?)?;
     for contract in &project.contracts {
         project.parse(contract)?;
     }
@@ -64,7 +64,7 @@ async fn run(args: &RegisterArgs, report: &mut RegisterReport) -> Result<Option<
         let existing = registry.lookup(contract).await.with_context(context)?;
         let registered = existing.is_none();
         if existing.is_none() {
-            if let Registration::Incompatible(message) =
+            if let RegistrationOutcome::Incompatible(message) =
                 registry.register(contract).await.with_context(context)?
             {
                 progress.clear();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::client::Affected;
+use super::client::AffectedConsumer;
 use super::OutputFormat;
 
 /// One breaking change: what kind, where in the schema, and why.
@@ -32,7 +32,7 @@ pub struct Verdict {
     #[serde(rename = "new")]
     pub is_new: bool,
     pub changes: Vec<Change>,
-    pub affected: Vec<Affected>,
+    pub affected: Vec<AffectedConsumer>,
 }
 
 /// `accord check`'s result.
@@ -242,7 +242,7 @@ fn describe(change: &Change) -> String {
 }
 
 /// Names the affected consumers, their teams and contacts; `None` when there are none.
-fn affects(affected: &[Affected]) -> Option<String> {
+fn affects(affected: &[AffectedConsumer]) -> Option<String> {
     let consumers: Vec<String> = affected
         .iter()
         .map(|a| {

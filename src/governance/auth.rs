@@ -20,11 +20,20 @@ use crate::storage::{AuditAction, CredentialInfo, NewCredential};
 use crate::types::now;
 use crate::{Error, Result};
 
-/// A new credential: the secret is shown this once and never again.
+/// A new credential: the secret is shown this once and never again (never through `Debug`).
 #[derive(Clone, Serialize, ToSchema)]
 pub struct IssuedCredential {
     pub id: String,
     pub secret: String,
+}
+
+impl std::fmt::Debug for IssuedCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCredential")
+            .field("id", &self.id)
+            .field("secret", &"***")
+            .finish()
+    }
 }
 
 /// Returns the hex SHA-256 of `secret`, the only form in which secrets are stored.

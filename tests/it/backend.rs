@@ -9,7 +9,6 @@
 //! they skipped and why, and under CI (`CI=true`) they fail instead.
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -282,23 +281,25 @@ impl Process {
         stdout: Stdio,
         stderr: Stdio,
     ) -> Process {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        // The server binds port 0 and says which port it got, so that no other process can take
+        // the port between choosing and binding it.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let address_file = dir.path().join("address");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--address-file"])
+            .arg(&address_file)
             .args(["--database-url", database_url])
             .args(args)
+            .env_remove("ACCORD_ADMIN_TOKEN")
             .envs(env.iter().copied())
             .stdout(stdout)
             .stderr(stderr)
             .spawn()
             .expect("accord starts");
+        let address = bound_address(&mut child, &address_file).await;
         let process = Process {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://{address}"),
         };
         let client = &reqwest::Client::new();
         let ready = &format!("{}/readyz", process.base);
@@ -319,6 +320,23 @@ impl Process {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaped");
     }
+}
+
+/// Waits until `child` writes the address it listens on to `file` (`--address-file`); panics
+/// when it exits first or takes over 30 s.
+pub async fn bound_address(child: &mut Child, file: &std::path::Path) -> std::net::SocketAddr {
+    eventually(
+        "accord says the address it listens on",
+        Duration::from_secs(30),
+        || {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("accord exited with {status} before listening");
+            }
+            let written = std::fs::read_to_string(file).ok();
+            async move { written?.trim().parse().ok() }
+        },
+    )
+    .await
 }
 
 impl Drop for Process {

@@ -1,7 +1,8 @@
 //! Secrets never leak: a whole governance story against the real binary, logging JSON at debug
 //! level (tower_http and sqlx included), then every secret, the admin token and every wrong
 //! password tried is looked for in the logs, in every answer and in the audit log. Repeated
-//! failed authentication is logged with the principal and the source address.
+//! failed authentication is logged with the principal and the source address. `Debug` of the
+//! configuration shows no secret either.
 
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{json, Value};
@@ -219,4 +220,46 @@ async fn secrets_appear_in_no_log_answer_or_audit_entry() {
         from_orders >= 3,
         "failed logins of orders not logged: {failures:?}"
     );
+}
+
+#[test]
+fn debug_output_shows_no_secret_of_the_configuration() {
+    use clap::Parser;
+    let serve = accord::cli::Cli::try_parse_from([
+        "accord",
+        "serve",
+        "--admin-token",
+        "admin-secret-1",
+        "--database-url",
+        "postgres://accord:db-secret-2@db.example.com/accord?password=db-secret-3",
+    ])
+    .expect("the flags parse");
+    let check = accord::cli::Cli::try_parse_from([
+        "accord",
+        "check",
+        "--registry",
+        "https://ci:registry-secret-4@registry.example.com",
+    ])
+    .expect("the flags parse");
+    let access = accord::app::AccessSettings {
+        admin_token: Some("admin-secret-5".to_string()),
+        read_access: accord::governance::ReadAccess::Enforce,
+    };
+
+    let shown = [
+        format!("{serve:?}"),
+        format!("{check:?}"),
+        format!("{access:?}"),
+        format!("{access:#?}"),
+    ];
+
+    for debug in &shown {
+        assert!(!debug.contains("secret"), "a secret through Debug: {debug}");
+        assert!(
+            debug.contains("***"),
+            "no sign of the redacted value: {debug}"
+        );
+    }
+    assert!(shown[0].contains("db.example.com"), "{}", shown[0]);
+    assert!(shown[1].contains("registry.example.com"), "{}", shown[1]);
 }

@@ -1,7 +1,7 @@
-"""Starts one Accord server for the session, on a free loopback port with a fresh SQLite file."""
+"""Starts one Accord server for the session, on a loopback port of the system's choosing (the
+server binds port 0 and writes the port it got to a file) with a fresh SQLite file."""
 
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -16,10 +16,11 @@ READY_TRIES = 100
 READY_PAUSE_SECONDS = 0.1
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _bound_address(address_file: Path) -> str | None:
+    try:
+        return address_file.read_text().strip() or None
+    except FileNotFoundError:
+        return None
 
 
 def _ready(url: str) -> bool:
@@ -38,22 +39,33 @@ def accord_url(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("accord")
     database = workdir / "accord.db"
     log_path = workdir / "accord.log"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    address_file = workdir / "address"
     env = dict(os.environ)
     env.setdefault("RUST_LOG", "info")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(binary), "serve", "--listen", f"127.0.0.1:{port}", "--database-url", f"sqlite://{database}"],
+            [
+                str(binary),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--address-file",
+                str(address_file),
+                "--database-url",
+                f"sqlite://{database}",
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
         )
     try:
+        url = None
         for _ in range(READY_TRIES):
             if process.poll() is not None:
                 pytest.fail(f"accord exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-            if _ready(url):
+            address = _bound_address(address_file)
+            url = address and f"http://{address}"
+            if url and _ready(url):
                 break
             time.sleep(READY_PAUSE_SECONDS)
         else:

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{accord, breaking_change_with_a_consumer, free_port, Project, Server};
+use super::{accord, breaking_change_with_a_consumer, refusing_address, Project, Server};
 
 #[tokio::test]
 async fn check_exits_0_when_every_file_is_compatible_with_its_subject() {
@@ -182,7 +182,7 @@ async fn check_exits_2_naming_the_file_that_does_not_parse() {
 #[tokio::test]
 async fn check_exits_2_when_the_registry_is_unreachable() {
     let project = Project::examples();
-    let nowhere = format!("http://127.0.0.1:{}", free_port());
+    let (_held, nowhere) = refusing_address();
 
     let run = accord(
         project.dir.path(),

@@ -6,60 +6,39 @@ mod check;
 mod diff;
 mod register;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::{json, Value};
 
+use crate::backend::Process;
+
 const ADMIN: &str = "s3cret";
 
-/// `accord serve` on a free loopback port over a fresh SQLite file.
+/// `accord serve` on a loopback port of the system's choosing over a fresh SQLite file.
 struct Server {
-    child: Child,
     base: String,
     http: reqwest::Client,
+    /// Declared before the data: the server stops before its database goes.
+    _process: Process,
     _data: tempfile::TempDir,
 }
 
 impl Server {
     async fn start(admin_token: Option<&str>) -> Server {
         let data = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-        command
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .arg("--database-url")
-            .arg(format!(
-                "sqlite://{}",
-                data.path().join("accord.db").display()
-            ))
-            .env_remove("ACCORD_ADMIN_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(token) = admin_token {
-            command.args(["--admin-token", token]);
-        }
-        let server = Server {
-            child: command.spawn().expect("accord starts"),
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-            _data: data,
+        let url = format!("sqlite://{}", data.path().join("accord.db").display());
+        let args: Vec<&str> = match admin_token {
+            Some(token) => vec!["--admin-token", token],
+            None => vec![],
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let ready = server
-                .http
-                .get(format!("{}/readyz", server.base))
-                .send()
-                .await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        let process = Process::start(&url, &args).await;
+        Server {
+            base: process.base.clone(),
+            http: reqwest::Client::new(),
+            _process: process,
+            _data: data,
         }
-        panic!("accord did not become ready within 30 s");
     }
 
     /// Sends `method path` with `body` as the admin and returns the JSON answer.
@@ -89,16 +68,13 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+/// An address nobody listens on, and the socket that keeps it so: the port is bound, so no one
+/// else can take it, but never listened on, so connecting to it is refused.
+fn refusing_address() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = socket.local_addr().unwrap();
+    (socket, format!("http://{address}"))
 }
 
 /// A copy of the repository's `accord.toml` and `schemas/` in a temporary directory.

@@ -1,8 +1,8 @@
-// Starts the real accord binary on a free loopback port with a fresh SQLite file, and stops it.
+// Starts the real accord binary on a loopback port of the system's choosing (it binds port 0 and
+// writes the port it got to a file) with a fresh SQLite file, and stops it.
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,16 +10,12 @@ import { fileURLToPath } from 'node:url'
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const DEFAULT_BIN = path.join(REPO_ROOT, 'target', 'debug', 'accord')
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
+function boundAddress(addressFile) {
+  try {
+    return fs.readFileSync(addressFile, 'utf8').trim() || null
+  } catch {
+    return null
+  }
 }
 
 async function isReady(url) {
@@ -40,9 +36,16 @@ export async function startAccord({ adminToken } = {}) {
     throw new Error(`accord binary not found at ${binary}; run \`cargo build --bin accord\` first`)
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-ui-'))
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--database-url', `sqlite://${path.join(dir, 'accord.db')}`]
+  const addressFile = path.join(dir, 'address')
+  const args = [
+    'serve',
+    '--listen',
+    '127.0.0.1:0',
+    '--address-file',
+    addressFile,
+    '--database-url',
+    `sqlite://${path.join(dir, 'accord.db')}`,
+  ]
   if (adminToken) args.push('--admin-token', adminToken)
   const log = []
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -62,12 +65,15 @@ export async function startAccord({ adminToken } = {}) {
     }
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  let url = null
   for (let i = 0; i < 150; i++) {
     if (exited !== null) {
       await stop()
       throw new Error(`accord exited with ${exited}:\n${Buffer.concat(log).toString()}`)
     }
-    if (await isReady(url)) return { url, stop }
+    const address = boundAddress(addressFile)
+    url = address && `http://${address}`
+    if (url && (await isReady(url))) return { url, stop }
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   await stop()

@@ -1,9 +1,9 @@
 'use strict'
-// Starts an Accord server on a free loopback port with a fresh SQLite file, and stops it.
+// Starts an Accord server on a loopback port of the system's choosing (the server binds port 0
+// and writes the port it got to a file) with a fresh SQLite file, and stops it.
 
 const { spawn } = require('node:child_process')
 const fs = require('node:fs')
-const net = require('node:net')
 const os = require('node:os')
 const path = require('node:path')
 
@@ -12,16 +12,12 @@ const DEFAULT_BIN = path.join(REPO_ROOT, 'target', 'debug', 'accord')
 const READY_TRIES = 100
 const READY_PAUSE_MS = 100
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
+function boundAddress(addressFile) {
+  try {
+    return fs.readFileSync(addressFile, 'utf8').trim() || null
+  } catch {
+    return null
+  }
 }
 
 async function ready(url) {
@@ -40,12 +36,19 @@ async function startAccord() {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-node-'))
   const database = path.join(dir, 'accord.db')
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
+  const addressFile = path.join(dir, 'address')
   const log = []
   const child = spawn(
     binary,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--database-url', `sqlite://${database}`],
+    [
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--address-file',
+      addressFile,
+      '--database-url',
+      `sqlite://${database}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   child.stdout.on('data', chunk => log.push(chunk))
@@ -66,12 +69,15 @@ async function startAccord() {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 
+  let url = null
   for (let i = 0; i < READY_TRIES; i++) {
     if (exited !== null) {
       await stop()
       throw new Error(`accord exited with ${exited}:\n${Buffer.concat(log).toString()}`)
     }
-    if (await ready(url)) {
+    const address = boundAddress(addressFile)
+    url = address && `http://${address}`
+    if (url && (await ready(url))) {
       return { url, stop }
     }
     await new Promise(resolve => setTimeout(resolve, READY_PAUSE_MS))
