@@ -20,13 +20,14 @@ use crate::storage::{AuditAction, CredentialInfo, NewCredential};
 use crate::types::now;
 use crate::{Error, Result};
 
-/// A new credential: the secret is shown this once and never again (never through `Debug`).
+/// A new credential: the secret is shown this once and never again.
 #[derive(Clone, Serialize, ToSchema)]
 pub struct IssuedCredential {
     pub id: String,
     pub secret: String,
 }
 
+/// Never shows the secret.
 impl std::fmt::Debug for IssuedCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IssuedCredential")
