@@ -134,19 +134,7 @@ impl Registry {
                 id,
                 content: candidate.content.clone(),
                 expected_max: state.max_version(),
-                claim: actor.service.clone().map(|service| Claim {
-                    audit: AuditEntry {
-                        service: Some(service.clone()),
-                        ..audit(
-                            actor,
-                            AuditAction::ProducerClaimed,
-                            Some(subject),
-                            None,
-                            serde_json::json!({ "service": service }),
-                        )
-                    },
-                    service,
-                }),
+                claim: claim(actor, subject),
             };
             let entry = audit(
                 actor,
@@ -321,6 +309,26 @@ impl Registry {
             })
             .await?
     }
+}
+
+/// Returns the claim a registering service makes on a subject that has no producer yet.
+fn claim(actor: &Actor, subject: &SubjectName) -> Option<Claim> {
+    let service = actor.service.clone()?;
+    let details = serde_json::json!({ "service": service });
+    let entry = audit(
+        actor,
+        AuditAction::ProducerClaimed,
+        Some(subject),
+        None,
+        details,
+    );
+    Some(Claim {
+        audit: AuditEntry {
+            service: Some(service.clone()),
+            ..entry
+        },
+        service,
+    })
 }
 
 /// The versions a candidate is checked against, parsed, newest first.
