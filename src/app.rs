@@ -198,15 +198,20 @@ pub async fn serve(
             tokio::spawn(refuse(stream));
             continue;
         };
-        // Handlers and logs learn the client's address from the request's extensions.
-        let service = service.clone().map_inner(|router| {
-            router.map_request(move |mut request: Request<Incoming>| {
+        // Handlers and logs learn the client's address from the request's extensions; a body
+        // left unread is drained so that its client receives the answer.
+        let service = service
+            .clone()
+            .map_request(move |request: Request<Incoming>| {
+                let mut request = crate::http::limits::lingering(request);
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
-            })
-        });
+            });
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .serve_connection_with_upgrades(
+                TokioIo::new(crate::http::limits::Refusals::new(stream)),
+                TowerToHyperService::new(service),
+            )
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -94,6 +94,12 @@ pub enum Error {
     MethodNotAllowed,
     #[error("Request body too large: the limit is {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("URI too long: the limit is {0} bytes")]
+    UriTooLong(usize),
+    #[error("Request header fields too large")]
+    HeadersTooLarge,
+    #[error("Malformed HTTP request: its request line or a header could not be parsed")]
+    MalformedRequest,
     #[error("Unsupported content type '{0}'; send application/vnd.schemaregistry.v1+json")]
     UnsupportedMediaType(String),
     #[error("Error in the backend data store")]
@@ -146,6 +152,9 @@ impl Error {
             NotFound => (StatusCode::NOT_FOUND, 404),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, 405),
             PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, 413),
+            UriTooLong(_) => (StatusCode::URI_TOO_LONG, 414),
+            HeadersTooLarge => (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, 431),
+            MalformedRequest => (StatusCode::BAD_REQUEST, 400),
             UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415),
             Storage(_) | Migration(_) => (StatusCode::INTERNAL_SERVER_ERROR, 50001),
             StoreUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, 50001),

@@ -1,6 +1,8 @@
 //! Errors on the wire: every [`Error`] answers with its status and the Confluent body
 //! `{"error_code": N, "message": "..."}` (see `error.rs` for the table).
 
+use axum::http::header::CONNECTION;
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 
 use super::extract::ConfluentJson;
@@ -14,6 +16,9 @@ impl IntoResponse for Error {
             tracing::error!(error = ?self, "request failed");
         }
         let message = self.to_string();
+        // The rest of a refused body is drained after the answer, at most so much (see
+        // `limits`): past that the connection is closed, so say so.
+        let closes = matches!(self, Error::PayloadTooLarge(_));
         let affected = match self {
             Error::Incompatible { affected, .. } if !affected.is_empty() => Some(affected),
             _ => None,
@@ -23,6 +28,12 @@ impl IntoResponse for Error {
             message,
             affected,
         };
-        ConfluentJson(body).into_response_with_status(status)
+        let mut response = ConfluentJson(body).into_response_with_status(status);
+        if closes {
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        response
     }
 }

@@ -1,72 +1,70 @@
 //! The hot lane: the two reads a serializer makes for every schema it has not cached yet —
-//! `GET /schemas/ids/{id}` and `GET /subjects/{subject}/versions/latest` — answered before
-//! routing, straight from the registry's cache and the pre-rendered bodies.
+//! `GET /schemas/ids/{id}` and `GET /subjects/{subject}/versions/latest` — answered straight from
+//! the registry's cache, without routing or extractors.
 //!
-//! The lane answers only what it can answer exactly as the router would: a plain GET (no query
-//! string, no trailing slash, no percent-encoding) of a value the cache holds, from a caller
-//! whose read needs no credential check. Everything else — a cache miss, a credential to
-//! verify, `?format=` or `?deleted=` — goes through the router and its middleware unchanged,
-//! and a miss there fills the cache for the next read. The lane records the same request
-//! metrics as the router's routes do.
+//! The lane is the innermost layer of the stack (see `http/mod.rs`), just in front of the
+//! router: its answers pass the same tracing, panic catching, timeout, metrics, media type
+//! negotiation and authentication as every other request. It answers only what it can answer
+//! exactly as the router would: a plain GET (no query string, no percent-encoding) of a value the
+//! cache holds, from a caller `authenticate` has established and whose read needs no credential
+//! check. Everything else — a cache miss, a credential to verify, `?format=` or `?deleted=` —
+//! goes on to the router unchanged, and a miss there fills the cache for the next read. Both
+//! answer through [`rendered`](super::confluent::rendered), so their bodies are the same bytes.
 
 use std::convert::Infallible;
 use std::future::{ready, Ready};
-use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
-use axum::http::header::{ACCEPT, AUTHORIZATION};
-use axum::http::{Method, Request};
+use axum::extract::Request;
+use axum::http::header::AUTHORIZATION;
+use axum::http::Method;
 use axum::response::Response;
 use futures_util::future::Either;
-use tower::Service;
+use tower::{Layer, Service};
 
-use super::confluent::rendered;
 use super::confluent::schema_id;
-use super::extract::CONFLUENT_JSON;
-use super::metrics::{Handles, RequestMetrics};
-use super::negotiate;
+use super::metrics::Route;
 use crate::app::AppState;
+use crate::governance::Principal;
+
+/// The router's route of each hot read, as the `route` label of its metrics.
+const BY_ID: Route = Route::Hot("/schemas/ids/{id}");
+const LATEST: Route = Route::Hot("/subjects/{subject}/versions/{version}");
+
+/// Puts the hot lane over `app` in front of a service.
+#[derive(Clone)]
+pub struct HotReadsLayer {
+    app: AppState,
+}
+
+impl HotReadsLayer {
+    /// Returns the lane over `app`'s registry, rendered bodies and governance.
+    pub fn new(app: AppState) -> Self {
+        HotReadsLayer { app }
+    }
+}
+
+impl<S> Layer<S> for HotReadsLayer {
+    type Service = HotReads<S>;
+
+    fn layer(&self, inner: S) -> HotReads<S> {
+        HotReads {
+            app: self.app.clone(),
+            inner,
+        }
+    }
+}
 
 /// `inner`, with the hot reads answered in front of it.
 #[derive(Clone)]
 pub struct HotReads<S> {
-    lane: Arc<Lane>,
+    app: AppState,
     inner: S,
 }
 
-struct Lane {
-    app: AppState,
-    by_id: Handles,
-    latest: Handles,
-}
-
-impl<S> HotReads<S> {
-    /// Puts the hot lane over `app` in front of `inner`, recording into `metrics`.
-    pub fn new(app: AppState, metrics: &RequestMetrics, inner: S) -> Self {
-        let lane = Lane {
-            app,
-            by_id: metrics.handles(&Method::GET, "/schemas/ids/{id}", 200),
-            latest: metrics.handles(&Method::GET, "/subjects/{subject}/versions/{version}", 200),
-        };
-        HotReads {
-            lane: Arc::new(lane),
-            inner,
-        }
-    }
-
-    /// Returns the same lane in front of `wrap(inner)`.
-    pub fn map_inner<T>(self, wrap: impl FnOnce(S) -> T) -> HotReads<T> {
-        HotReads {
-            lane: self.lane,
-            inner: wrap(self.inner),
-        }
-    }
-}
-
-impl<S, B> Service<Request<B>> for HotReads<S>
+impl<S> Service<Request> for HotReads<S>
 where
-    S: Service<Request<B>, Response = Response, Error = Infallible>,
+    S: Service<Request, Response = Response, Error = Infallible>,
 {
     type Response = Response;
     type Error = Infallible;
@@ -76,45 +74,110 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        match self.lane.answer(&request) {
+    fn call(&mut self, request: Request) -> Self::Future {
+        match answer(&self.app, &request) {
             Some(response) => Either::Left(ready(Ok(response))),
             None => Either::Right(self.inner.call(request)),
         }
     }
 }
 
-impl Lane {
-    /// Answers `request` when it is a hot read the cache can serve; `None` sends it on.
-    fn answer<B>(&self, request: &Request<B>) -> Option<Response> {
-        let started = Instant::now();
-        let headers = request.headers();
-        if request.method() != Method::GET
-            || request.uri().query().is_some()
-            || !self
-                .app
-                .governance
-                .reads_need_no_check(headers.contains_key(AUTHORIZATION))
-        {
+/// Answers `request` when it is a hot read the cache can serve; `None` sends it on.
+fn answer(app: &AppState, request: &Request) -> Option<Response> {
+    // Without a principal, `authenticate` has not run: leave the request to whatever does.
+    request.extensions().get::<Principal>()?;
+    let needs_no_check = app
+        .governance
+        .reads_need_no_check(request.headers().contains_key(AUTHORIZATION));
+    if request.method() != Method::GET || request.uri().query().is_some() || !needs_no_check {
+        return None;
+    }
+    let path = request.uri().path();
+    let (mut response, route) = if let Some(id) = path.strip_prefix("/schemas/ids/") {
+        let schema = app.registry.cached_schema(schema_id(id).ok()?)?;
+        (app.rendered.schema_by_id(&schema), BY_ID)
+    } else {
+        let subject = path
+            .strip_prefix("/subjects/")?
+            .strip_suffix("/versions/latest")?;
+        if subject.is_empty() || subject.contains(['/', '%']) {
             return None;
         }
-        let path = request.uri().path();
-        let (body, handles) = if let Some(id) = path.strip_prefix("/schemas/ids/") {
-            let schema = self.app.registry.cached_schema(schema_id(id).ok()?)?;
-            (self.app.rendered.schema_by_id(&schema), &self.by_id)
-        } else {
-            let subject = path
-                .strip_prefix("/subjects/")?
-                .strip_suffix("/versions/latest")?;
-            if subject.is_empty() || subject.contains(['/', '%']) {
-                return None;
-            }
-            let latest = self.app.registry.cached_latest(subject)?;
-            (self.app.rendered.latest_version(&latest), &self.latest)
-        };
-        let media_type = negotiate(headers.get(ACCEPT)).unwrap_or(CONFLUENT_JSON);
-        let response = rendered::respond(body, media_type);
-        handles.record(started.elapsed());
-        Some(response)
+        let latest = app.registry.cached_latest(subject)?;
+        (app.rendered.latest_version(&latest), LATEST)
+    };
+    response.extensions_mut().insert(route);
+    Some(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[test]
+    fn the_hot_reads_are_labelled_with_routes_the_router_has() {
+        let spec = crate::http::openapi();
+        for route in [BY_ID, LATEST] {
+            let Route::Hot(path) = route else {
+                unreachable!("the lane labels its answers with fixed routes")
+            };
+            assert!(spec.paths.paths.contains_key(path), "{path}");
+        }
+    }
+
+    fn get(path: &str, principal: Option<Principal>) -> Request {
+        let mut request = Request::get(path).body(Body::empty()).unwrap();
+        if let Some(principal) = principal {
+            request.extensions_mut().insert(principal);
+        }
+        request
+    }
+
+    #[tokio::test]
+    async fn the_lane_answers_warm_reads_of_authenticated_callers_and_passes_on_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("hot.db").display());
+        let app = AppState::new(crate::storage::connect(&url).await.unwrap());
+        let register = Request::post("/subjects/orders-value/versions")
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"schema":"\"string\""}"#))
+            .unwrap();
+        let stack = crate::http::service(app.clone());
+        let registered = stack.clone().oneshot(register).await.unwrap();
+        assert_eq!(registered.status(), StatusCode::OK);
+        let warm = ["/schemas/ids/1", "/subjects/orders-value/versions/latest"];
+        for path in warm {
+            let read = stack.clone().oneshot(get(path, None)).await.unwrap();
+            assert_eq!(read.status(), StatusCode::OK, "{path}");
+        }
+        let teapot = tower::service_fn(|_: Request| async {
+            Ok::<_, Infallible>(StatusCode::IM_A_TEAPOT.into_response())
+        });
+        let lane = HotReadsLayer::new(app).layer(teapot);
+
+        for path in warm {
+            let answer = lane.clone().oneshot(get(path, Some(Principal::Open))).await;
+            assert_eq!(answer.unwrap().status(), StatusCode::OK, "{path}");
+        }
+        let passed_on = [
+            get("/schemas/ids/1", None),
+            get("/schemas/ids/1?fetchMaxId=true", Some(Principal::Open)),
+            get("/schemas/ids/2", Some(Principal::Open)),
+            get(
+                "/subjects/orders%2Dvalue/versions/latest",
+                Some(Principal::Open),
+            ),
+            get("/subjects/orders-value/versions/1", Some(Principal::Open)),
+        ];
+        for request in passed_on {
+            let path = request.uri().to_string();
+            let answer = lane.clone().oneshot(request).await.unwrap();
+            assert_eq!(answer.status(), StatusCode::IM_A_TEAPOT, "{path}");
+        }
     }
 }

@@ -1,12 +1,49 @@
 //! Per-request metrics: requests and latency by method, route and status, recorded through
 //! handles registered once per combination, so that recording a request allocates nothing.
+//!
+//! The route label travels on the response, as a [`Route`] extension: the router's routes set
+//! their matched path, the hot lane its own, and `observe` — around both — reads it.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::Duration;
 
+use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
 use metrics::{Counter, Histogram};
+
+/// The route a response answers, as its `route` label: put on the response by whoever
+/// matched the request.
+#[derive(Clone)]
+pub enum Route {
+    /// A route of the router, by its matched path (`/subjects/{subject}/versions`).
+    Matched(MatchedPath),
+    /// A route the hot lane answers, by the path of the router's route for it.
+    Hot(&'static str),
+}
+
+impl Route {
+    /// Returns the label of `response`'s route: `unmatched` when no route answered it.
+    pub fn of(response: &Response) -> &str {
+        match response.extensions().get::<Route>() {
+            Some(Route::Matched(path)) => path.as_str(),
+            Some(Route::Hot(path)) => path,
+            None => "unmatched",
+        }
+    }
+}
+
+/// Puts the matched path of a routed request on its response, for `observe`.
+pub async fn label_route(request: Request, next: Next) -> Response {
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(request).await;
+    if let Some(matched) = matched {
+        response.extensions_mut().insert(Route::Matched(matched));
+    }
+    response
+}
 
 /// The handles of one (method, route, status).
 #[derive(Clone)]

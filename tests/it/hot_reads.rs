@@ -1,5 +1,8 @@
-//! The hot lane (reads by id and of the latest version answered from the cache, before routing)
-//! answers exactly as the router does, follows every change, and never skips a credential check.
+//! The hot lane (reads by id and of the latest version answered from the cache, in front of the
+//! router) answers exactly as the router does, follows every change, never skips a credential
+//! check, and passes the same middleware: its answers are traced and counted like routed ones.
+
+use std::sync::{Arc, Mutex};
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
@@ -144,4 +147,70 @@ async fn hot_paths_that_are_not_hot_reads_get_the_routers_answer() {
         StatusCode::NOT_FOUND,
         40401,
     );
+}
+
+/// What the stack logs at DEBUG on this thread while `run` runs (the suite's runtime runs each
+/// test on one thread).
+async fn logged<T>(run: impl std::future::Future<Output = T>) -> String {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    run.await;
+    drop(guard);
+    let bytes = buffer.0.lock().unwrap().clone();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// The requests to `route` answered 200 that `/metrics` counts so far (in every test of the
+/// process, which share one recorder).
+async fn counted(app: &TestApp, route: &str) -> u64 {
+    let reply = app.send(Method::GET, "/metrics", &[], vec![]).await;
+    let series =
+        format!("accord_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"200\"}} ");
+    let text = reply.body.as_str().expect("text").to_string();
+    text.lines()
+        .find_map(|line| line.strip_prefix(series.as_str()))
+        .map_or(0, |count| count.trim().parse().expect("a count"))
+}
+
+#[tokio::test]
+async fn hot_reads_are_traced_and_counted_under_the_routers_routes() {
+    let app = TestApp::new().await;
+    let id = app.register("orders-value", &record("Order", &[ID])).await;
+    let reads = [
+        (format!("/schemas/ids/{id}"), "/schemas/ids/{id}"),
+        (
+            "/subjects/orders-value/versions/latest".to_string(),
+            "/subjects/{subject}/versions/{version}",
+        ),
+    ];
+    for (path, route) in reads {
+        assert_eq!(app.get(&path).await.0, StatusCode::OK, "warming {path}");
+        let before = counted(&app, route).await;
+
+        let log = logged(app.get(&path)).await;
+
+        let span = format!("request{{method=GET uri={path} version=HTTP/1.1}}");
+        assert!(log.contains(&span), "no request span for {path}:\n{log}");
+        assert!(log.contains("finished processing request"), "{log}");
+        assert!(log.contains("status=200"), "{log}");
+        let after = counted(&app, route).await;
+        assert!(after > before, "{path} not counted under {route}");
+    }
 }

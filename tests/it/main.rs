@@ -16,6 +16,7 @@ mod governance;
 mod hostile;
 mod hot_reads;
 mod json_schema;
+mod limits;
 mod multi_instance;
 mod openapi;
 mod panics;

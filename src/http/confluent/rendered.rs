@@ -1,10 +1,12 @@
-//! Ready-to-send bodies for the reads serializers make on every message they have not cached:
-//! a schema by id and a subject's latest version, in the default format.
+//! The one rendering of a schema read: `GET /schemas/ids/{id}` and
+//! `GET /subjects/{subject}/versions/{version}` answer through here, whether the handler or the
+//! hot lane answers, in the default format or not.
 //!
-//! A body is kept next to the registry's cached value it was rendered from and reused only
-//! while the registry still hands out that very value (`Arc::ptr_eq`). When the registry's
-//! cache drops or replaces an entry, the next read renders afresh, so a body is never staler
-//! than the registry's own cache.
+//! The reads serializers make on every message they have not cached — a schema by id and a
+//! subject's latest version, in the default format — are rendered once: a body is kept next to
+//! the registry's cached value it was rendered from and reused only while the registry still
+//! hands out that very value (`Arc::ptr_eq`). When the registry's cache drops or replaces an
+//! entry, the next read renders afresh, so a body is never staler than the registry's own cache.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -17,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::wire::{SchemaByIdResponse, SchemaResponse};
+use crate::http::extract::CONFLUENT_JSON;
 use crate::storage::{StoredSchema, StoredVersion};
 use crate::types::SchemaId;
 
@@ -63,24 +66,46 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Returns the `GET /schemas/ids/{id}` body for `schema`.
-    pub fn schema_by_id(&self, schema: &Arc<StoredSchema>) -> Bytes {
-        self.by_id.body(schema.id, schema, |schema| {
-            json(&SchemaByIdResponse::new(
-                schema,
-                schema.schema.clone(),
-                None,
-            ))
-        })
+    /// Answers `GET /schemas/ids/{id}` for `schema` in the default format.
+    pub fn schema_by_id(&self, schema: &Arc<StoredSchema>) -> Response {
+        let body = self.by_id.body(schema.id, schema, |schema| {
+            by_id_body(schema, schema.schema.clone(), None)
+        });
+        respond(body)
     }
 
-    /// Returns the `GET /subjects/{subject}/versions/latest` body for `version`.
-    pub fn latest_version(&self, version: &Arc<StoredVersion>) -> Bytes {
-        self.latest
+    /// Answers `GET /subjects/{subject}/versions/latest` for `version` in the default format.
+    pub fn latest_version(&self, version: &Arc<StoredVersion>) -> Response {
+        let body = self
+            .latest
             .body(version.subject.clone(), version, |version| {
-                json(&SchemaResponse::from(version))
-            })
+                version_body(version, version.schema.schema.clone())
+            });
+        respond(body)
     }
+}
+
+/// Answers `GET /schemas/ids/{id}` for `schema` with `text` (the schema in the format asked
+/// for) and the highest id when asked for: rendered for this read alone.
+pub fn schema_by_id_as(schema: &StoredSchema, text: String, max_id: Option<SchemaId>) -> Response {
+    respond(by_id_body(schema, text, max_id))
+}
+
+/// Answers `GET /subjects/{subject}/versions/{version}` for `version` with `text` (the schema in
+/// the format asked for): rendered for this read alone.
+pub fn version_as(version: &StoredVersion, text: String) -> Response {
+    respond(version_body(version, text))
+}
+
+fn by_id_body(schema: &StoredSchema, text: String, max_id: Option<SchemaId>) -> Bytes {
+    json(&SchemaByIdResponse::new(schema, text, max_id))
+}
+
+fn version_body(version: &StoredVersion, text: String) -> Bytes {
+    json(&SchemaResponse {
+        schema: text,
+        ..SchemaResponse::from(version)
+    })
 }
 
 fn json(value: &impl Serialize) -> Bytes {
@@ -88,7 +113,12 @@ fn json(value: &impl Serialize) -> Bytes {
     Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
 
-/// Answers with a rendered `body` in `media_type`.
-pub fn respond(body: Bytes, media_type: &'static str) -> Response {
-    ([(CONTENT_TYPE, HeaderValue::from_static(media_type))], body).into_response()
+/// Answers with a rendered `body` in the Confluent media type (`observe` answers in another one
+/// when the client asks for it).
+fn respond(body: Bytes) -> Response {
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static(CONFLUENT_JSON))],
+        body,
+    )
+        .into_response()
 }

@@ -2,7 +2,7 @@
 //! listing of all schemas.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -13,9 +13,7 @@ use super::wire::{SchemaByIdResponse, SchemaResponse, SubjectVersionResponse};
 use super::{rendered, FormatParam, RawSchema};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{
-    lenient_bool, Caller, ConfluentJson, Page, Params, PathParams, CONFLUENT_JSON,
-};
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::types::SchemaId;
 use crate::{Error, Result};
 
@@ -71,10 +69,7 @@ async fn get_schema_by_id(
     let id = schema_id(&id)?;
     let schema = app.contracts.schema(&caller, id).await?;
     if !params.fetch_max_id && format.is_default() {
-        return Ok(rendered::respond(
-            app.rendered.schema_by_id(&schema),
-            CONFLUENT_JSON,
-        ));
+        return Ok(app.rendered.schema_by_id(&schema));
     }
     let max_id = match params.fetch_max_id {
         true => app.contracts.max_schema_id().await?,
@@ -84,7 +79,7 @@ async fn get_schema_by_id(
         .contracts
         .formatted(&schema, format.format.as_deref())
         .await?;
-    Ok(ConfluentJson(SchemaByIdResponse::new(&schema, text, max_id)).into_response())
+    Ok(rendered::schema_by_id_as(&schema, text, max_id))
 }
 
 /// Get the schema text of a global id

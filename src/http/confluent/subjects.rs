@@ -1,7 +1,7 @@
 //! `/subjects`: listing, registering, looking up, reading and deleting subject versions.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,9 +11,7 @@ use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse}
 use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{
-    lenient_bool, Caller, ConfluentJson, Page, Params, PathParams, CONFLUENT_JSON,
-};
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::storage::Include;
 use crate::types::{SubjectName, VersionSelector};
 use crate::Result;
@@ -208,20 +206,13 @@ async fn get_version(
         .version(&caller, &subject, selector, params.deleted)
         .await?;
     if selector == VersionSelector::Latest && !params.deleted && format.is_default() {
-        return Ok(rendered::respond(
-            app.rendered.latest_version(&found),
-            CONFLUENT_JSON,
-        ));
+        return Ok(app.rendered.latest_version(&found));
     }
-    let schema = app
+    let text = app
         .contracts
         .formatted(&found.schema, format.format.as_deref())
         .await?;
-    Ok(ConfluentJson(SchemaResponse {
-        schema,
-        ..SchemaResponse::from(found.as_ref())
-    })
-    .into_response())
+    Ok(rendered::version_as(&found, text))
 }
 
 /// Get the schema text of a version
