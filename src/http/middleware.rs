@@ -2,68 +2,178 @@
 //! request metrics and media type negotiation, authentication, and the answer to a panic.
 //!
 //! Each is a layer of the one stack every request passes, hot reads included; none of them
-//! decides what a request means (that is the router's and the handlers' job).
+//! decides what a request means (that is the router's and the handlers' job). They are written
+//! as plain services rather than `from_fn` closures because a hot read passes all of them: on
+//! their common path none allocates, clones the services under it or boxes a future.
 
+use std::convert::Infallible;
+use std::future::{ready, Future, Ready};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
+use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
+use futures_util::future::{BoxFuture, Either};
+use tower::{Layer, Service};
 
 use super::extract::CONFLUENT_JSON;
 use super::metrics::{RequestMetrics, Route};
-use crate::app::AppState;
+use crate::governance::Governance;
 use crate::Error;
+
+/// What every service of the stack answers: a response, never an error.
+type Answer = Result<Response, Infallible>;
 
 /// Runs every request that may write to completion in a task of its own, so that a client
 /// hanging up (or the request timing out) cannot cancel it halfway through a transaction: the
 /// write commits or rolls back, and its connection goes back to the pool clean. Reads are
 /// cancelled with their client as usual.
-pub async fn detach_writes(request: Request, next: Next) -> Response {
-    if request.method().is_safe() {
-        return next.run(request).await;
+#[derive(Clone, Copy, Default)]
+pub struct DetachWritesLayer;
+
+impl<S> Layer<S> for DetachWritesLayer {
+    type Service = DetachWrites<S>;
+
+    fn layer(&self, inner: S) -> DetachWrites<S> {
+        DetachWrites { inner }
     }
-    match tokio::spawn(next.run(request)).await {
-        Ok(response) => response,
-        // Handed on to the panic handler around this, as if it had happened here.
-        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
-        Err(err) => Error::Internal(format!("a request task ended early: {err}")).into_response(),
+}
+
+/// `inner`, with its writes detached (see [`DetachWritesLayer`]).
+#[derive(Clone)]
+pub struct DetachWrites<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for DetachWrites<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, BoxFuture<'static, Answer>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let is_read = request.method().is_safe();
+        let answer = self.inner.call(request);
+        if is_read {
+            return Either::Left(answer);
+        }
+        Either::Right(Box::pin(async move {
+            match tokio::spawn(answer).await {
+                Ok(answer) => answer,
+                // Handed on to the panic handler around this, as if it had happened here.
+                Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+                Err(err) => Ok(
+                    Error::Internal(format!("a request task ended early: {err}")).into_response(),
+                ),
+            }
+        }))
     }
 }
 
 /// Records each request's metrics under the route that answered it, and answers in the media
 /// type the client accepts.
-pub async fn observe(
-    State(recorder): State<Arc<RequestMetrics>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let media_type = negotiate(request.headers().get(ACCEPT));
-    let mut response = next.run(request).await;
-    if let Some(media_type) = media_type {
-        if response
-            .headers()
-            .get(CONTENT_TYPE)
-            .is_some_and(|t| t == CONFLUENT_JSON)
-        {
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+#[derive(Clone)]
+pub struct ObserveLayer {
+    recorder: Arc<RequestMetrics>,
+}
+
+impl ObserveLayer {
+    /// Records into `recorder`.
+    pub fn new(recorder: Arc<RequestMetrics>) -> Self {
+        ObserveLayer { recorder }
+    }
+}
+
+impl<S> Layer<S> for ObserveLayer {
+    type Service = Observe<S>;
+
+    fn layer(&self, inner: S) -> Observe<S> {
+        Observe {
+            recorder: self.recorder.clone(),
+            inner,
         }
     }
-    recorder.record(
-        &method,
-        Route::of(&response),
-        response.status().as_u16(),
-        started.elapsed(),
-    );
-    response
+}
+
+/// `inner`, observed (see [`ObserveLayer`]).
+#[derive(Clone)]
+pub struct Observe<S> {
+    recorder: Arc<RequestMetrics>,
+    inner: S,
+}
+
+impl<S> Service<Request> for Observe<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Observed<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        Observed {
+            started: Instant::now(),
+            method: request.method().clone(),
+            media_type: negotiate(request.headers().get(ACCEPT)),
+            recorder: self.recorder.clone(),
+            answer: self.inner.call(request),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The answer of an observed request, recorded when it is ready.
+    pub struct Observed<F> {
+        #[pin]
+        answer: F,
+        started: Instant,
+        method: Method,
+        media_type: Option<&'static str>,
+        recorder: Arc<RequestMetrics>,
+    }
+}
+
+impl<F: Future<Output = Answer>> Future for Observed<F> {
+    type Output = Answer;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Answer> {
+        let this = self.project();
+        let Ok(mut response) = std::task::ready!(this.answer.poll(cx));
+        if let Some(media_type) = *this.media_type {
+            if response
+                .headers()
+                .get(CONTENT_TYPE)
+                .is_some_and(|t| t == CONFLUENT_JSON)
+            {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+            }
+        }
+        this.recorder.record(
+            this.method,
+            Route::of(&response),
+            response.status().as_u16(),
+            this.started.elapsed(),
+        );
+        Poll::Ready(Ok(response))
+    }
 }
 
 /// Returns the media type to answer with when the client does not accept the default one.
@@ -82,33 +192,87 @@ fn negotiate(accept: Option<&HeaderValue>) -> Option<&'static str> {
 
 /// Establishes who calls, as a `Principal` in the request's extensions, refusing an invalid or
 /// revoked credential on every route.
-pub async fn authenticate(
-    State(app): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let header = match request
-        .headers()
-        .get(AUTHORIZATION)
-        .map(HeaderValue::to_str)
-    {
-        None => None,
-        Some(Ok(value)) => Some(value.to_string()),
-        Some(Err(_)) => {
-            return Error::Unauthorized("Invalid credential: the header is not text".to_string())
-                .into_response();
+#[derive(Clone)]
+pub struct AuthenticateLayer {
+    governance: Arc<Governance>,
+}
+
+impl AuthenticateLayer {
+    /// Authenticates with `governance`.
+    pub fn new(governance: Arc<Governance>) -> Self {
+        AuthenticateLayer { governance }
+    }
+}
+
+impl<S> Layer<S> for AuthenticateLayer {
+    type Service = Authenticate<S>;
+
+    fn layer(&self, inner: S) -> Authenticate<S> {
+        Authenticate {
+            governance: self.governance.clone(),
+            inner,
         }
-    };
-    let source = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| *addr);
-    match app.governance.authenticate(header.as_deref(), source).await {
-        Ok(principal) => {
-            request.extensions_mut().insert(principal);
-            next.run(request).await
+    }
+}
+
+/// `inner`, behind authentication (see [`AuthenticateLayer`]).
+#[derive(Clone)]
+pub struct Authenticate<S> {
+    governance: Arc<Governance>,
+    inner: S,
+}
+
+impl<S> Service<Request> for Authenticate<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Either<Ready<Answer>, S::Future>, BoxFuture<'static, Answer>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let refuse = |err: Error| Either::Left(Either::Left(ready(Ok(err.into_response()))));
+        let source = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| *addr);
+        let header = match request.headers().get(AUTHORIZATION).map(HeaderValue::to_str) {
+            None => None,
+            Some(Ok(value)) => Some(value),
+            Some(Err(_)) => {
+                let reason = "Invalid credential: the header is not text";
+                return refuse(Error::Unauthorized(reason.to_string()));
+            }
+        };
+        match self.governance.authenticate_at_once(header, source) {
+            Some(Ok(principal)) => {
+                request.extensions_mut().insert(principal);
+                Either::Left(Either::Right(self.inner.call(request)))
+            }
+            Some(Err(err)) => refuse(err),
+            None => {
+                // A service's credential, looked up in the store first. The service that was
+                // made ready answers; its clone stays for the next request.
+                let header = header.map(str::to_string);
+                let governance = self.governance.clone();
+                let clone = self.inner.clone();
+                let mut inner = std::mem::replace(&mut self.inner, clone);
+                Either::Right(Box::pin(async move {
+                    match governance.authenticate(header.as_deref(), source).await {
+                        Ok(principal) => {
+                            request.extensions_mut().insert(principal);
+                            inner.call(request).await
+                        }
+                        Err(err) => Ok(err.into_response()),
+                    }
+                }))
+            }
         }
-        Err(err) => err.into_response(),
     }
 }
 

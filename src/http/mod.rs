@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -85,11 +85,11 @@ pub fn service(state: AppState) -> HttpService {
             REQUEST_TIMEOUT,
         ))
         .layer(NormalizePathLayer::trim_trailing_slash())
-        .layer(from_fn(middleware::detach_writes))
-        .layer(from_fn_with_state(recorder, middleware::observe))
+        .layer(middleware::DetachWritesLayer)
+        .layer(middleware::ObserveLayer::new(recorder))
         .layer(limits::LimitsLayer)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(from_fn_with_state(state.clone(), middleware::authenticate))
+        .layer(middleware::AuthenticateLayer::new(state.governance.clone()))
         .layer(hot::HotReadsLayer::new(state))
         .service(router);
     BoxCloneSyncService::new(stack)
