@@ -11,19 +11,14 @@
 //! goes on to the router unchanged, and a miss there fills the cache for the next read. Both
 //! answer through [`rendered`](super::confluent::rendered), so their bodies are the same bytes.
 
-use std::convert::Infallible;
-use std::future::{ready, Ready};
-use std::task::{Context, Poll};
-
 use axum::extract::Request;
 use axum::http::header::AUTHORIZATION;
 use axum::http::Method;
 use axum::response::Response;
-use futures_util::future::Either;
-use tower::{Layer, Service};
 
 use super::confluent::schema_id;
 use super::metrics::Route;
+use super::middleware::Shortcut;
 use crate::app::AppState;
 use crate::governance::Principal;
 
@@ -31,54 +26,22 @@ use crate::governance::Principal;
 const BY_ID: Route = Route::Hot("/schemas/ids/{id}");
 const LATEST: Route = Route::Hot("/subjects/{subject}/versions/{version}");
 
-/// Puts the hot lane over `app` in front of a service.
+/// The hot lane over an app's registry, rendered bodies and governance.
 #[derive(Clone)]
-pub struct HotReadsLayer {
+pub struct HotReads {
     app: AppState,
 }
 
-impl HotReadsLayer {
-    /// Returns the lane over `app`'s registry, rendered bodies and governance.
+impl HotReads {
+    /// Returns the lane over `app`.
     pub fn new(app: AppState) -> Self {
-        HotReadsLayer { app }
+        HotReads { app }
     }
 }
 
-impl<S> Layer<S> for HotReadsLayer {
-    type Service = HotReads<S>;
-
-    fn layer(&self, inner: S) -> HotReads<S> {
-        HotReads {
-            app: self.app.clone(),
-            inner,
-        }
-    }
-}
-
-/// `inner`, with the hot reads answered in front of it.
-#[derive(Clone)]
-pub struct HotReads<S> {
-    app: AppState,
-    inner: S,
-}
-
-impl<S> Service<Request> for HotReads<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Either<Ready<Result<Response, Infallible>>, S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        match answer(&self.app, &request) {
-            Some(response) => Either::Left(ready(Ok(response))),
-            None => Either::Right(self.inner.call(request)),
-        }
+impl Shortcut for HotReads {
+    fn answer(&self, request: &Request) -> Option<Response> {
+        answer(&self.app, request)
     }
 }
 
@@ -118,6 +81,11 @@ mod tests {
     use tower::ServiceExt;
 
     use super::*;
+    use std::convert::Infallible;
+
+    use tower::Layer;
+
+    use crate::http::middleware::ShortcutLayer;
 
     #[test]
     fn the_hot_reads_are_labelled_with_routes_the_router_has() {
@@ -158,7 +126,7 @@ mod tests {
         let teapot = tower::service_fn(|_: Request| async {
             Ok::<_, Infallible>(StatusCode::IM_A_TEAPOT.into_response())
         });
-        let lane = HotReadsLayer::new(app).layer(teapot);
+        let lane = ShortcutLayer(HotReads::new(app)).layer(teapot);
 
         for path in warm {
             let answer = lane.clone().oneshot(get(path, Some(Principal::Open))).await;

@@ -16,8 +16,7 @@
 //! request it cannot parse — it answers with an empty body before any layer sees a request.
 //! [`Refusals`] wraps each connection so that those answers carry the Confluent body too.
 
-use std::convert::Infallible;
-use std::future::{poll_fn, ready, Ready};
+use std::future::poll_fn;
 use std::io::IoSlice;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -27,12 +26,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, EXPECT};
 use axum::response::{IntoResponse, Response};
-use futures_util::future::Either;
 use hyper::body::{Body as _, Frame, Incoming, SizeHint};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tower::{Layer, Service};
 
 pub use super::extract::MAX_BODY_BYTES;
+use super::middleware::Shortcut;
 use crate::error::ErrorBody;
 use crate::Error;
 
@@ -47,39 +45,11 @@ pub const DRAIN_TIME: Duration = Duration::from_secs(10);
 
 /// Refuses requests over the size limits before anything else reads them.
 #[derive(Clone, Copy, Default)]
-pub struct LimitsLayer;
+pub struct SizeLimits;
 
-impl<S> Layer<S> for LimitsLayer {
-    type Service = Limits<S>;
-
-    fn layer(&self, inner: S) -> Limits<S> {
-        Limits { inner }
-    }
-}
-
-/// `inner`, behind the size limits.
-#[derive(Clone)]
-pub struct Limits<S> {
-    inner: S,
-}
-
-impl<S> Service<Request> for Limits<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Either<Ready<Result<Response, Infallible>>, S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        match over_limit(&request) {
-            Some(refusal) => Either::Left(ready(Ok(refusal.into_response()))),
-            None => Either::Right(self.inner.call(request)),
-        }
+impl Shortcut for SizeLimits {
+    fn answer(&self, request: &Request) -> Option<Response> {
+        over_limit(request).map(IntoResponse::into_response)
     }
 }
 

@@ -87,10 +87,10 @@ pub fn service(state: AppState) -> HttpService {
         .layer(NormalizePathLayer::trim_trailing_slash())
         .layer(middleware::DetachWritesLayer)
         .layer(middleware::ObserveLayer::new(recorder))
-        .layer(limits::LimitsLayer)
+        .layer(middleware::ShortcutLayer(limits::SizeLimits))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::AuthenticateLayer::new(state.governance.clone()))
-        .layer(hot::HotReadsLayer::new(state))
+        .layer(middleware::ShortcutLayer(hot::HotReads::new(state)))
         .service(router);
     BoxCloneSyncService::new(stack)
 }

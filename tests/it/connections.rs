@@ -4,40 +4,11 @@
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
+use tokio::net::TcpStream;
 
-use accord::app::{self, AppState, ConnectionLimits};
+use accord::app::ConnectionLimits;
 
-struct Server {
-    addr: std::net::SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(limits: ConnectionLimits) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("c.db").display());
-    let store = accord::storage::connect(&url).await.unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app::serve(
-        listener,
-        AppState::new(store),
-        async move {
-            let _ = stopped.await;
-        },
-        limits,
-    ));
-    Server {
-        addr,
-        stop: Some(stop),
-        task,
-        _dir: dir,
-    }
-}
+use crate::sockets::serve;
 
 async fn read_all(stream: &mut TcpStream) -> String {
     let mut buffer = Vec::new();
@@ -47,7 +18,7 @@ async fn read_all(stream: &mut TcpStream) -> String {
 
 #[tokio::test]
 async fn a_connection_over_the_limit_is_answered_503_in_the_confluent_shape() {
-    let server = start(ConnectionLimits {
+    let server = serve(ConnectionLimits {
         max_connections: 2,
         ..ConnectionLimits::default()
     })
@@ -79,7 +50,7 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
         header_read_timeout: Duration::from_millis(300),
         ..ConnectionLimits::default()
     };
-    let server = start(limits).await;
+    let server = serve(limits).await;
     let mut slow = TcpStream::connect(server.addr).await.unwrap();
     slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
         .await
@@ -97,7 +68,7 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn shutdown_stops_accepting_and_returns() {
-    let mut server = start(ConnectionLimits::default()).await;
+    let mut server = serve(ConnectionLimits::default()).await;
     let mut client = TcpStream::connect(server.addr).await.unwrap();
     client
         .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")

@@ -8,40 +8,13 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-use accord::app::{self, AppState, ConnectionLimits};
+use accord::app::ConnectionLimits;
+
+use crate::sockets::serve;
 
 use crate::support::*;
-
-/// A server on a real loopback socket over a fresh SQLite file; stops when dropped.
-struct Server {
-    addr: std::net::SocketAddr,
-    _stop: tokio::sync::oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
-}
-
-async fn serve(limits: ConnectionLimits) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let store = accord::storage::connect(&url).await.unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app::serve(
-        listener,
-        AppState::new(store),
-        async move {
-            let _ = stopped.await;
-        },
-        limits,
-    ));
-    Server {
-        addr,
-        _stop: stop,
-        _dir: dir,
-    }
-}
 
 /// Reads until the peer closes (or 10 s pass) and returns what came.
 async fn answer(stream: &mut TcpStream) -> String {

@@ -6,40 +6,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-use accord::app::{self, AppState, ConnectionLimits};
+use accord::app::ConnectionLimits;
 
+use crate::sockets::{exchange, serve};
 use crate::support::CONFLUENT_JSON;
-
-/// A server on a real loopback socket over a fresh SQLite file; stops when dropped.
-struct Server {
-    addr: std::net::SocketAddr,
-    _stop: tokio::sync::oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
-}
-
-async fn serve() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("l.db").display());
-    let store = accord::storage::connect(&url).await.unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app::serve(
-        listener,
-        AppState::new(store),
-        async move {
-            let _ = stopped.await;
-        },
-        ConnectionLimits::default(),
-    ));
-    Server {
-        addr,
-        _stop: stop,
-        _dir: dir,
-    }
-}
 
 const FIFTY_MB: usize = 50_000_000;
 
@@ -99,7 +71,7 @@ fn json_body(answer: &str) -> Value {
 
 #[tokio::test]
 async fn a_50_megabyte_body_sent_with_reqwest_is_answered_413_in_the_confluent_shape() {
-    let server = serve().await;
+    let server = serve(ConnectionLimits::default()).await;
 
     let reply = reqwest::Client::new()
         .post(format!("http://{}/subjects/big/versions", server.addr))
@@ -122,7 +94,7 @@ async fn a_50_megabyte_body_sent_with_reqwest_is_answered_413_in_the_confluent_s
 
 #[tokio::test]
 async fn a_client_that_sends_all_50_megabytes_before_reading_receives_the_413() {
-    let server = serve().await;
+    let server = serve(ConnectionLimits::default()).await;
     let head = format!(
         "POST /subjects/big/versions HTTP/1.1\r\nhost: x\r\ncontent-type: {CONFLUENT_JSON}\r\n\
          content-length: {FIFTY_MB}\r\n\r\n"
@@ -142,7 +114,7 @@ async fn a_client_that_sends_all_50_megabytes_before_reading_receives_the_413() 
 
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_answered_413_once_the_client_has_sent_it() {
-    let server = serve().await;
+    let server = serve(ConnectionLimits::default()).await;
     let head = format!(
         "POST /subjects/big/versions HTTP/1.1\r\nhost: x\r\ncontent-type: {CONFLUENT_JSON}\r\n\
          transfer-encoding: chunked\r\n\r\n"
@@ -156,35 +128,16 @@ async fn a_chunked_body_over_the_limit_is_answered_413_once_the_client_has_sent_
 
 #[tokio::test]
 async fn a_client_that_expects_100_continue_gets_the_413_without_sending_the_body() {
-    let server = serve().await;
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let server = serve(ConnectionLimits::default()).await;
     let head = format!(
         "POST /subjects/big/versions HTTP/1.1\r\nhost: x\r\ncontent-type: {CONFLUENT_JSON}\r\n\
          content-length: {FIFTY_MB}\r\nexpect: 100-continue\r\n\r\n"
     );
-    stream.write_all(head.as_bytes()).await.unwrap();
 
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
-        .await
-        .expect("an answer within 10 s")
-        .unwrap();
+    let answer = exchange(server.addr, head.as_bytes()).await;
 
-    let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert_eq!(json_body(&answer)["error_code"], 413);
-}
-
-/// Writes `request` on a fresh connection and reads the whole answer.
-async fn exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request).await.unwrap();
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
-        .await
-        .expect("an answer within 10 s")
-        .unwrap();
-    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// Asserts that `answer` is `status` with a Confluent body whose `error_code` is `status`.
@@ -210,7 +163,7 @@ fn assert_refused(answer: &str, status: u16) -> Value {
 
 #[tokio::test]
 async fn a_uri_over_the_limit_is_answered_414_in_the_confluent_shape() {
-    let server = serve().await;
+    let server = serve(ConnectionLimits::default()).await;
     for length in [9_000, 70_000] {
         let subject = "a".repeat(length);
         let request = format!(
@@ -226,7 +179,7 @@ async fn a_uri_over_the_limit_is_answered_414_in_the_confluent_shape() {
 
 #[tokio::test]
 async fn requests_hyper_refuses_before_routing_get_the_confluent_body_too() {
-    let server = serve().await;
+    let server = serve(ConnectionLimits::default()).await;
     let huge_header = format!(
         "GET /subjects HTTP/1.1\r\nhost: x\r\nx-padding: {}\r\n\r\n",
         "a".repeat(500_000)
@@ -248,7 +201,7 @@ async fn requests_hyper_refuses_before_routing_get_the_confluent_body_too() {
 
 #[tokio::test]
 async fn a_request_after_one_within_the_limits_is_answered_as_usual() {
-    let server = serve().await;
+    let server = serve(ConnectionLimits::default()).await;
     let request = b"GET /subjects HTTP/1.1\r\nhost: x\r\n\r\nGET /subjects HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
 
     let answer = exchange(server.addr, request).await;

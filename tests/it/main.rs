@@ -26,6 +26,7 @@ mod queries;
 mod references;
 mod schemas;
 mod secrets;
+mod sockets;
 mod storage;
 mod subjects;
 mod support;

@@ -5,25 +5,12 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
 
 use accord::app::{self, AppState, ConnectionLimits};
 
+use crate::sockets::get;
 use crate::wrapped::faulty_store;
-
-/// Sends `GET path` on a fresh connection and returns the whole answer.
-async fn get(addr: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
-        .await
-        .expect("an answer within 10 s")
-        .unwrap();
-    String::from_utf8_lossy(&answer).into_owned()
-}
 
 #[tokio::test]
 async fn a_panicking_handler_answers_500_in_the_confluent_shape_and_the_next_request_is_served() {
