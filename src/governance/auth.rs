@@ -126,8 +126,9 @@ impl Governance {
     }
 
     /// Returns who presents `authorization` when that is known without the store: always
-    /// with authentication off, without a credential, with a malformed one or the admin's.
-    /// `None` means the credential is a service's, to look up ([`Governance::authenticate`]).
+    /// with authentication off, without a credential, with a malformed one, the admin's, or a
+    /// service's that the store confirmed recently. `None` means the credential is to look up
+    /// ([`Governance::authenticate`]).
     pub fn authenticate_at_once(
         &self,
         authorization: Option<&str>,
@@ -147,7 +148,12 @@ impl Governance {
             .user
             .as_deref()
             .is_none_or(|user| user == "admin");
-        (claims_admin && same(&credential.secret, admin_token)).then_some(Ok(Principal::Admin))
+        if claims_admin && same(&credential.secret, admin_token) {
+            return Some(Ok(Principal::Admin));
+        }
+        let hash = hash_secret(&credential.secret);
+        let service = self.verified.service(&hash, credential.user.as_deref())?;
+        Some(Ok(Principal::Service(service)))
     }
 
     /// Looks up the service credential in `authorization`.
@@ -159,6 +165,7 @@ impl Governance {
         let header = authorization.unwrap_or_default();
         let credential = Presented::parse(header).map_err(|reason| refuse(None, source, reason))?;
         let hash = hash_secret(&credential.secret);
+        let generation = self.verified.generation();
         let stored = self.store.credential_by_hash(&hash).await?;
         let user = credential.user.as_deref();
         let Some(stored) = stored.filter(|c| user.is_none_or(|u| u == c.service)) else {
@@ -166,6 +173,7 @@ impl Governance {
         };
         self.note_use(&stored.id, stored.last_used_at.as_deref())
             .await?;
+        self.verified.remember(generation, hash, &stored);
         Ok(Principal::Service(stored.service))
     }
 
@@ -226,7 +234,9 @@ impl Governance {
             Some(service),
             json!({ "id": id }),
         );
-        Ok(self.store.revoke_credential(service, id, &audit).await??)
+        let revoked = self.store.revoke_credential(service, id, &audit).await;
+        self.verified.forget_all();
+        Ok(revoked??)
     }
 }
 

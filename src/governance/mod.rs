@@ -4,7 +4,7 @@
 //!
 //! `auth.rs` issues credentials and turns them into a [`Principal`]; `acl.rs` decides what it
 //! may do; `teams.rs` changes teams and services, `subjects.rs` producers and consumer grants;
-//! `audit.rs` reads the log; `conflict.rs` says why the store refused a change; `impact.rs`
+//! `verified.rs` keeps the credentials the store confirmed; `audit.rs` reads the log; `conflict.rs` says why the store refused a change; `impact.rs`
 //! names who a breaking change would affect.
 
 pub mod acl;
@@ -14,6 +14,7 @@ mod conflict;
 pub mod impact;
 mod subjects;
 mod teams;
+mod verified;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -36,19 +37,27 @@ pub struct Governance {
     store: Arc<dyn Store>,
     admin_token: Option<String>,
     read_access: ReadAccess,
+    verified: Arc<verified::Verified>,
 }
 
 impl Governance {
-    /// Creates the governance model. Without an admin token, authentication is off.
+    /// Creates the governance model. Without an admin token, authentication is off. When
+    /// other instances share the store, a task follows their changes (so this must run inside
+    /// a Tokio runtime).
     pub fn new(
         store: Arc<dyn Store>,
         admin_token: Option<String>,
         read_access: ReadAccess,
     ) -> Self {
+        let verified = Arc::new(verified::Verified::new(true));
+        if let Some(feed) = store.changes() {
+            verified::follow(verified.clone(), feed);
+        }
         Governance {
             store,
             admin_token: admin_token.filter(|token| !token.is_empty()),
             read_access,
+            verified,
         }
     }
 
@@ -62,11 +71,10 @@ impl Governance {
         self.is_authentication_on() && self.read_access == ReadAccess::Enforce
     }
 
-    /// Returns true when anyone may read any subject without presenting a credential, so that
-    /// a read carrying none (`has_credential` false) needs no check at all. With authentication
-    /// off even a presented credential goes unchecked.
-    pub fn reads_need_no_check(&self, has_credential: bool) -> bool {
-        !self.is_authentication_on() || (!has_credential && self.read_access == ReadAccess::Open)
+    /// Returns true when `principal`, established by authentication, may read every subject
+    /// and schema: with authentication off, for the admin, and for anyone under open reads.
+    pub fn reads_everything(&self, principal: &Principal) -> bool {
+        matches!(principal, Principal::Open | Principal::Admin) || !self.reads_need_grants()
     }
 
     /// Refuses `action` unless `principal` may perform it.

@@ -223,6 +223,8 @@ impl Governance {
         self.authorize(by, Action::Administer("delete services"))
             .await?;
         let audit = entry(by, AuditAction::ServiceDeleted, None, Some(name), json!({}));
-        Ok(self.store.delete_service(name, &audit).await??)
+        let deleted = self.store.delete_service(name, &audit).await;
+        self.verified.forget_all();
+        Ok(deleted??)
     }
 }

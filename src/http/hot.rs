@@ -5,14 +5,15 @@
 //! The lane is the innermost layer of the stack (see `http/mod.rs`), just in front of the
 //! router: its answers pass the same tracing, panic catching, timeout, metrics, media type
 //! negotiation and authentication as every other request. It answers only what it can answer
-//! exactly as the router would: a plain GET (no query string, no percent-encoding) of a value the
-//! cache holds, from a caller `authenticate` has established and whose read needs no credential
-//! check. Everything else — a cache miss, a credential to verify, `?format=` or `?deleted=` —
-//! goes on to the router unchanged, and a miss there fills the cache for the next read. Both
-//! answer through [`rendered`](super::confluent::rendered), so their bodies are the same bytes.
+//! exactly as the router would: a plain GET (no percent-encoding; by id, at most the `?subject=`
+//! hint deserializers send, which the answer does not depend on) of a value the cache holds,
+//! from a caller `authenticate` has established who may read everything (see
+//! `Governance::reads_everything`). Everything else — a cache miss, a read that needs a grant,
+//! `?format=` or `?deleted=` — goes on to the router unchanged, and a miss there fills the cache
+//! for the next read. Both answer through [`rendered`](super::confluent::rendered), so their
+//! bodies are the same bytes.
 
 use axum::extract::Request;
-use axum::http::header::AUTHORIZATION;
 use axum::http::Method;
 use axum::response::Response;
 
@@ -48,22 +49,23 @@ impl Shortcut for HotReads {
 /// Answers `request` when it is a hot read the cache can serve; `None` sends it on.
 fn answer(app: &AppState, request: &Request) -> Option<Response> {
     // Without a principal, `authenticate` has not run: leave the request to whatever does.
-    request.extensions().get::<Principal>()?;
-    let needs_no_check = app
-        .governance
-        .reads_need_no_check(request.headers().contains_key(AUTHORIZATION));
-    if request.method() != Method::GET || request.uri().query().is_some() || !needs_no_check {
+    let principal = request.extensions().get::<Principal>()?;
+    if request.method() != Method::GET || !app.governance.reads_everything(principal) {
         return None;
     }
     let path = request.uri().path();
+    let query = request.uri().query();
     let (mut response, route) = if let Some(id) = path.strip_prefix("/schemas/ids/") {
+        if !query.is_none_or(is_subject_hint) {
+            return None;
+        }
         let schema = app.registry.cached_schema(schema_id(id).ok()?)?;
         (app.rendered.schema_by_id(&schema), BY_ID)
     } else {
         let subject = path
             .strip_prefix("/subjects/")?
             .strip_suffix("/versions/latest")?;
-        if subject.is_empty() || subject.contains(['/', '%']) {
+        if query.is_some() || subject.is_empty() || subject.contains(['/', '%']) {
             return None;
         }
         let latest = app.registry.cached_latest(subject)?;
@@ -71,6 +73,16 @@ fn answer(app: &AppState, request: &Request) -> Option<Response> {
     };
     response.extensions_mut().insert(route);
     Some(response)
+}
+
+/// Returns true when `query` is only a `subject` hint in plain characters, as a deserializer
+/// sends it (`subject=orders-value`).
+fn is_subject_hint(query: &str) -> bool {
+    query.strip_prefix("subject=").is_some_and(|subject| {
+        subject
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    })
 }
 
 #[cfg(test)]
@@ -128,13 +140,19 @@ mod tests {
         });
         let lane = ShortcutLayer(HotReads::new(app)).layer(teapot);
 
-        for path in warm {
+        for path in warm.iter().chain(&["/schemas/ids/1?subject=orders-value"]) {
             let answer = lane.clone().oneshot(get(path, Some(Principal::Open))).await;
             assert_eq!(answer.unwrap().status(), StatusCode::OK, "{path}");
         }
         let passed_on = [
             get("/schemas/ids/1", None),
             get("/schemas/ids/1?fetchMaxId=true", Some(Principal::Open)),
+            get("/schemas/ids/1?subject=a&subject=b", Some(Principal::Open)),
+            get("/schemas/ids/1?subject=a%2Fb", Some(Principal::Open)),
+            get(
+                "/subjects/orders-value/versions/latest?subject=a",
+                Some(Principal::Open),
+            ),
             get("/schemas/ids/2", Some(Principal::Open)),
             get(
                 "/subjects/orders%2Dvalue/versions/latest",

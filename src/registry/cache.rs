@@ -220,6 +220,7 @@ impl Cache {
                 Some(subject) => self.invalidate(subject, ids),
                 None => self.invalidate_settings(None),
             },
+            Change::Governance => {}
             Change::All => self.clear(),
             Change::Lost => {
                 self.is_coherent.store(false, Ordering::SeqCst);

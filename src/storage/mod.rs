@@ -181,6 +181,8 @@ pub enum Change {
         subject: Option<String>,
         ids: Vec<SchemaId>,
     },
+    /// Teams, services, credentials or grants changed.
+    Governance,
     /// Anything may have changed: forget everything.
     All,
     /// The feed stopped: changes go unreported until [`Change::Resumed`].

@@ -2,22 +2,29 @@
 //! router) answers exactly as the router does, follows every change, never skips a credential
 //! check, and passes the same middleware: its answers are traced and counted like routed ones.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
+use accord::app::AccessSettings;
 use accord::governance::ReadAccess;
 
 use crate::support::*;
+use crate::wrapped::faulty_store;
 
-/// The hot paths, each with a variant the lane leaves to the router (a query it ignores, or a
-/// trailing slash the router trims).
-fn hot_and_routed(id: i64) -> [(String, String); 3] {
+/// The hot paths, each with a variant the lane leaves to the router (a query whose answer is
+/// the same, or a trailing slash the router trims).
+fn hot_and_routed(id: i64) -> [(String, String); 4] {
     let by_id = format!("/schemas/ids/{id}");
     let latest = "/subjects/orders-value/versions/latest".to_string();
     [
-        (by_id.clone(), format!("{by_id}?subject=orders-value")),
+        (by_id.clone(), format!("{by_id}?fetchMaxId=false")),
+        (
+            format!("{by_id}?subject=orders-value"),
+            format!("{by_id}?subject=orders-value&fetchMaxId=false"),
+        ),
         (latest.clone(), format!("{latest}?deleted=false")),
         (latest.clone(), format!("{latest}/")),
     ]
@@ -212,5 +219,114 @@ async fn hot_reads_are_traced_and_counted_under_the_routers_routes() {
         assert!(log.contains("status=200"), "{log}");
         let after = counted(&app, route).await;
         assert!(after > before, "{path} not counted under {route}");
+    }
+}
+
+/// A registry with authentication on over a store that counts its calls, `orders-value` v1
+/// registered, and the service `orders` with a credential: the app, the call counter, the hot
+/// paths and `orders`'s Basic credential (with its id).
+async fn counted_with_a_service(
+    read_access: ReadAccess,
+) -> (
+    TestApp,
+    Arc<crate::wrapped::Fault>,
+    tempfile::TempDir,
+    [String; 3],
+    (String, String),
+) {
+    let (store, fault, dir) = faulty_store().await;
+    let app = TestApp::over(
+        store,
+        AccessSettings {
+            admin_token: Some(ADMIN_TOKEN.to_string()),
+            read_access,
+        },
+    );
+    let admin = app.admin();
+    admin
+        .post("/governance/teams", json!({ "name": "fulfilment" }))
+        .await;
+    admin
+        .post(
+            "/governance/services",
+            json!({ "name": "orders", "team": "fulfilment" }),
+        )
+        .await;
+    let (_, issued) = admin
+        .post("/governance/services/orders/credentials", json!({}))
+        .await;
+    let credential = basic("orders", issued["secret"].as_str().unwrap());
+    let [by_id, latest] = secured_hot_paths(&app).await;
+    let hinted = format!("{by_id}?subject=orders-value");
+    let id = issued["id"].as_str().unwrap().to_string();
+    (app, fault, dir, [by_id, hinted, latest], (credential, id))
+}
+
+#[tokio::test]
+async fn warm_reads_with_a_service_credential_cost_the_store_nothing_and_answer_as_routed() {
+    let (app, fault, _dir, paths, (credential, _)) = counted_with_a_service(ReadAccess::Open).await;
+    let orders = app.as_(credential.as_str());
+    for path in &paths {
+        let routed = orders.get(&format!("{path}{}", routed_suffix(path))).await;
+        assert_eq!(routed.0, StatusCode::OK, "{path} {}", routed.1);
+        let before = fault.calls.load(Ordering::SeqCst);
+
+        let hot = orders.get(path).await;
+
+        assert_eq!(fault.calls.load(Ordering::SeqCst), before, "{path}");
+        assert_eq!(hot, routed, "{path}");
+    }
+}
+
+/// A query that sends `path` to the router without changing its answer.
+fn routed_suffix(path: &str) -> &'static str {
+    match (path.contains("/schemas/ids/"), path.contains('?')) {
+        (true, true) => "&fetchMaxId=false",
+        (true, false) => "?fetchMaxId=false",
+        (false, _) => "/",
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_or_deleted_credential_is_refused_on_the_next_warm_read() {
+    let (app, _fault, _dir, paths, (credential, id)) =
+        counted_with_a_service(ReadAccess::Open).await;
+    let orders = app.as_(credential.as_str());
+    for path in &paths {
+        assert_eq!(orders.get(path).await.0, StatusCode::OK, "{path}");
+    }
+
+    let revoke = format!("/governance/services/orders/credentials/{id}");
+    let (status, body) = app.admin().delete(&revoke).await;
+    assert!(status.is_success(), "{body}");
+
+    for path in &paths {
+        assert_error(&orders.get(path).await, StatusCode::UNAUTHORIZED, 40101);
+    }
+
+    let (_, issued) = app
+        .admin()
+        .post("/governance/services/orders/credentials", json!({}))
+        .await;
+    let again = basic("orders", issued["secret"].as_str().unwrap());
+    let orders = app.as_(again.as_str());
+    for path in &paths {
+        assert_eq!(orders.get(path).await.0, StatusCode::OK, "{path}");
+    }
+    let (status, body) = app.admin().delete("/governance/services/orders").await;
+    assert!(status.is_success(), "{body}");
+    for path in &paths {
+        assert_error(&orders.get(path).await, StatusCode::UNAUTHORIZED, 40101);
+    }
+}
+
+#[tokio::test]
+async fn under_enforce_a_warm_read_with_a_service_credential_still_needs_its_grant() {
+    let (app, _fault, _dir, paths, (credential, _)) =
+        counted_with_a_service(ReadAccess::Enforce).await;
+    let orders = app.as_(credential.as_str());
+    for path in &paths {
+        assert_eq!(app.admin().get(path).await.0, StatusCode::OK, "{path}");
+        assert_error(&orders.get(path).await, StatusCode::FORBIDDEN, 40301);
     }
 }

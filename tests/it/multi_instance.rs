@@ -194,3 +194,94 @@ async fn version_of(client: &reqwest::Client, base: &str, subject: usize, k: usi
     let body: Value = response.json().await.unwrap();
     body["version"].as_i64().expect("a version")
 }
+
+/// Sends `GET path` to `base` with `authorization`; returns the status.
+async fn status_of(client: &reqwest::Client, base: &str, path: &str, authorization: &str) -> u16 {
+    let response = client
+        .get(format!("{base}{path}"))
+        .header("authorization", authorization)
+        .send()
+        .await
+        .unwrap();
+    response.status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_revoked_on_one_instance_is_refused_by_another_that_had_verified_it() {
+    let Some(db) = postgres_or_skip().await else {
+        return;
+    };
+    let token = "multi-instance-admin";
+    let args = ["--admin-token", token];
+    let (a, b) = tokio::join!(
+        Process::start(&db.url, &args),
+        Process::start(&db.url, &args)
+    );
+    let client = reqwest::Client::new();
+    let admin = format!("Bearer {token}");
+    let post = |base: &str, path: &str, body: Value| {
+        client
+            .post(format!("{base}{path}"))
+            .header("authorization", &admin)
+            .header("content-type", CONFLUENT_JSON)
+            .body(body.to_string())
+            .send()
+    };
+    post(&a.base, "/governance/teams", json!({ "name": "t" }))
+        .await
+        .unwrap();
+    post(
+        &a.base,
+        "/governance/services",
+        json!({ "name": "s", "team": "t" }),
+    )
+    .await
+    .unwrap();
+    let issued: Value = post(&a.base, "/governance/services/s/credentials", json!({}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let registered = post(
+        &a.base,
+        "/subjects/r-value/versions",
+        json!({ "schema": content(1) }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(registered.status(), 200);
+    let secret = issued["secret"].as_str().unwrap();
+    let service = format!("Bearer {secret}");
+    let path = "/subjects/r-value/versions/latest";
+    // B verifies the credential and keeps it.
+    assert_eq!(status_of(&client, &b.base, path, &service).await, 200);
+    assert_eq!(status_of(&client, &b.base, path, &service).await, 200);
+
+    let revoke = format!(
+        "{}/governance/services/s/credentials/{}",
+        a.base,
+        issued["id"].as_str().unwrap()
+    );
+    let revoked = client
+        .delete(revoke)
+        .header("authorization", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+
+    // Within the notification delay (milliseconds; a second at most here), B refuses it.
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let status = status_of(&client, &b.base, path, &service).await;
+        if status == 401 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "B still accepts the revoked credential"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

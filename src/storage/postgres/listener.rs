@@ -83,6 +83,9 @@ pub fn payload(subject: Option<&str>, ids: &[SchemaId]) -> String {
     json!({ "all": true }).to_string()
 }
 
+/// The payload that reports a change of teams, services, credentials or grants.
+pub const GOVERNANCE_PAYLOAD: &str = r#"{"governance":true}"#;
+
 /// Reads a payload back; `None` for one that is not a change (another instance's ping).
 fn parse(payload: &str) -> Option<Change> {
     let value: Value = match serde_json::from_str(payload) {
@@ -94,6 +97,9 @@ fn parse(payload: &str) -> Option<Change> {
     }
     if value.get("all").is_some() {
         return Some(Change::All);
+    }
+    if value.get("governance").is_some() {
+        return Some(Change::Governance);
     }
     let subject = value["subject"].as_str().map(str::to_string);
     let ids = value["ids"]
@@ -254,6 +260,11 @@ mod tests {
     fn a_payload_too_long_for_postgres_asks_to_forget_everything() {
         let ids: Vec<SchemaId> = (1_000_000..1_002_000).map(SchemaId).collect();
         assert_eq!(parse(&payload(Some("s"), &ids)), Some(Change::All));
+    }
+
+    #[test]
+    fn governance_changes_are_reported_as_such() {
+        assert_eq!(parse(GOVERNANCE_PAYLOAD), Some(Change::Governance));
     }
 
     #[test]

@@ -133,8 +133,15 @@ impl SqlStore for PostgresStore {
         self.write().await
     }
 
+    /// Also tells every instance, when `tx` commits, that governance changed (so that they
+    /// forget the credentials they verified).
     async fn commit(mut tx: Self::Write, audit: &AuditEntry) -> Result<()> {
         append_audit(&mut tx, audit).await?;
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(listener::GOVERNANCE_PAYLOAD)
+            .execute(&mut *tx)
+            .await?;
         Ok(tx.commit().await?)
     }
 }
