@@ -50,13 +50,12 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         header_read_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
         ..app::ConnectionLimits::default()
     };
-    app::serve(
-        listener,
-        AppState::with_access(store, access),
-        shutdown_signal(),
-        limits,
-    )
-    .await?;
+    let state = AppState::with_access(store, access);
+    let governance = state.governance.clone();
+    app::serve(listener, state, shutdown_signal(), limits).await?;
+    if let Err(err) = governance.flush_observations().await {
+        tracing::warn!(error = %err, "the last observed reads could not be written");
+    }
     tracing::info!("accord stopped");
     Ok(())
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Contracts;
-use crate::governance::{Action, Principal, SubjectView};
+use crate::governance::{Action, Principal, ReadersView, SubjectView};
 use crate::storage::{Include, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, SchemaId, SubjectName, Version, VersionSelector};
 use crate::{Error, Result};
@@ -155,6 +155,19 @@ impl Contracts {
             latest_version,
             compatibility_level: self.registry.effective_compatibility(subject).await?,
         })
+    }
+
+    /// Returns the declared and observed readers of `subject`; 40401 when nothing is known of
+    /// it (no version, no reader).
+    pub async fn readers(&self, caller: &Principal, subject: &SubjectName) -> Result<ReadersView> {
+        let view = self.governance.readers(caller, subject).await?;
+        let is_unknown = view.readers.is_empty() && view.anonymous.reads == 0;
+        if is_unknown {
+            self.registry
+                .version_numbers(subject, Include::LiveAndDeleted)
+                .await?;
+        }
+        Ok(view)
     }
 
     pub(super) async fn authorize_read(

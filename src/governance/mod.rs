@@ -4,7 +4,8 @@
 //!
 //! `auth.rs` issues credentials and turns them into a [`Principal`]; `acl.rs` decides what it
 //! may do; `teams.rs` changes teams and services, `subjects.rs` producers and consumer grants;
-//! `verified.rs` keeps the credentials the store confirmed; `audit.rs` reads the log; `conflict.rs` says why the store refused a change; `impact.rs`
+//! `verified.rs` keeps the credentials the store confirmed; `observed.rs` tallies who reads what and `readers.rs`
+//! compares it with who was declared; `audit.rs` reads the log; `conflict.rs` says why the store refused a change; `impact.rs`
 //! names who a breaking change would affect.
 
 pub mod acl;
@@ -12,6 +13,8 @@ mod audit;
 mod auth;
 mod conflict;
 pub mod impact;
+pub mod observed;
+mod readers;
 mod subjects;
 mod teams;
 mod verified;
@@ -25,6 +28,9 @@ pub use acl::{Action, Ownership, Principal, ReadAccess};
 pub use audit::AuditPage;
 pub use auth::IssuedCredential;
 pub use impact::Affected;
+pub use readers::{
+    AnonymousReads, Drift, ReaderView, ReadersView, SilentConsumer, UndeclaredReader,
+};
 pub use subjects::{ConsumerView, OwnerView, SubjectView};
 pub use teams::ServiceView;
 
@@ -38,6 +44,7 @@ pub struct Governance {
     admin_token: Option<String>,
     read_access: ReadAccess,
     verified: Arc<verified::Verified>,
+    observations: Arc<observed::Observations>,
 }
 
 impl Governance {
@@ -53,12 +60,31 @@ impl Governance {
         if let Some(feed) = store.changes() {
             verified::follow(verified.clone(), feed);
         }
+        let observations = Arc::new(observed::Observations::default());
+        observed::flush_periodically(observations.clone(), store.clone());
         Governance {
             store,
             admin_token: admin_token.filter(|token| !token.is_empty()),
             read_access,
             verified,
+            observations,
         }
+    }
+
+    /// Tallies a read by `principal` (see [`observed`]).
+    pub fn observe(&self, principal: &Principal, read: observed::Read<'_>) {
+        let reader = match principal {
+            Principal::Service(service) => service.as_str(),
+            Principal::Admin => "admin",
+            Principal::Open | Principal::Nobody => "",
+        };
+        self.observations.observe(reader, read);
+    }
+
+    /// Writes the reads tallied so far to the store: at shutdown, and whenever a reader of the
+    /// observations needs them current.
+    pub async fn flush_observations(&self) -> Result<()> {
+        self.observations.flush(self.store.as_ref()).await
     }
 
     /// Returns true when requests need credentials.

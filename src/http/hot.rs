@@ -78,11 +78,7 @@ fn answer(app: &AppState, request: &Request) -> Option<Response> {
 /// Returns true when `query` is only a `subject` hint in plain characters, as a deserializer
 /// sends it (`subject=orders-value`).
 fn is_subject_hint(query: &str) -> bool {
-    query.strip_prefix("subject=").is_some_and(|subject| {
-        subject
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    })
+    !query.contains('&') && super::reads::subject_hint(query).is_some()
 }
 
 #[cfg(test)]

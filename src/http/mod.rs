@@ -12,6 +12,7 @@ mod metrics;
 mod middleware;
 mod openapi;
 mod ops;
+mod reads;
 mod ui;
 
 use std::convert::Infallible;
@@ -90,6 +91,7 @@ pub fn service(state: AppState) -> HttpService {
         .layer(middleware::ShortcutLayer(limits::SizeLimits))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::AuthenticateLayer::new(state.governance.clone()))
+        .layer(reads::RecordReadsLayer::new(state.governance.clone()))
         .layer(middleware::ShortcutLayer(hot::HotReads::new(state)))
         .service(router);
     BoxCloneSyncService::new(stack)

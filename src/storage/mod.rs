@@ -25,7 +25,8 @@ use tokio::sync::broadcast;
 
 pub use governance::{
     AuditAction, AuditEntry, AuditQuery, AuditRecord, Checked, ConsumerGrant, Contact,
-    CredentialInfo, GovernanceConflict, GovernanceStore, NewCredential, Producer, Service, Team,
+    CredentialInfo, GovernanceConflict, GovernanceStore, NewCredential, ObservationStore,
+    ObservedRead, Producer, Service, Team,
 };
 pub use postgres::PostgresStore;
 pub use reads::SchemaReads;
@@ -221,9 +222,9 @@ impl Default for PoolSettings {
 }
 
 /// Everything Accord persists: schemas and their settings, and the governance model.
-pub trait Store: SchemaStore + GovernanceStore {}
+pub trait Store: SchemaStore + GovernanceStore + ObservationStore {}
 
-impl<T: SchemaStore + GovernanceStore> Store for T {}
+impl<T: SchemaStore + GovernanceStore + ObservationStore> Store for T {}
 
 /// The persistence the registry needs. `None` as a subject means the global setting.
 ///

@@ -315,6 +315,14 @@ impl Process {
         process
     }
 
+    /// Stops the process with SIGTERM, as a supervisor would, and waits until it has exited.
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.expect("kill runs").success(), "SIGTERM sent");
+        self.child.wait().expect("reaped");
+    }
+
     /// Kills the process with SIGKILL, as a crash would.
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL");

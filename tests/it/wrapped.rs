@@ -285,3 +285,15 @@ pub async fn faulty_store() -> (Arc<dyn Store>, Arc<Fault>, tempfile::TempDir) {
     };
     (Arc::new(store), fault, dir)
 }
+
+#[async_trait]
+impl ObservationStore for Faulty {
+    async fn record_reads(&self, reads: &[ObservedRead]) -> Result<()> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.record_reads(reads).await
+    }
+    async fn observed_reads(&self, subject: Option<&str>) -> Result<Vec<ObservedRead>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.observed_reads(subject).await
+    }
+}

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::wire::{SchemaByIdResponse, SchemaResponse};
 use crate::http::extract::CONFLUENT_JSON;
+use crate::http::reads::SchemaRead;
 use crate::storage::{StoredSchema, StoredVersion};
 use crate::types::SchemaId;
 
@@ -71,7 +72,7 @@ impl Rendered {
         let body = self.by_id.body(schema.id, schema, |schema| {
             by_id_body(schema, schema.schema.clone(), None)
         });
-        respond(body)
+        SchemaRead::by_id(schema.id).on(respond(body))
     }
 
     /// Answers `GET /subjects/{subject}/versions/latest` for `version` in the default format.
@@ -81,20 +82,20 @@ impl Rendered {
             .body(version.subject.clone(), version, |version| {
                 version_body(version, version.schema.schema.clone())
             });
-        respond(body)
+        SchemaRead::of_version(version).on(respond(body))
     }
 }
 
 /// Answers `GET /schemas/ids/{id}` for `schema` with `text` (the schema in the format asked
 /// for) and the highest id when asked for: rendered for this read alone.
 pub fn schema_by_id_as(schema: &StoredSchema, text: String, max_id: Option<SchemaId>) -> Response {
-    respond(by_id_body(schema, text, max_id))
+    SchemaRead::by_id(schema.id).on(respond(by_id_body(schema, text, max_id)))
 }
 
 /// Answers `GET /subjects/{subject}/versions/{version}` for `version` with `text` (the schema in
 /// the format asked for): rendered for this read alone.
 pub fn version_as(version: &StoredVersion, text: String) -> Response {
-    respond(version_body(version, text))
+    SchemaRead::of_version(version).on(respond(version_body(version, text)))
 }
 
 fn by_id_body(schema: &StoredSchema, text: String, max_id: Option<SchemaId>) -> Bytes {

@@ -2,7 +2,7 @@
 //! listing of all schemas.
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,6 +14,7 @@ use super::{rendered, FormatParam, RawSchema};
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
+use crate::http::reads::SchemaRead;
 use crate::types::SchemaId;
 use crate::{Error, Result};
 
@@ -91,14 +92,14 @@ async fn get_schema_text_by_id(
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     Params(format): Params<FormatParam>,
-) -> Result<RawSchema> {
+) -> Result<Response> {
     let id = schema_id(&id)?;
     let schema = app.contracts.schema(&caller, id).await?;
     let text = app
         .contracts
         .formatted(&schema, format.format.as_deref())
         .await?;
-    Ok(RawSchema(text))
+    Ok(SchemaRead::by_id(id).on(RawSchema(text).into_response()))
 }
 
 /// List the subjects that use a global id
@@ -132,7 +133,7 @@ async fn get_versions_by_id(
     PathParams(id): PathParams<String>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
-) -> Result<ConfluentJson<Vec<SubjectVersionResponse>>> {
+) -> Result<Response> {
     let id = schema_id(&id)?;
     let usages = app
         .contracts
@@ -142,7 +143,8 @@ async fn get_versions_by_id(
         .into_iter()
         .map(SubjectVersionResponse::from)
         .collect();
-    Ok(ConfluentJson(page.apply(usages)?))
+    let response = ConfluentJson(page.apply(usages)?).into_response();
+    Ok(SchemaRead::by_id(id).on(response))
 }
 
 /// List the schema types this registry supports

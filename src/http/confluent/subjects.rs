@@ -1,7 +1,7 @@
 //! `/subjects`: listing, registering, looking up, reading and deleting subject versions.
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,6 +12,7 @@ use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
+use crate::http::reads::SchemaRead;
 use crate::storage::Include;
 use crate::types::{SubjectName, VersionSelector};
 use crate::Result;
@@ -165,7 +166,7 @@ async fn lookup_schema(
     PathParams(subject): PathParams<String>,
     Params(params): Params<LookupParams>,
     ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
-) -> Result<ConfluentJson<SchemaResponse>> {
+) -> Result<Response> {
     let subject = SubjectName::parse(&subject)?;
     let found = app
         .contracts
@@ -177,7 +178,8 @@ async fn lookup_schema(
             params.deleted,
         )
         .await?;
-    Ok(ConfluentJson(SchemaResponse::from(found.as_ref())))
+    let response = ConfluentJson(SchemaResponse::from(found.as_ref())).into_response();
+    Ok(SchemaRead::of_version(&found).on(response))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -225,7 +227,7 @@ async fn get_version_schema(
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<DeletedParam>,
     Params(format): Params<FormatParam>,
-) -> Result<super::RawSchema> {
+) -> Result<Response> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
     let found = app
@@ -236,7 +238,7 @@ async fn get_version_schema(
         .contracts
         .formatted(&found.schema, format.format.as_deref())
         .await?;
-    Ok(super::RawSchema(text))
+    Ok(SchemaRead::of_version(&found).on(super::RawSchema(text).into_response()))
 }
 
 /// List the ids of schemas that reference a version

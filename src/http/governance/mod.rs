@@ -3,12 +3,14 @@
 //! the Confluent shape like everything else.
 
 mod audit;
+mod readers;
 mod services;
 mod subjects;
 mod teams;
 
 // The request bodies and query parameters, for the fuzz targets that decode them.
 pub use audit::AuditParams;
+pub use readers::DriftParams;
 pub use services::{CreateServiceRequest, UpdateServiceRequest};
 pub use subjects::{ImpactParams, ProducerRequest};
 pub use teams::{CreateTeamRequest, UpdateTeamRequest};
@@ -27,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(teams::router())
         .merge(services::router())
         .merge(subjects::router())
+        .merge(readers::router())
         .merge(audit::router())
 }
 

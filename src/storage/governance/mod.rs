@@ -5,10 +5,12 @@
 //! checks what it depends on in its own transaction and reports what stands in its way as a
 //! [`GovernanceConflict`]: a fact, not a message, as the rules belong to `governance`.
 //!
-//! `audit.rs` holds the audit log's rows; `sql.rs` the one implementation both databases share.
+//! `audit.rs` holds the audit log's rows; `sql.rs` the one implementation both databases share;
+//! `observed.rs` the reads observed per reader and subject.
 
 mod audit;
 mod backend;
+mod observed;
 mod sql;
 
 use async_trait::async_trait;
@@ -18,6 +20,7 @@ use utoipa::ToSchema;
 pub(super) use audit::append as append_audit;
 pub use audit::{AuditAction, AuditEntry, AuditQuery, AuditRecord};
 pub(super) use backend::SqlStore;
+pub use observed::{ObservationStore, ObservedRead};
 
 pub use crate::types::Contact;
 use crate::types::SubjectName;

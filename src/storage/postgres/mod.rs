@@ -144,6 +144,10 @@ impl SqlStore for PostgresStore {
             .await?;
         Ok(tx.commit().await?)
     }
+
+    async fn commit_unaudited(tx: Self::Write) -> Result<()> {
+        Ok(tx.commit().await?)
+    }
 }
 
 /// Tells every instance, when `tx` commits, that `subject` (`None`: a global setting) changed

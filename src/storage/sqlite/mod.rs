@@ -141,4 +141,8 @@ impl SqlStore for SqliteStore {
         append_audit(&mut tx, audit).await?;
         tx.commit().await
     }
+
+    async fn commit_unaudited(tx: WriteTx) -> Result<()> {
+        tx.commit().await
+    }
 }

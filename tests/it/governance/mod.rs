@@ -5,6 +5,7 @@ mod audit;
 mod authorization;
 mod credentials;
 mod impact;
+mod readers;
 mod teams;
 
 use axum::http::StatusCode;

@@ -1,0 +1,172 @@
+//! Observed reads: who reads each subject, as the reads themselves show it.
+//!
+//! Every read of a schema is tallied in memory per (reader, subject) — the reader is the
+//! authenticated service, `admin`, or empty for a read without a credential — and the tallies
+//! are written to the store in one transaction every [`FLUSH_EVERY`] and at shutdown, so a read
+//! costs no store round trip. A crash loses at most that interval of observations, never a
+//! registration. A by-id read that names no subject is kept under the id alone and attributed,
+//! when written, to every subject holding that id.
+//!
+//! Memory is bounded: at most [`MAX_PAIRS`] (reader, subject) pairs are tallied between two
+//! writes (reads of further pairs are counted in `accord_observed_reads_dropped_total` and
+//! otherwise dropped), and at most [`MAX_CLIENTS`] client names per pair.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use crate::storage::{ObservedRead, Store};
+use crate::types::SchemaId;
+use crate::Result;
+
+/// How often the tallies are written to the store.
+pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
+
+/// The most (reader, subject) pairs tallied between two writes.
+pub const MAX_PAIRS: usize = 10_000;
+
+/// The most client names kept per pair between two writes.
+pub const MAX_CLIENTS: usize = 8;
+
+/// What one reader read of one subject since the last write.
+struct Tally {
+    first: SystemTime,
+    last: SystemTime,
+    reads: i64,
+    versions: BTreeSet<i32>,
+    ids: BTreeSet<i32>,
+    clients: Vec<String>,
+}
+
+/// One read, as the layer that saw it reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct Read<'a> {
+    /// `None` for a by-id read that named no subject.
+    pub subject: Option<&'a str>,
+    pub version: Option<i32>,
+    pub id: Option<SchemaId>,
+    /// The client library, from `User-Agent` or `Confluent-Client-Version`.
+    pub client: Option<&'a str>,
+}
+
+/// The tallies since the last write, by subject (empty: a by-id read naming none) and reader.
+#[derive(Default)]
+pub struct Observations {
+    tallies: Mutex<Tallies>,
+}
+
+#[derive(Default)]
+struct Tallies {
+    by_subject: HashMap<String, HashMap<String, Tally>>,
+    pairs: usize,
+}
+
+impl Observations {
+    /// Tallies one read by `reader`.
+    pub fn observe(&self, reader: &str, read: Read<'_>) {
+        let now = SystemTime::now();
+        let mut tallies = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
+        let Tallies { by_subject, pairs } = &mut *tallies;
+        let subject = read.subject.unwrap_or("");
+        let readers = match by_subject.get_mut(subject) {
+            Some(readers) => readers,
+            None if *pairs >= MAX_PAIRS => return dropped(),
+            None => by_subject.entry(subject.to_string()).or_default(),
+        };
+        let tally = match readers.get_mut(reader) {
+            Some(tally) => tally,
+            None if *pairs >= MAX_PAIRS => return dropped(),
+            None => {
+                *pairs += 1;
+                readers.entry(reader.to_string()).or_insert(Tally {
+                    first: now,
+                    last: now,
+                    reads: 0,
+                    versions: BTreeSet::new(),
+                    ids: BTreeSet::new(),
+                    clients: Vec::new(),
+                })
+            }
+        };
+        tally.last = now;
+        tally.reads += 1;
+        if let Some(version) = read.version {
+            tally.versions.insert(version);
+        }
+        if let Some(id) = read.id {
+            tally.ids.insert(id.0);
+        }
+        if let Some(client) = read.client {
+            let known = tally.clients.iter().any(|c| c == client);
+            if !known && tally.clients.len() < MAX_CLIENTS {
+                tally.clients.push(client.to_string());
+            }
+        }
+    }
+
+    /// Writes the tallies to `store` and starts afresh; by-id reads that named no subject are
+    /// attributed to every subject holding their ids.
+    pub async fn flush(&self, store: &dyn Store) -> Result<()> {
+        let taken = std::mem::take(&mut *self.tallies.lock().unwrap_or_else(|e| e.into_inner()));
+        if taken.pairs == 0 {
+            return Ok(());
+        }
+        let mut reads = Vec::new();
+        for (subject, readers) in taken.by_subject {
+            for (reader, tally) in readers {
+                if !subject.is_empty() {
+                    reads.push(row(&reader, &subject, &tally));
+                    continue;
+                }
+                for id in &tally.ids {
+                    for usage in store.schema_usages(SchemaId(*id)).await? {
+                        let mut read = row(&reader, &usage.subject, &tally);
+                        read.ids = vec![*id];
+                        read.versions = vec![usage.version.0];
+                        reads.push(read);
+                    }
+                }
+            }
+        }
+        store.record_reads(&reads).await
+    }
+}
+
+fn dropped() {
+    metrics::counter!("accord_observed_reads_dropped_total").increment(1);
+}
+
+fn row(reader: &str, subject: &str, tally: &Tally) -> ObservedRead {
+    ObservedRead {
+        reader: reader.to_string(),
+        subject: subject.to_string(),
+        first_seen: timestamp(tally.first),
+        last_seen: timestamp(tally.last),
+        reads: tally.reads,
+        versions: tally.versions.iter().copied().collect(),
+        ids: tally.ids.iter().copied().collect(),
+        clients: tally.clients.clone(),
+    }
+}
+
+fn timestamp(at: SystemTime) -> String {
+    time::OffsetDateTime::from(at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// Writes `observations` to `store` every [`FLUSH_EVERY`] until the store is dropped elsewhere.
+pub fn flush_periodically(observations: Arc<Observations>, store: Arc<dyn Store>) {
+    let store = Arc::downgrade(&store);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(FLUSH_EVERY);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let Some(store) = store.upgrade() else { return };
+            if let Err(err) = observations.flush(store.as_ref()).await {
+                tracing::warn!(error = %err, "observed reads could not be written; dropped");
+            }
+        }
+    });
+}

@@ -1,0 +1,181 @@
+//! Who really reads a stream: reads are attributed to the credential that made them, and
+//! compared with the declared consumers in `/readers` and `/drift`.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use accord::governance::ReadAccess;
+
+use super::Story;
+use crate::support::*;
+
+/// Adds the service `analytics` (team payments), granted nothing; returns its credential.
+async fn analytics(story: &Story) -> String {
+    let admin = story.app.admin();
+    let (status, body) = admin
+        .post(
+            "/governance/services",
+            json!({ "name": "analytics", "team": "payments" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, issued) = admin
+        .post("/governance/services/analytics/credentials", json!({}))
+        .await;
+    basic("analytics", issued["secret"].as_str().unwrap())
+}
+
+/// Reads `path` with `credential` (none: without one), naming `client` as its User-Agent.
+async fn read(story: &Story, credential: Option<&str>, path: &str, client: &str) {
+    let mut headers = vec![("user-agent", client)];
+    if let Some(credential) = credential {
+        headers.push(("authorization", credential));
+    }
+    let reply = story.app.send(Method::GET, path, &headers, vec![]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+}
+
+fn row<'a>(readers: &'a Value, service: &str) -> &'a Value {
+    readers["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == service)
+        .unwrap_or_else(|| panic!("no row for {service}: {readers}"))
+}
+
+#[tokio::test]
+async fn readers_name_declared_consumers_seen_or_not_and_undeclared_readers() {
+    let story = Story::new(ReadAccess::Open).await;
+    let analytics = analytics(&story).await;
+    let latest = "/subjects/orders-value/versions/latest";
+    let (_, v1) = story.app.get(latest).await;
+    let by_id = format!("/schemas/ids/{}?subject=orders-value", v1["id"]);
+    read(&story, Some(&story.billing), latest, "billing-client/1.0").await;
+    read(&story, Some(&story.billing), latest, "billing-client/1.0").await;
+    read(&story, Some(&story.billing), &by_id, "billing-client/1.0").await;
+    read(&story, Some(&analytics), latest, "analytics-job/2.1").await;
+    read(&story, None, &by_id, "curl/8").await;
+
+    let (status, readers) = story
+        .app
+        .as_(&story.orders)
+        .get("/governance/subjects/orders-value/readers")
+        .await;
+
+    assert_eq!(status, StatusCode::OK, "{readers}");
+    let billing = row(&readers, "billing");
+    assert_eq!(billing["declared"], true);
+    assert_eq!(billing["team"], "payments");
+    assert_eq!(billing["reads"], 3);
+    assert_eq!(billing["versions"], json!([1]));
+    assert_eq!(billing["ids"], json!([v1["id"]]));
+    assert_eq!(billing["clients"], json!(["billing-client/1.0"]));
+    assert!(billing["granted_at"].is_string() && billing["last_seen"].is_string());
+    let shipping = row(&readers, "shipping");
+    assert_eq!(
+        (shipping["declared"].clone(), shipping["reads"].clone()),
+        (json!(true), json!(0))
+    );
+    assert!(shipping["last_seen"].is_null(), "{shipping}");
+    let undeclared = row(&readers, "analytics");
+    assert_eq!(undeclared["declared"], false);
+    assert_eq!(undeclared["reads"], 1);
+    // The anonymous read by id, and the one this test made itself to learn the id.
+    assert_eq!(readers["anonymous"]["reads"], 2);
+
+    // A service sees its own row only.
+    let (_, own) = story
+        .app
+        .as_(&analytics)
+        .get("/governance/subjects/orders-value/readers")
+        .await;
+    let services: Vec<&Value> = own["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["service"])
+        .collect();
+    assert_eq!(services, [&json!("analytics")], "{own}");
+    assert_eq!(own["anonymous"]["reads"], 0);
+
+    let (status, drift) = story.app.admin().get("/governance/drift").await;
+    assert_eq!(status, StatusCode::OK, "{drift}");
+    let undeclared: Vec<(&Value, &Value)> = drift["undeclared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (&r["subject"], &r["service"]))
+        .collect();
+    assert_eq!(
+        undeclared,
+        [(&json!("orders-value"), &json!("analytics"))],
+        "{drift}"
+    );
+    let silent: Vec<&Value> = drift["silent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["service"])
+        .collect();
+    assert_eq!(silent, [&json!("shipping")], "{drift}");
+}
+
+#[tokio::test]
+async fn readers_and_drift_refuse_what_they_cannot_answer() {
+    let story = Story::new(ReadAccess::Open).await;
+    let admin = story.app.admin();
+    assert_error(
+        &admin.get("/governance/subjects/nothing-here/readers").await,
+        StatusCode::NOT_FOUND,
+        40401,
+    );
+    for days in ["0", "-3", "soon", "1.5"] {
+        let reply = admin
+            .get(&format!("/governance/drift?silent_days={days}"))
+            .await;
+        let message = assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 422);
+        assert!(message.contains("silent_days"), "{message}");
+    }
+    assert_error(
+        &story.app.get("/governance/drift").await,
+        StatusCode::UNAUTHORIZED,
+        40101,
+    );
+}
+
+#[tokio::test]
+async fn observed_reads_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let client = reqwest::Client::new();
+    let first = crate::backend::Process::start(&url, &[]).await;
+    let registered = client
+        .post(format!("{}/subjects/orders-value/versions", first.base))
+        .header("content-type", CONFLUENT_JSON)
+        .body(json!({ "schema": record("Order", &[ID]) }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 200);
+    for _ in 0..3 {
+        let path = format!("{}/subjects/orders-value/versions/latest", first.base);
+        assert_eq!(client.get(path).send().await.unwrap().status(), 200);
+    }
+
+    first.stop();
+    let second = crate::backend::Process::start(&url, &[]).await;
+    let readers: Value = client
+        .get(format!(
+            "{}/governance/subjects/orders-value/readers",
+            second.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(readers["anonymous"]["reads"], 3, "{readers}");
+}
