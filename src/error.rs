@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::types::{sentence, Affected, SchemaId, Version};
+use crate::types::{sentence, Affected, SchemaId, Undeclared, Version};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -38,12 +38,14 @@ pub enum Error {
     SubjectModeNotConfigured(String),
     #[error("Association for '{0}' not found.")]
     AssociationNotFound(String),
-    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]{}", messages.join(", "), affected_sentence(affected))]
+    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]{}", messages.join(", "), affected_sentence(affected, undeclared))]
     Incompatible {
         subject: String,
         messages: Vec<String>,
         /// The consumers the change would break, with their owners (empty when none are known).
         affected: Vec<Affected>,
+        /// The services seen reading the subject without being declared on it.
+        undeclared: Vec<Undeclared>,
     },
     #[error("Invalid schema: {0}")]
     InvalidSchema(String),
@@ -184,8 +186,8 @@ impl From<sqlx::Error> for Error {
     }
 }
 
-fn affected_sentence(affected: &[Affected]) -> String {
-    match sentence(affected) {
+fn affected_sentence(affected: &[Affected], undeclared: &[Undeclared]) -> String {
+    match sentence(affected, undeclared, time::OffsetDateTime::now_utc()) {
         s if s.is_empty() => s,
         s => format!(" {s}"),
     }
@@ -193,11 +195,14 @@ fn affected_sentence(affected: &[Affected]) -> String {
 
 /// The Confluent error body: `{"error_code": 40401, "message": "Subject 'x' not found."}`.
 ///
-/// A refused incompatible registration also lists the consumers it would break in `affected`.
-#[derive(Debug, Serialize, ToSchema)]
+/// A refused incompatible registration also lists the consumers it would break in `affected`,
+/// and the services seen reading the subject without being declared in `undeclared`.
+#[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error_code: u32,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affected: Option<Vec<Affected>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undeclared: Option<Vec<Undeclared>>,
 }

@@ -63,6 +63,7 @@ async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdi
             is_new: true,
             changes: Vec::new(),
             affected: Vec::new(),
+            undeclared: Vec::new(),
         });
     }
     let impact = registry.impact(contract).await?;
@@ -74,6 +75,7 @@ async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdi
         is_new: false,
         changes: report::changes(&impact.messages),
         affected: impact.affected,
+        undeclared: impact.undeclared,
     })
 }
 

@@ -27,6 +27,16 @@ pub struct AffectedConsumer {
     pub contacts: Vec<ContactInfo>,
 }
 
+/// A service seen reading a subject without being declared on it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UndeclaredReader {
+    pub service: String,
+    pub team: String,
+    #[serde(default)]
+    pub contacts: Vec<ContactInfo>,
+    pub last_seen: String,
+}
+
 /// A way to reach a team, such as `email payments@example.com`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContactInfo {
@@ -43,6 +53,8 @@ pub struct Impact {
     pub messages: Vec<String>,
     #[serde(default)]
     pub affected: Vec<AffectedConsumer>,
+    #[serde(default)]
+    pub undeclared: Vec<UndeclaredReader>,
 }
 
 /// A registered version of a subject, as a lookup answers it.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::client::AffectedConsumer;
+use super::client::{AffectedConsumer, UndeclaredReader};
 use super::OutputFormat;
 
 /// One breaking change: what kind, where in the schema, and why.
@@ -33,6 +33,8 @@ pub struct Verdict {
     pub is_new: bool,
     pub changes: Vec<Change>,
     pub affected: Vec<AffectedConsumer>,
+    /// Services seen reading the subject without being declared, which a break reaches too.
+    pub undeclared: Vec<UndeclaredReader>,
 }
 
 /// `accord check`'s result.
@@ -162,6 +164,12 @@ impl Printer {
             }
             if let Some(affects) = affects(&verdict.affected) {
                 println!("  affects {affects}");
+            }
+            for reader in &verdict.undeclared {
+                println!(
+                    "  also read by {} (team {}, undeclared, last read {})",
+                    reader.service, reader.team, reader.last_seen
+                );
             }
         }
         let breaking = report.subjects.iter().filter(|v| !v.compatible).count();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Contracts;
-use crate::governance::{Action, Affected, Principal};
+use crate::governance::{Action, Affected, Principal, Undeclared};
 use crate::registry::{Registered, SchemaRequest};
 use crate::storage::StoredVersion;
 use crate::types::{Compatibility, SubjectName, VersionSelector};
@@ -20,6 +20,8 @@ pub struct Verdict {
     pub messages: Vec<String>,
     /// The consumers the breaking changes would affect (empty when compatible).
     pub affected: Vec<Affected>,
+    /// The services seen reading the subject without being declared (empty when compatible).
+    pub undeclared: Vec<Undeclared>,
 }
 
 /// Whether a candidate would break the subject's contract, and whom.
@@ -33,6 +35,9 @@ pub struct Impact {
     pub messages: Vec<String>,
     /// The consumers a breaking change would affect, with their teams and contacts.
     pub affected: Vec<Affected>,
+    /// The services seen reading the subject without being on its list, which a breaking
+    /// change would reach as well.
+    pub undeclared: Vec<Undeclared>,
 }
 
 impl Contracts {
@@ -60,6 +65,7 @@ impl Contracts {
                 ..
             }) => Err(Error::Incompatible {
                 affected: self.governance.affected(subject).await?,
+                undeclared: self.governance.undeclared(subject).await?,
                 subject: name,
                 messages,
             }),
@@ -123,14 +129,22 @@ impl Contracts {
             compatibility_level: self.registry.effective_compatibility(subject).await?,
             messages: verdict.messages,
             affected: verdict.affected,
+            undeclared: verdict.undeclared,
         })
     }
 
     async fn verdict(&self, subject: &SubjectName, messages: Vec<String>) -> Result<Verdict> {
-        let affected = match messages.is_empty() {
-            true => Vec::new(),
-            false => self.governance.affected(subject).await?,
-        };
-        Ok(Verdict { messages, affected })
+        if messages.is_empty() {
+            return Ok(Verdict {
+                messages,
+                affected: Vec::new(),
+                undeclared: Vec::new(),
+            });
+        }
+        Ok(Verdict {
+            messages,
+            affected: self.governance.affected(subject).await?,
+            undeclared: self.governance.undeclared(subject).await?,
+        })
     }
 }

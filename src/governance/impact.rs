@@ -1,9 +1,10 @@
 //! Impact: which consumer services a breaking change to a subject would break, with the teams
-//! that own them and how to reach those teams.
+//! that own them and how to reach those teams — the declared consumers, and the services seen
+//! reading the subject without being declared on it.
 
 use super::Governance;
-pub use crate::types::Affected;
 use crate::types::SubjectName;
+pub use crate::types::{Affected, Undeclared};
 use crate::Result;
 
 impl Governance {
@@ -25,5 +26,36 @@ impl Governance {
             });
         }
         Ok(affected)
+    }
+
+    /// Returns the services seen reading `subject` that are neither its producer nor granted
+    /// on it, with their teams, contacts and last read. Reads without a credential and the
+    /// admin's are never named.
+    pub async fn undeclared(&self, subject: &SubjectName) -> Result<Vec<Undeclared>> {
+        self.flush_observations().await?;
+        let producer = self.store.producer(subject).await?.map(|p| p.service);
+        let granted = self.store.consumers(subject).await?;
+        let mut undeclared = Vec::new();
+        for read in self.store.observed_reads(Some(subject.as_str())).await? {
+            let is_declared = producer.as_deref() == Some(read.reader.as_str())
+                || granted.iter().any(|grant| grant.service == read.reader);
+            if is_declared || read.reader.is_empty() || read.reader == "admin" {
+                continue;
+            }
+            let Some(service) = self.store.service(&read.reader).await? else {
+                continue;
+            };
+            let contacts = match self.store.team(&service.team).await? {
+                Some(team) => team.contacts,
+                None => Vec::new(),
+            };
+            undeclared.push(Undeclared {
+                service: service.name,
+                team: service.team,
+                contacts,
+                last_seen: read.last_seen,
+            });
+        }
+        Ok(undeclared)
     }
 }

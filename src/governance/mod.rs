@@ -27,7 +27,7 @@ use serde_json::Value;
 pub use acl::{Action, Ownership, Principal, ReadAccess};
 pub use audit::AuditPage;
 pub use auth::IssuedCredential;
-pub use impact::Affected;
+pub use impact::{Affected, Undeclared};
 pub use readers::{
     AnonymousReads, Drift, ReaderView, ReadersView, SilentConsumer, UndeclaredReader,
 };

@@ -19,14 +19,22 @@ impl IntoResponse for Error {
         // The rest of a refused body is drained after the answer, at most so much (see
         // `limits`): past that the connection is closed, so say so.
         let closes = matches!(self, Error::PayloadTooLarge(_));
-        let affected = match self {
-            Error::Incompatible { affected, .. } if !affected.is_empty() => Some(affected),
-            _ => None,
+        let (affected, undeclared) = match self {
+            Error::Incompatible {
+                affected,
+                undeclared,
+                ..
+            } => (
+                Some(affected).filter(|a| !a.is_empty()),
+                Some(undeclared).filter(|u| !u.is_empty()),
+            ),
+            _ => (None, None),
         };
         let body = ErrorBody {
             error_code,
             message,
             affected,
+            undeclared,
         };
         let mut response = ConfluentJson(body).into_response_with_status(status);
         if closes {

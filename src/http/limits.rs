@@ -201,7 +201,7 @@ fn with_body(head: &[u8]) -> Option<Vec<u8>> {
     let body = serde_json::to_vec(&ErrorBody {
         error_code: error.codes().1,
         message: error.to_string(),
-        affected: None,
+        ..ErrorBody::default()
     })
     .ok()?;
     let mut answer = head[..at].to_vec();

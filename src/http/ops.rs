@@ -59,7 +59,7 @@ async fn readyz(State(app): State<AppState>) -> Response {
             ConfluentJson(ErrorBody {
                 error_code: 50001,
                 message: "The backend data store is unavailable".to_string(),
-                affected: None,
+                ..ErrorBody::default()
             })
             .into_response_with_status(StatusCode::SERVICE_UNAVAILABLE)
         }

@@ -76,6 +76,7 @@ pub fn decide(
                 subject: ask.subject.to_string(),
                 messages,
                 affected: Vec::new(),
+                undeclared: Vec::new(),
             });
         }
     }

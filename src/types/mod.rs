@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 mod owners;
 
-pub use owners::{sentence, Affected, Contact};
+pub use owners::{sentence, Affected, Contact, Undeclared};
 
 /// The format of a schema, spelled as Confluent spells it on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

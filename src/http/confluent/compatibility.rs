@@ -84,13 +84,15 @@ async fn check(
             params.verbose,
         )
         .await?;
-    let affected = match params.verbose && !verdict.affected.is_empty() {
-        true => Some(verdict.affected),
-        false => None,
-    };
     Ok(ConfluentJson(CompatibilityCheckResponse {
         is_compatible: verdict.messages.is_empty(),
         messages: params.verbose.then_some(verdict.messages),
-        affected,
+        affected: named(params.verbose, verdict.affected),
+        undeclared: named(params.verbose, verdict.undeclared),
     }))
+}
+
+/// Returns `list` when the answer is verbose and the list is not empty.
+fn named<T>(verbose: bool, list: Vec<T>) -> Option<Vec<T>> {
+    Some(list).filter(|list| verbose && !list.is_empty())
 }

@@ -241,4 +241,7 @@ pub struct CompatibilityCheckResponse {
     /// The consumers an incompatible schema would break, with `verbose=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affected: Option<Vec<crate::governance::Affected>>,
+    /// The services seen reading the subject without being declared, with `verbose=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undeclared: Option<Vec<crate::governance::Undeclared>>,
 }

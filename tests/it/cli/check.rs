@@ -109,6 +109,7 @@ async fn check_writes_a_stable_json_report() {
                     "team": "payments",
                     "contacts": [{"kind": "email", "value": "payments@example.com"}],
                 }],
+                "undeclared": [],
             }],
             "compatible": false,
         })

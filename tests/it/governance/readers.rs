@@ -179,3 +179,49 @@ async fn observed_reads_survive_a_restart() {
 
     assert_eq!(readers["anonymous"]["reads"], 3, "{readers}");
 }
+
+#[tokio::test]
+async fn a_breaking_change_names_the_undeclared_readers_it_would_reach() {
+    let story = Story::new(ReadAccess::Open).await;
+    let analytics = analytics(&story).await;
+    let latest = "/subjects/orders-value/versions/latest";
+    read(&story, Some(&analytics), latest, "analytics-job/2.1").await;
+    read(&story, None, latest, "curl/8").await;
+    let orders = story.app.as_(&story.orders);
+
+    let (status, refused) = orders
+        .post("/subjects/orders-value/versions", Story::breaking_v2())
+        .await;
+
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    let undeclared = |body: &Value| -> Vec<Value> {
+        let list = body["undeclared"].as_array().cloned().unwrap_or_default();
+        list.iter()
+            .map(|u| json!([u["service"], u["team"]]))
+            .collect()
+    };
+    assert_eq!(undeclared(&refused), [json!(["analytics", "payments"])]);
+    let message = refused["message"].as_str().unwrap();
+    assert!(
+        message.contains("and 1 undeclared reader: analytics (team payments, last read just now)"),
+        "{message}"
+    );
+    for path in [
+        "/governance/subjects/orders-value/impact",
+        "/compatibility/subjects/orders-value/versions/latest?verbose=true",
+    ] {
+        let (status, body) = orders.post(path, Story::breaking_v2()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_eq!(
+            undeclared(&body),
+            [json!(["analytics", "payments"])],
+            "{path}"
+        );
+    }
+    // A compatible change names nobody.
+    let compatible = json!({ "schema": record("Order", &[ID, NOTE]) });
+    let (_, impact) = orders
+        .post("/governance/subjects/orders-value/impact", compatible)
+        .await;
+    assert_eq!(impact["undeclared"], json!([]), "{impact}");
+}
