@@ -193,7 +193,7 @@ async fn compat_and_register_exit_1_on_a_breaking_file_and_2_on_an_error() {
     );
     for (run, says) in [
         (&missing, "not found"),
-        (&referenced, "42206"),
+        (&referenced, "references exist"),
         (&unknown_type, "extension"),
         (&anonymous, "requires a credential"),
         (&nowhere, "missing.toml"),
