@@ -1,5 +1,6 @@
-//! The command line: `accord serve`, `openapi`, `healthcheck`, and the CI commands `check`,
-//! `diff` and `register` (their flags live in [`crate::ci`]).
+//! The command line: `accord serve`, `openapi`, `healthcheck`, the CI commands `check`,
+//! `diff` and `register` (their flags live in [`crate::ci`]), and the everyday commands
+//! (theirs live in [`crate::commands`]).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,8 +36,11 @@ pub enum Command {
     Check(crate::ci::CheckArgs),
     /// Compare two schema files offline under a compatibility level (exit codes as `check`).
     Diff(crate::ci::DiffArgs),
-    /// Register the schema files that accord.toml maps, references first; idempotent.
+    /// Register the schema files that accord.toml maps, references first, or with SUBJECT
+    /// FILE one file; idempotent.
     Register(crate::ci::RegisterArgs),
+    #[command(flatten)]
+    Everyday(crate::commands::Everyday),
 }
 
 /// How `accord serve` runs. Its `Debug` shows neither the admin token nor the database

@@ -5,6 +5,8 @@
 //! - [`cli`]: the `accord` command line; `main.rs` runs the chosen command.
 //! - [`ci`]: `accord check`, `diff` and `register`, the CI gate; reads `accord.toml`, reuses
 //!   [`format`] and the compatibility engine, and talks to a registry over HTTP.
+//! - [`commands`]: the everyday commands (`subjects`, `get`, `compat`, `who`, `team`, ...,
+//!   `init`, `completions`): a registry from a terminal, through the CI commands' client.
 //! - [`app`]: the shared state and `serve(listener, state, shutdown)`.
 //! - [`http`]: the router, extractors that speak the Confluent wire format, the OpenAPI document.
 //! - [`contracts`]: every operation that needs both the registry and governance — register,
@@ -19,6 +21,7 @@
 pub mod app;
 pub mod ci;
 pub mod cli;
+pub mod commands;
 pub mod contracts;
 pub mod error;
 pub mod format;

@@ -17,6 +17,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Check(args) => accord::ci::check(args).await.exit(),
         Command::Diff(args) => accord::ci::diff(args).exit(),
         Command::Register(args) => accord::ci::register(args).await.exit(),
+        Command::Everyday(command) => accord::commands::run(command).await.exit(),
     }
 }
 

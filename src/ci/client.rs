@@ -11,8 +11,8 @@
 
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Result};
-use reqwest::{RequestBuilder, Response, StatusCode};
+use anyhow::{anyhow, Result};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -62,6 +62,22 @@ pub struct Impact {
 pub struct RegisteredVersion {
     pub id: i64,
     pub version: i64,
+}
+
+/// The registry's answer to one request: its status and its JSON body (`null` when empty).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    /// The server's message, for an answer that is not a success.
+    pub message: String,
+}
+
+impl Reply {
+    /// Returns the Confluent `error_code` of a refusal, if the body has one.
+    pub fn error_code(&self) -> Option<i64> {
+        self.body["error_code"].as_i64()
+    }
 }
 
 /// What a registration attempt came to.
@@ -162,6 +178,43 @@ impl RegistryClient {
         Ok(config["compatibilityLevel"].as_str().map(str::to_string))
     }
 
+    /// Sends `method path` with an optional JSON `body` and returns whatever the registry
+    /// answered; only failing to get an answer at all is an error.
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Reply> {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = self.send(request).await?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        let body = match text.trim().is_empty() {
+            true => Value::Null,
+            false => serde_json::from_str(&text).unwrap_or(Value::String(text.clone())),
+        };
+        let message = message_of(status, &text);
+        Ok(Reply {
+            status,
+            body,
+            message,
+        })
+    }
+
+    /// Sends `method path` like [`RegistryClient::call`] and returns the body of a success; any
+    /// other answer is an error carrying the server's message.
+    pub async fn json(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
+        let reply = self.call(method, path, body).await?;
+        self.success(reply, path)
+    }
+
+    /// Returns the body of `reply` when it is a success, else the error that says what to do.
+    pub fn success(&self, reply: Reply, path: &str) -> Result<Value> {
+        match reply.status.is_success() {
+            true => Ok(reply.body),
+            false => Err(self.failure(reply.status, &reply.message, path)),
+        }
+    }
+
     /// Sends `request` with the credential; failing to get an answer at all is an error.
     async fn send(&self, request: RequestBuilder) -> Result<Response> {
         self.authorized(request)
@@ -176,22 +229,27 @@ impl RegistryClient {
             return Ok(response);
         }
         let message = error_message(response).await;
+        Err(self.failure(status, &message, path))
+    }
+
+    /// The error for a refused request: what the status means for the caller, and the message.
+    fn failure(&self, status: StatusCode, message: &str, path: &str) -> anyhow::Error {
         match status {
-            StatusCode::UNAUTHORIZED if self.credential.is_none() => bail!(
+            StatusCode::UNAUTHORIZED if self.credential.is_none() => anyhow!(
                 "the registry at {} requires a credential (401: {message}); set \
                  ACCORD_CREDENTIALS=service:secret or ACCORD_TOKEN",
                 self.base
             ),
-            StatusCode::UNAUTHORIZED => bail!(
+            StatusCode::UNAUTHORIZED => anyhow!(
                 "the registry at {} refused the credential (401: {message}); check \
                  ACCORD_CREDENTIALS or ACCORD_TOKEN",
                 self.base
             ),
-            StatusCode::FORBIDDEN => bail!(
+            StatusCode::FORBIDDEN => anyhow!(
                 "the registry at {} denied the credential access (403: {message})",
                 self.base
             ),
-            _ => bail!(
+            _ => anyhow!(
                 "the registry answered {} to {path}: {message}",
                 status.as_u16()
             ),
@@ -237,7 +295,12 @@ fn body(contract: &Contract) -> Value {
 async fn error_message(response: Response) -> String {
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
-    match serde_json::from_str::<Value>(&text) {
+    message_of(status, &text)
+}
+
+/// The message of an answer: the Confluent body's `message`, else its first line.
+fn message_of(status: StatusCode, text: &str) -> String {
+    match serde_json::from_str::<Value>(text) {
         Ok(body) => match body["message"].as_str() {
             Some(message) => message.to_string(),
             None => body.to_string(),
@@ -248,7 +311,7 @@ async fn error_message(response: Response) -> String {
 }
 
 /// Percent-encodes a subject for use as one path segment.
-fn segment(subject: &str) -> String {
+pub fn segment(subject: &str) -> String {
     subject
         .bytes()
         .map(|b| match b {

@@ -7,12 +7,12 @@
 //! [`Outcome`] whose exit code CI jobs rely on: 0 compatible, 1 a breaking change, 2 an error.
 
 mod check;
-mod client;
+pub mod client;
 mod diff;
 pub mod project;
 mod references;
 mod register;
-mod report;
+pub mod report;
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
@@ -97,11 +97,13 @@ pub struct CheckArgs {
     pub subjects: Vec<String>,
 }
 
-/// `accord register`.
+/// `accord register`: the project's files, or with `SUBJECT FILE` one file.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RegisterArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    #[command(flatten)]
+    pub one: crate::commands::OneFile,
 }
 
 /// `accord diff`.
@@ -126,12 +128,12 @@ pub struct DiffArgs {
     pub format: OutputFormat,
 }
 
-fn parse_schema_type(name: &str) -> Result<SchemaType, String> {
+pub(crate) fn parse_schema_type(name: &str) -> Result<SchemaType, String> {
     name.parse()
         .map_err(|_| format!("unknown type '{name}': use avro, protobuf or json"))
 }
 
-fn parse_level(name: &str) -> Result<Compatibility, String> {
+pub(crate) fn parse_level(name: &str) -> Result<Compatibility, String> {
     Compatibility::parse(name).map_err(|_| {
         format!(
             "unknown level '{name}': use NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, \
@@ -167,7 +169,7 @@ impl std::error::Error for FileError {}
 
 /// Reports `err` as one line on standard error (and as an annotation for GitHub) and returns
 /// [`Outcome::Failed`].
-fn failed(format: OutputFormat, err: &anyhow::Error) -> Outcome {
+pub(crate) fn failed(format: OutputFormat, err: &anyhow::Error) -> Outcome {
     let line = format!("{err:#}").replace('\n', " ");
     if format == OutputFormat::Github {
         let file = err.downcast_ref::<FileError>().map(|e| e.file.as_path());

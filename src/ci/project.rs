@@ -181,6 +181,25 @@ impl Project {
     }
 }
 
+/// Returns the `registry` of the project file at `path`, without reading its schema files.
+/// Without `path`, `accord.toml` is read when there is one.
+pub fn registry_in(path: Option<&Path>) -> Result<Option<String>> {
+    let path = match path {
+        Some(path) => path,
+        None if Path::new("accord.toml").is_file() => Path::new("accord.toml"),
+        None => return Ok(None),
+    };
+    let source = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the project file {}", path.display()))?;
+    let table: toml::Table = toml::from_str(&source)
+        .map_err(|err| FileError::new(path, err.message().trim().to_string()))?;
+    match table.get("registry") {
+        None => Ok(None),
+        Some(toml::Value::String(url)) => Ok(Some(url.clone())),
+        Some(_) => bail!(FileError::new(path, "`registry` must be a string")),
+    }
+}
+
 fn read_contract(root: &Path, entry: SubjectEntry) -> Result<Contract> {
     let file = root.join(&entry.file);
     let schema_type = match &entry.schema_type {

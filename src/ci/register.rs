@@ -13,6 +13,9 @@ use super::{failed, registry_url, Outcome, OutputFormat, Progress, RegisterArgs}
 
 /// Runs `accord register` and returns its outcome.
 pub async fn register(args: RegisterArgs) -> Outcome {
+    if args.one.subject.is_some() {
+        return crate::commands::register_file(args).await;
+    }
     let format = args.project.format;
     let mut report = RegisterReport {
         subjects: Vec::new(),

@@ -238,7 +238,7 @@ impl Printer {
     }
 }
 
-fn describe(change: &Change) -> String {
+pub(crate) fn describe(change: &Change) -> String {
     let mut line = match &change.path {
         Some(path) => format!("{path}: {}", change.reason),
         None => change.reason.clone(),
@@ -250,7 +250,7 @@ fn describe(change: &Change) -> String {
 }
 
 /// Names the affected consumers, their teams and contacts; `None` when there are none.
-fn affects(affected: &[AffectedConsumer]) -> Option<String> {
+pub(crate) fn affects(affected: &[AffectedConsumer]) -> Option<String> {
     let consumers: Vec<String> = affected
         .iter()
         .map(|a| {

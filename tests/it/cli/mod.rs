@@ -1,10 +1,14 @@
-//! The CI gate: `accord check`, `accord register` and `accord diff`, run as the real binary
-//! against a real server on 127.0.0.1, over a copy of `accord.toml` and the example contracts.
+//! The command line as a user runs it: the CI gate (`accord check`, `register`, `diff`) and
+//! the everyday commands, run as the real binary against a real server on 127.0.0.1, over a
+//! copy of `accord.toml` and the example contracts.
 //! This file starts the server and runs the binary; the tests are in the modules below.
 
 mod check;
 mod diff;
+mod governance;
+mod init;
 mod register;
+mod schemas;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
