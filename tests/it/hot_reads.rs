@@ -215,8 +215,6 @@ async fn hot_reads_are_traced_and_counted_under_the_routers_routes() {
 
         let span = format!("request{{method=GET uri={path} version=HTTP/1.1}}");
         assert!(log.contains(&span), "no request span for {path}:\n{log}");
-        assert!(log.contains("finished processing request"), "{log}");
-        assert!(log.contains("status=200"), "{log}");
         let after = counted(&app, route).await;
         assert!(after > before, "{path} not counted under {route}");
     }
