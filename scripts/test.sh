@@ -30,7 +30,7 @@ elif [ "${CI:-}" = "true" ]; then
 else
   tests=$(cargo test --test it -- --list 2>/dev/null | grep -c ': test$' || true)
   echo "SKIPPED: the HTTP suite on PostgreSQL ($tests tests of tests/it), because PostgreSQL is" \
-    "not reachable at $host:$port. Start it (see README, 'High availability on PostgreSQL')" \
+    "not reachable at $host:$port. Start it (see docs/operations.md, 'High availability on PostgreSQL')" \
     "to run them." >&2
 fi
 

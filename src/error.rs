@@ -49,10 +49,14 @@ pub enum Error {
     },
     #[error("Invalid schema: {0}")]
     InvalidSchema(String),
+    /// A registration without a schema; the hint, when there is one, says what the body lacks.
+    #[error("Empty schema{0}")]
+    EmptySchema(String),
     #[error("The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"")]
     InvalidVersion(String),
-    #[error("Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")]
-    InvalidCompatibilityLevel,
+    /// An unknown level; the hint, when there is one, follows Confluent's sentence.
+    #[error("Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive{0}")]
+    InvalidCompatibilityLevel(&'static str),
     #[error("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT")]
     InvalidMode,
     #[error("{0}")]
@@ -131,9 +135,9 @@ impl Error {
             SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
             AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
             Incompatible { .. } => (StatusCode::CONFLICT, 409),
-            InvalidSchema(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
+            InvalidSchema(_) | EmptySchema(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
             InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),
-            InvalidCompatibilityLevel => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
+            InvalidCompatibilityLevel(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
             InvalidMode => (StatusCode::UNPROCESSABLE_ENTITY, 42204),
             OperationNotPermitted(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
             ReferenceExists(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42206),

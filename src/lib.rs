@@ -35,15 +35,26 @@ pub use error::{Error, Result};
 
 /// Asks the server at `url` whether it is ready; an error says why not.
 pub async fn healthcheck(url: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
     let (host, port) = parse_http_url(url)?;
-    let mut stream = tokio::net::TcpStream::connect((host.as_str(), port)).await?;
+    let ready = format!("{}/readyz", url.trim_end_matches('/'));
+    let mut stream = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .with_context(|| format!("cannot reach {ready}"))?;
     let request = format!("GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await?;
     let mut response = Vec::new();
-    tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut response).await?;
+    async {
+        tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await?;
+        tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut response).await
+    }
+    .await
+    .with_context(|| format!("no answer from {ready}"))?;
     let status_line = String::from_utf8_lossy(&response);
     let status_line = status_line.lines().next().unwrap_or_default();
-    anyhow::ensure!(status_line.contains(" 200 "), "not ready: {status_line}");
+    anyhow::ensure!(
+        status_line.contains(" 200 "),
+        "{ready} is not ready: {status_line}"
+    );
     Ok(())
 }
 

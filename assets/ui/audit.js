@@ -48,7 +48,7 @@ export async function auditView(el, query) {
       if (error.status === 401) throw error
       replace(more, errorBox(error, 'read the audit log'),
         error.status === 403 ? h('p', { class: 'muted' },
-          'A service may read the audit entries of the streams it produces: filter by one of them.') : null)
+          'A service may read the audit entries of the streams it produces.') : null)
       return
     }
     append(list, page.entries.map(entry))

@@ -8,8 +8,9 @@ const COMPACT_WIDTH = 76
 
 /**
  * Pretty-prints a schema's text. Returns its lines and, for JSON-based formats, the line where
- * each JSON pointer (`/fields/2/type`) starts. Small objects and arrays stay on one line, so an
- * Avro field reads as one line and diffs as one.
+ * each JSON pointer (`/fields/2/type`) starts. The schema and its fields or properties are one
+ * per line; other small objects and arrays stay on one line, so an Avro field reads as one line
+ * and diffs as one.
  */
 export function pretty(text, schemaType) {
   if ((schemaType || 'AVRO') !== 'PROTOBUF') {
@@ -30,7 +31,7 @@ function prettyJson(value) {
     const compact = JSON.stringify(node)
     const isContainer = node !== null && typeof node === 'object'
     const fits = indent.length + prefix.length + compact.length + suffix.length <= COMPACT_WIDTH
-    if (!isContainer || fits || Object.keys(node).length === 0) {
+    if (!isContainer || Object.keys(node).length === 0 || (fits && !alwaysOpen(pointer))) {
       markChildren(node, pointer, lines.length, paths)
       lines.push(indent + prefix + spaced(compact, node) + suffix)
       return
@@ -47,6 +48,15 @@ function prettyJson(value) {
   }
   write(value, '', '', '', '')
   return { lines, paths }
+}
+
+/**
+ * Whether the container at `pointer` is printed one member per line however short it is: the
+ * schema itself and its list of fields or properties, so that two versions of a small schema
+ * line up and differ only where their fields do.
+ */
+function alwaysOpen(pointer) {
+  return pointer === '' || /^\/(fields|properties)$/.test(pointer)
 }
 
 /** Records every pointer inside a value printed on one line as that line. */

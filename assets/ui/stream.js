@@ -57,7 +57,7 @@ function header(subject, governance, chosen, latest) {
       h('p', { class: 'crumbs' }, link(href.streams(), 'Streams'), ' / '),
       h('h1', { class: 'subject-title' }, subject),
       h('p', { class: 'facts' }, formatBadge(chosen.schemaType), ' ',
-        badge(`latest v${latest}`), ' ', levelBadge(governance.compatibility_level), ' ',
+        badge(`latest v${latest}`), ' ', levelBadge(governance.compatibilityLevel), ' ',
         governance.producer
           ? h('span', null, 'produced by ', link(href.service(governance.producer.service), governance.producer.service),
             ' (', link(href.team(governance.producer.team), governance.producer.team), ')')

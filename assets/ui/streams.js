@@ -20,7 +20,7 @@ export async function streamSummary(subject) {
       subject,
       format: latest.schemaType || 'AVRO',
       version: latest.version,
-      level: governance.compatibility_level,
+      level: governance.compatibilityLevel,
       producer: governance.producer,
       consumers: governance.consumers.length,
       changedAt: audit && audit.entries.length ? audit.entries[0].at : null,

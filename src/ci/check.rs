@@ -83,7 +83,15 @@ async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdi
 fn select<'p>(project: &'p Project, subjects: &[String]) -> Result<Vec<&'p Contract>> {
     for subject in subjects {
         if project.contract(subject).is_none() {
-            bail!("subject '{subject}' is not mapped in the project file");
+            let mapped: Vec<&str> = project
+                .contracts
+                .iter()
+                .map(|c| c.subject.as_str())
+                .collect();
+            bail!(
+                "subject '{subject}' is not mapped in the project file; it maps: {}",
+                mapped.join(", ")
+            );
         }
     }
     Ok(project

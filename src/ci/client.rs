@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -112,6 +112,14 @@ impl RegistryClient {
             (None, Some(token)) => Some(Credential::Bearer(token)),
             (None, None) => None,
         };
+        let base = base.trim_end_matches('/');
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            bail!(
+                "the registry URL '{base}' does not start with http:// or https://; did you mean \
+                 http://{}?",
+                base.split_once("://").map_or(base, |(_, rest)| rest)
+            );
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
@@ -119,7 +127,7 @@ impl RegistryClient {
             .build()?;
         Ok(RegistryClient {
             http,
-            base: base.trim_end_matches('/').to_string(),
+            base: base.to_string(),
             credential,
         })
     }

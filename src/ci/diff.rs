@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
-use super::project::{type_from_extension, Project};
+use super::project::{type_from_extension, Project, TYPE_FLAG};
 use super::report::{self, DiffReport, Printer};
 use super::{failed, DiffArgs, FileError, Outcome};
 use crate::format::ParsedSchema;
@@ -33,8 +33,19 @@ pub fn diff(args: DiffArgs) -> Outcome {
 fn run(args: &DiffArgs) -> Result<DiffReport> {
     let schema_type = match args.schema_type {
         Some(schema_type) => schema_type,
-        None => type_from_extension(&args.new)
-            .or_else(|err| type_from_extension(&args.old).map_err(|_| err))?,
+        None => match (
+            type_from_extension(&args.old, TYPE_FLAG),
+            type_from_extension(&args.new, TYPE_FLAG),
+        ) {
+            (Ok(old), Ok(new)) if old != new => bail!(
+                "{} is {old} and {} is {new}: a schema is compared only with one of its own type",
+                args.old.display(),
+                args.new.display()
+            ),
+            (_, Ok(new)) => new,
+            (Ok(old), Err(_)) => old,
+            (Err(_), Err(err)) => return Err(err),
+        },
     };
     let project = match &args.config {
         Some(config) => Some(Project::load(config)?),

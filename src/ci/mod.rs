@@ -50,7 +50,7 @@ impl Outcome {
 pub enum OutputFormat {
     /// Lines for people; coloured only when standard output is a terminal.
     Human,
-    /// One JSON document on standard output (see the README for its shape).
+    /// One JSON document on standard output (see docs/ci.md for its shape).
     Json,
     /// GitHub Actions annotations (`::error file=...`) pointing at the schema files.
     Github,

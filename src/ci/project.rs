@@ -209,7 +209,10 @@ fn read_contract(root: &Path, entry: SubjectEntry) -> Result<Contract> {
                 format!("unknown type '{name}': use avro, protobuf or json"),
             )
         })?,
-        None => type_from_extension(&file)?,
+        None => type_from_extension(
+            &file,
+            "with `type = \"avro\"` (or protobuf, json) in its entry",
+        )?,
     };
     let text = std::fs::read_to_string(&file)
         .map_err(|err| FileError::new(&file, format!("cannot read the schema file: {err}")))?;
@@ -222,15 +225,19 @@ fn read_contract(root: &Path, entry: SubjectEntry) -> Result<Contract> {
     })
 }
 
-/// Returns the schema type a file's extension names: `.avsc`, `.proto` or `.json`.
-pub fn type_from_extension(file: &Path) -> Result<SchemaType> {
+/// How a command line states a file's schema type, for [`type_from_extension`]'s error.
+pub const TYPE_FLAG: &str = "with --type avro|protobuf|json";
+
+/// Returns the schema type a file's extension names: `.avsc`, `.proto` or `.json`; otherwise
+/// the error says how to state it (`how`, such as "with --type avro|protobuf|json").
+pub fn type_from_extension(file: &Path, how: &str) -> Result<SchemaType> {
     match file.extension().and_then(|e| e.to_str()) {
         Some("avsc") => Ok(SchemaType::Avro),
         Some("proto") => Ok(SchemaType::Protobuf),
         Some("json") => Ok(SchemaType::Json),
         _ => bail!(FileError::new(
             file,
-            "cannot tell the schema type from the extension (.avsc, .proto, .json); state it"
+            format!("cannot tell the schema type from the extension (.avsc, .proto, .json); state it {how}")
         )),
     }
 }

@@ -1,7 +1,7 @@
 //! Printing verdicts: lines for people, one JSON document, or GitHub Actions annotations.
 //!
-//! The JSON shape is part of Accord's interface (documented in the README under "Accord in
-//! CI"): add fields, never rename or remove them.
+//! The JSON shape is part of Accord's interface (documented in docs/ci.md, "JSON output"): add
+//! fields, never rename or remove them.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -56,7 +56,7 @@ pub fn candidate(
 ) -> Result<Value> {
     let schema_type = match schema_type {
         Some(schema_type) => schema_type,
-        None => crate::ci::project::type_from_extension(file)?,
+        None => crate::ci::project::type_from_extension(file, crate::ci::project::TYPE_FLAG)?,
     };
     let text = std::fs::read_to_string(file)
         .map_err(|err| FileError::new(file, format!("cannot read the schema file: {err}")))?;

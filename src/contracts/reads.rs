@@ -19,6 +19,8 @@ pub struct SubjectContract {
     #[serde(flatten)]
     pub view: SubjectView,
     pub latest_version: Option<i32>,
+    /// Confluent's concept, in Confluent's spelling (see docs/api.md, "Naming").
+    #[serde(rename = "compatibilityLevel")]
     pub compatibility_level: Compatibility,
 }
 

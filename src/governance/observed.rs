@@ -49,7 +49,8 @@ pub struct Read<'a> {
     pub client: Option<&'a str>,
 }
 
-/// The tallies since the last write, by subject (empty: a by-id read naming none) and reader.
+/// The tallies since the last write: by subject and reader, and — for by-id reads that named
+/// no subject — by id and reader.
 #[derive(Default)]
 pub struct Observations {
     tallies: Mutex<Tallies>,
@@ -58,6 +59,7 @@ pub struct Observations {
 #[derive(Default)]
 struct Tallies {
     by_subject: HashMap<String, HashMap<String, Tally>>,
+    by_id: HashMap<i32, HashMap<String, Tally>>,
     pairs: usize,
 }
 
@@ -66,27 +68,18 @@ impl Observations {
     pub fn observe(&self, reader: &str, read: Read<'_>) {
         let now = SystemTime::now();
         let mut tallies = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
-        let Tallies { by_subject, pairs } = &mut *tallies;
-        let subject = read.subject.unwrap_or("");
-        let readers = match by_subject.get_mut(subject) {
-            Some(readers) => readers,
-            None if *pairs >= MAX_PAIRS => return dropped(),
-            None => by_subject.entry(subject.to_string()).or_default(),
+        let Tallies {
+            by_subject,
+            by_id,
+            pairs,
+        } = &mut *tallies;
+        let tally = match (read.subject, read.id) {
+            (Some(subject), _) => tally_of(by_subject, subject, reader, pairs, now),
+            (None, Some(id)) => tally_of(by_id, &id.0, reader, pairs, now),
+            (None, None) => return,
         };
-        let tally = match readers.get_mut(reader) {
-            Some(tally) => tally,
-            None if *pairs >= MAX_PAIRS => return dropped(),
-            None => {
-                *pairs += 1;
-                readers.entry(reader.to_string()).or_insert(Tally {
-                    first: now,
-                    last: now,
-                    reads: 0,
-                    versions: BTreeSet::new(),
-                    ids: BTreeSet::new(),
-                    clients: Vec::new(),
-                })
-            }
+        let Some(tally) = tally else {
+            return dropped();
         };
         tally.last = now;
         tally.reads += 1;
@@ -105,31 +98,71 @@ impl Observations {
     }
 
     /// Writes the tallies to `store` and starts afresh; by-id reads that named no subject are
-    /// attributed to every subject holding their ids.
+    /// attributed to every subject holding their id.
     pub async fn flush(&self, store: &dyn Store) -> Result<()> {
         let taken = std::mem::take(&mut *self.tallies.lock().unwrap_or_else(|e| e.into_inner()));
         if taken.pairs == 0 {
             return Ok(());
         }
-        let mut reads = Vec::new();
+        let mut reads = Vec::with_capacity(taken.pairs);
         for (subject, readers) in taken.by_subject {
             for (reader, tally) in readers {
-                if !subject.is_empty() {
-                    reads.push(row(&reader, &subject, &tally));
-                    continue;
-                }
-                for id in &tally.ids {
-                    for usage in store.schema_usages(SchemaId(*id)).await? {
-                        let mut read = row(&reader, &usage.subject, &tally);
-                        read.ids = vec![*id];
-                        read.versions = vec![usage.version.0];
-                        reads.push(read);
-                    }
+                reads.push(row(&reader, &subject, &tally));
+            }
+        }
+        for (id, readers) in taken.by_id {
+            let usages = store.schema_usages(SchemaId(id)).await?;
+            for (reader, tally) in readers {
+                for usage in &usages {
+                    let mut read = row(&reader, &usage.subject, &tally);
+                    read.versions = vec![usage.version.0];
+                    reads.push(read);
                 }
             }
         }
         store.record_reads(&reads).await
     }
+}
+
+/// Returns the tally of `reader` under `key` in `map`, made when new unless [`MAX_PAIRS`]
+/// are tallied already.
+fn tally_of<'m, K, Q>(
+    map: &'m mut HashMap<K, HashMap<String, Tally>>,
+    key: &Q,
+    reader: &str,
+    pairs: &mut usize,
+    now: SystemTime,
+) -> Option<&'m mut Tally>
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: ToOwned<Owned = K> + std::hash::Hash + Eq + ?Sized,
+{
+    let full = *pairs >= MAX_PAIRS;
+    if !map.contains_key(key) {
+        if full {
+            return None;
+        }
+        map.insert(key.to_owned(), HashMap::new());
+    }
+    let readers = map.get_mut(key)?;
+    if !readers.contains_key(reader) {
+        if full {
+            return None;
+        }
+        *pairs += 1;
+        readers.insert(
+            reader.to_string(),
+            Tally {
+                first: now,
+                last: now,
+                reads: 0,
+                versions: BTreeSet::new(),
+                ids: BTreeSet::new(),
+                clients: Vec::new(),
+            },
+        );
+    }
+    readers.get_mut(reader)
 }
 
 fn dropped() {

@@ -64,26 +64,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ConfluentJson<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
-            let text = content_type.to_str().unwrap_or_default();
-            let essence = text.split(';').next().unwrap_or_default().trim();
-            if !ACCEPTED_MEDIA_TYPES
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(essence))
-            {
-                return Err(Error::UnsupportedMediaType(text.to_string()));
-            }
-        }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| match rejection {
-                BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
-                    Error::PayloadTooLarge(MAX_BODY_BYTES)
-                }
-                other => Error::BadRequest(other.body_text()),
-            })?;
-        decode_body(&bytes).map(ConfluentJson)
+        decode_body(&body_bytes(req, state).await?).map(ConfluentJson)
     }
+}
+
+/// Returns the body of `req`, refusing a media type the Confluent registry does not accept and
+/// a body over [`MAX_BODY_BYTES`].
+pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
+    if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
+        let text = content_type.to_str().unwrap_or_default();
+        let essence = text.split(';').next().unwrap_or_default().trim();
+        if !ACCEPTED_MEDIA_TYPES
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(essence))
+        {
+            return Err(Error::UnsupportedMediaType(text.to_string()));
+        }
+    }
+    let bytes = Bytes::from_request(req, state)
+        .await
+        .map_err(|rejection| match rejection {
+            BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
+                Error::PayloadTooLarge(MAX_BODY_BYTES)
+            }
+            other => Error::BadRequest(other.body_text()),
+        })?;
+    Ok(bytes)
 }
 
 /// Decodes a JSON request body as [`ConfluentJson`] does: blank is a 422, malformed JSON a 400,

@@ -74,7 +74,7 @@ impl Registry {
             let previous = self
                 .latest(subject)
                 .await?
-                .ok_or_else(|| Error::InvalidSchema("Empty schema".to_string()))?;
+                .ok_or_else(|| Error::EmptySchema(String::new()))?;
             request.schema_type = previous.schema.schema_type;
             request.schema = previous.schema.schema.clone();
             request.references = previous.schema.references.clone();

@@ -174,7 +174,7 @@ impl Compatibility {
         ];
         ALL.into_iter()
             .find(|level| level.as_str().eq_ignore_ascii_case(name))
-            .ok_or(crate::Error::InvalidCompatibilityLevel)
+            .ok_or(crate::Error::InvalidCompatibilityLevel(""))
     }
 
     /// Returns true when new schemas must be able to read data written with old ones.

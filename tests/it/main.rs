@@ -13,6 +13,7 @@ mod errors;
 mod examples;
 mod faults;
 mod governance;
+mod hints;
 mod hostile;
 mod hot_reads;
 mod json_schema;

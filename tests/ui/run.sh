@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the web UI's end-to-end tests: the accord binary, Debian's chromium (headless) driven by
 # playwright-core from npm, and node's built-in test runner. Screenshots of the main views are
-# written to docs/screenshots/ (the README shows them).
+# written to docs/screenshots/ (docs/ui.md shows them).
 #
 # Needs: cargo, node >= 20 with npm, and chromium at /usr/bin/chromium (`apt-get install
 # chromium`; ACCORD_CHROMIUM overrides the path). Browsers are never downloaded: playwright-core

@@ -6,7 +6,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::wire::{CompatibilityCheckResponse, RegisterSchemaRequest};
+use super::wire::{CompatibilityCheckResponse, RegisterSchemaRequest, SchemaBody};
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::Principal;
@@ -42,7 +42,7 @@ async fn check_against_version(
     Caller(caller): Caller,
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<CheckParams>,
-    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+    SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
     let subject = SubjectName::parse(&subject)?;
     let selector = VersionSelector::parse(&version)?;
@@ -59,7 +59,7 @@ async fn check_against_subject(
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<CheckParams>,
-    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+    SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
     let subject = SubjectName::parse(&subject)?;
     check(&app, &caller, &subject, None, body, params).await

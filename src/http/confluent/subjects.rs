@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaResponse};
+use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaBody, SchemaResponse};
 use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
@@ -130,7 +130,7 @@ async fn register_schema(
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<NormalizeParam>,
-    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+    SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
     let registered = app
@@ -165,7 +165,7 @@ async fn lookup_schema(
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<LookupParams>,
-    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+    SchemaBody(body): SchemaBody,
 ) -> Result<Response> {
     let subject = SubjectName::parse(&subject)?;
     let found = app

@@ -1,10 +1,15 @@
 //! The Confluent request and response bodies, field for field, with its omission rules:
 //! `schemaType` is left out for AVRO and empty fields are left out altogether.
 
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, Request};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::http::extract::{body_bytes, decode_body};
 use crate::registry::SchemaRequest;
 use crate::storage::{ConfigRecord, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
@@ -36,11 +41,72 @@ pub struct RegisterSchemaRequest {
     /// The version to register as.
     #[serde(default)]
     pub version: Option<i64>,
+    /// The names of the fields of a body without a `schema`, for the error that says what it
+    /// should have been (filled by [`SchemaBody`]).
+    #[serde(skip)]
+    pub keys: Vec<String>,
+}
+
+/// What a body that carries a schema looks like, for the errors of a body that does not.
+const SCHEMA_BODY: &str = r#"the body must be a JSON object such as {"schema": "<the schema, as a JSON string>", "schemaType": "AVRO"} (schemaType AVRO, PROTOBUF or JSON; AVRO when left out)"#;
+
+/// Top-level keys that say a body is a schema itself rather than a request carrying one.
+const SCHEMA_KEYS: [&str; 7] = [
+    "type",
+    "name",
+    "fields",
+    "namespace",
+    "properties",
+    "$schema",
+    "$id",
+];
+
+/// A body that carries a schema: a [`ConfluentJson`] [`RegisterSchemaRequest`] whose errors
+/// also say what the body must look like.
+pub struct SchemaBody(pub RegisterSchemaRequest);
+
+impl<S: Send + Sync> FromRequest<S> for SchemaBody {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        let bytes = body_bytes(req, state).await?;
+        match decode_body::<RegisterSchemaRequest>(&bytes) {
+            Ok(mut body) => {
+                if body.schema.is_none() {
+                    // Its top-level keys only: their values are skipped, however deep.
+                    let keys: BTreeMap<String, IgnoredAny> = decode_body(&bytes)?;
+                    body.keys = keys.into_keys().collect();
+                }
+                Ok(SchemaBody(body))
+            }
+            Err(Error::BadRequest(message)) if message.starts_with("Invalid JSON") => {
+                Err(Error::BadRequest(format!("{message}; {SCHEMA_BODY}")))
+            }
+            Err(Error::UnprocessableEntity(message)) if message.starts_with("Invalid request") => {
+                Err(Error::UnprocessableEntity(format!(
+                    "{message}; {SCHEMA_BODY}"
+                )))
+            }
+            Err(other) => Err(other),
+        }
+    }
 }
 
 impl RegisterSchemaRequest {
     /// Validates the wire fields into a registry request.
     pub fn into_request(self) -> Result<SchemaRequest, Error> {
+        let known = [
+            "schema",
+            "schemaType",
+            "references",
+            "metadata",
+            "ruleSet",
+            "id",
+            "version",
+        ];
+        if self.schema.is_none() && self.keys.iter().any(|k| !known.contains(&k.as_str())) {
+            return Err(Error::EmptySchema(self.without_schema()));
+        }
         let schema_type = match self.schema_type.as_deref() {
             None | Some("") => SchemaType::Avro,
             Some(name) => name.parse().map_err(Error::InvalidSchema)?,
@@ -65,6 +131,25 @@ impl RegisterSchemaRequest {
             id: positive(self.id, "id")?.map(SchemaId),
             version: positive(self.version, "version")?.map(Version),
         })
+    }
+}
+
+impl RegisterSchemaRequest {
+    /// The error of a body with no `schema` but with other fields: a schema posted as the body
+    /// itself, or a misspelt key.
+    fn without_schema(&self) -> String {
+        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        if keys.iter().any(|key| SCHEMA_KEYS.contains(key)) {
+            format!(": the body looks like a schema itself; {SCHEMA_BODY}")
+        } else {
+            format!(
+                ": the body has no \"schema\" field (it has {}); {SCHEMA_BODY}",
+                keys.iter()
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
     }
 }
 
@@ -193,6 +278,11 @@ pub struct ConfigUpdateRequest {
     /// Whether schemas are normalized before they are registered or looked up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
+    /// `compatibilityLevel`, the key `GET /config` answers with, sent back in place of
+    /// `compatibility`: kept only to say so.
+    #[serde(default, rename = "compatibilityLevel", skip_serializing)]
+    #[schema(ignore)]
+    pub compatibility_level: Option<IgnoredAny>,
 }
 
 impl ConfigUpdateRequest {
@@ -201,7 +291,12 @@ impl ConfigUpdateRequest {
         let compatibility = match self.compatibility.as_deref() {
             Some(level) => Some(Compatibility::parse(level)?),
             None if self.normalize.is_some() => None,
-            None => return Err(Error::InvalidCompatibilityLevel),
+            None if self.compatibility_level.is_some() => {
+                return Err(Error::InvalidCompatibilityLevel(
+                    r#"; the key is "compatibility" ("compatibilityLevel" is the key GET /config answers with), as in {"compatibility": "FULL"}"#,
+                ))
+            }
+            None => return Err(Error::InvalidCompatibilityLevel("")),
         };
         Ok(ConfigRecord {
             compatibility,

@@ -53,6 +53,7 @@ async fn read_audit(
         principal: params.principal,
         since: params.since,
         before_seq: None,
+        produced_by: None,
         limit: params.limit.unwrap_or(100),
     };
     let page = app

@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::contracts::{Impact, SubjectContract};
 use crate::error::ErrorBody;
 use crate::governance::ConsumerView;
-use crate::http::confluent::wire::RegisterSchemaRequest;
+use crate::http::confluent::wire::{RegisterSchemaRequest, SchemaBody};
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::SubjectName;
 use crate::Result;
@@ -133,7 +133,7 @@ async fn impact(
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<ImpactParams>,
-    ConfluentJson(body): ConfluentJson<RegisterSchemaRequest>,
+    SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<Impact>> {
     let subject = SubjectName::parse(&subject)?;
     let impact = app

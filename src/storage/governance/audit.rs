@@ -106,6 +106,8 @@ pub struct AuditQuery {
     pub since: Option<String>,
     pub before_seq: Option<i64>,
     pub limit: i64,
+    /// Only records of the subjects this service produces.
+    pub produced_by: Option<String>,
 }
 
 /// Appends `entry` to the audit log through `conn`, the connection of the transaction that
@@ -165,6 +167,8 @@ where
            AND (CAST($3 AS TEXT) IS NULL OR principal = $3) \
            AND (CAST($4 AS TEXT) IS NULL OR rtrim(at, 'Z') >= rtrim($4, 'Z')) \
            AND (CAST($5 AS BIGINT) IS NULL OR seq < $5) \
+           AND (CAST($7 AS TEXT) IS NULL OR subject IN \
+                (SELECT subject FROM producers WHERE service = $7)) \
          ORDER BY seq DESC LIMIT $6",
     )
     .bind(query.subject.as_deref())
@@ -173,6 +177,7 @@ where
     .bind(query.since.as_deref())
     .bind(query.before_seq)
     .bind(query.limit)
+    .bind(query.produced_by.as_deref())
     .fetch_all(pool)
     .await?;
     rows.iter().map(rows::audit).collect()

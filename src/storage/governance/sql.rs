@@ -323,18 +323,20 @@ where
             let (service, subject) = (grant.service.clone(), grant.subject.clone());
             return refuse(GovernanceConflict::ProducerOfSubject { service, subject });
         }
-        sqlx::query(
+        let granted: Option<String> = sqlx::query_scalar(
             "INSERT INTO consumers (subject, service, granted_by, granted_at) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (subject, service) DO UPDATE SET granted_by = excluded.granted_by, \
-             granted_at = excluded.granted_at",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (subject, service) DO NOTHING RETURNING service",
         )
         .bind(grant.subject.as_str())
         .bind(grant.service.as_str())
         .bind(grant.granted_by.as_str())
         .bind(grant.granted_at.as_str())
-        .execute(tx.as_mut())
+        .fetch_optional(tx.as_mut())
         .await?;
+        // Granted already: the first grant, its time and its audit entry stand alone.
+        if granted.is_none() {
+            return Ok(Ok(()));
+        }
         S::commit(tx, audit).await.map(Ok)
     }
 

@@ -214,9 +214,9 @@ async fn check_exits_2_for_an_unknown_subject_or_an_unresolvable_reference() {
 
     assert_eq!(unknown.code, 2);
     assert!(
-        unknown
-            .stderr
-            .contains("subject 'nope-value' is not mapped"),
+        unknown.stderr.contains(
+            "subject 'nope-value' is not mapped in the project file; it maps: shared.money-value, "
+        ),
         "{}",
         unknown.stderr
     );

@@ -6,6 +6,7 @@
 mod check;
 mod diff;
 mod governance;
+mod hints;
 mod init;
 mod register;
 mod schemas;

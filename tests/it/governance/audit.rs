@@ -91,16 +91,44 @@ async fn the_audit_log_pages_and_filters() {
 }
 
 #[tokio::test]
-async fn a_producer_reads_its_subjects_audit_but_not_the_whole_log() {
+async fn a_producer_reads_its_subjects_audit_and_the_whole_log_shows_it_only_that() {
     let story = Story::new(ReadAccess::Open).await;
+    let (status, body) = story
+        .app
+        .as_(&story.shipping)
+        .post(
+            "/subjects/shipments-value/versions",
+            json!({ "schema": record("Shipment", &[ID]) }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let orders = story.app.as_(&story.orders);
     let (status, own) = orders.get("/governance/audit?subject=orders-value").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["entries"].as_array().unwrap().len(), 4);
+    // Unfiltered, a service reads its own streams' entries: not shipping's, not the teams'.
+    let (status, whole) = orders.get("/governance/audit").await;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    assert_eq!(whole["entries"], own["entries"]);
+    let (_, shipping) = story
+        .app
+        .as_(&story.shipping)
+        .get("/governance/audit")
+        .await;
+    let subjects: Vec<&str> = shipping["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        !subjects.is_empty() && subjects.iter().all(|s| *s == "shipments-value"),
+        "{subjects:?}"
+    );
     assert_error(
-        &orders.get("/governance/audit").await,
-        StatusCode::FORBIDDEN,
-        40301,
+        &story.app.get("/governance/audit").await,
+        StatusCode::UNAUTHORIZED,
+        40101,
     );
     let billing = story.app.as_(&story.billing);
     assert_error(
@@ -118,4 +146,30 @@ async fn with_authentication_off_changes_are_recorded_as_anonymous() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(audit["entries"][0]["principal"], "anonymous");
     assert_eq!(audit["entries"][0]["action"], "schema.registered");
+}
+
+#[tokio::test]
+async fn granting_a_consumer_twice_keeps_the_first_grant_and_its_one_audit_entry() {
+    let story = Story::new(ReadAccess::Open).await;
+    let admin = story.app.admin();
+    let (_, before) = admin
+        .get("/governance/subjects/orders-value/consumers")
+        .await;
+    let grant = "/governance/subjects/orders-value/consumers/billing";
+    let (status, body) = story.app.as_(&story.orders).put(grant, json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, after) = admin
+        .get("/governance/subjects/orders-value/consumers")
+        .await;
+    assert_eq!(after, before);
+    let (_, audit) = admin
+        .get("/governance/audit?subject=orders-value&service=billing")
+        .await;
+    let grants = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "consumer.granted")
+        .count();
+    assert_eq!(grants, 1, "{audit}");
 }

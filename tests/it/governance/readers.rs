@@ -225,3 +225,39 @@ async fn a_breaking_change_names_the_undeclared_readers_it_would_reach() {
         .await;
     assert_eq!(impact["undeclared"], json!([]), "{impact}");
 }
+
+#[tokio::test]
+async fn a_read_by_id_without_a_subject_counts_once_for_each_subject_holding_that_id() {
+    let app = TestApp::new().await;
+    let orders = app.register("orders-value", &record("Order", &[ID])).await;
+    let payments = app
+        .register("payments-value", &record("Payment", &[ID]))
+        .await;
+    let shared = app.register("audit-value", &record("Order", &[ID])).await;
+    assert_eq!(shared, orders, "one schema, two subjects");
+    for _ in 0..3 {
+        assert_eq!(
+            app.get(&format!("/schemas/ids/{orders}")).await.0,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        app.get(&format!("/schemas/ids/{payments}")).await.0,
+        StatusCode::OK
+    );
+
+    let anonymous = |subject: &'static str| {
+        let app = &app;
+        async move {
+            let (_, readers) = app
+                .get(&format!("/governance/subjects/{subject}/readers"))
+                .await;
+            readers["anonymous"]["reads"].clone()
+        }
+    };
+    // Three reads of the shared id reached both of its subjects; one read of the other id
+    // reached its subject alone.
+    assert_eq!(anonymous("orders-value").await, 3);
+    assert_eq!(anonymous("audit-value").await, 3);
+    assert_eq!(anonymous("payments-value").await, 1);
+}

@@ -16,7 +16,7 @@ async fn the_subject_view_shows_producer_consumers_latest_version_and_level() {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["producer"]["service"], "orders");
     assert_eq!(view["latest_version"], 1);
-    assert_eq!(view["compatibility_level"], "BACKWARD");
+    assert_eq!(view["compatibilityLevel"], "BACKWARD");
     let consumers = view["consumers"].as_array().unwrap();
     assert_eq!(consumers.len(), 2);
     assert_eq!(consumers[0]["service"], "billing");
