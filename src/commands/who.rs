@@ -1,5 +1,6 @@
 //! `accord who SUBJECT`: who produces a stream and who consumes it, with their teams and how
-//! to reach them, from `GET /governance/subjects/{s}`.
+//! to reach them, from `GET /governance/subjects/{s}`, and who was seen reading it, from
+//! `/readers` (when the credential may see them).
 
 use anyhow::Result;
 use reqwest::Method;
@@ -21,38 +22,64 @@ pub struct WhoArgs {
 pub async fn who(args: WhoArgs) -> Result<Done> {
     let registry = args.remote.client()?;
     let path = format!("/governance/subjects/{}", segment(&args.subject));
-    let answer = registry.json(Method::GET, &path, None).await?;
+    let mut answer = registry.json(Method::GET, &path, None).await?;
+    // Who was seen reading it: only for a credential that may see it, and never an error.
+    let readers = registry
+        .call(Method::GET, &format!("{path}/readers"), None)
+        .await?;
+    if readers.status.is_success() {
+        answer["readers"] = readers.body["readers"].clone();
+        answer["anonymous"] = readers.body["anonymous"].clone();
+    }
     Ok(Done::either(args.remote.format, human(&answer), &answer))
+}
+
+/// Returns when `service` was last seen reading, from the answer's readers: `-` for never,
+/// empty when the readers are not known.
+fn last_read(answer: &Value, service: &str) -> String {
+    let Some(readers) = answer["readers"].as_array() else {
+        return String::new();
+    };
+    readers
+        .iter()
+        .find(|r| r["service"] == service)
+        .map_or("-".to_string(), |r| field(r, "last_seen"))
 }
 
 /// A line on the subject's version and level, then one row per service.
 fn human(answer: &Value) -> String {
-    // Both spellings: the governance JSON is moving to Confluent's camelCase for these two.
-    let either = |a: &str, b: &str| match answer[a].is_null() {
-        true => answer[b].clone(),
-        false => answer[a].clone(),
-    };
-    let version = match either("latestVersion", "latest_version") {
+    let version = match &answer["latest_version"] {
         Value::Null => "no live version".to_string(),
         version => format!("version {version}"),
     };
-    let level = either("compatibilityLevel", "compatibility_level");
-    let level = level.as_str().unwrap_or("-");
+    // `compatibility_level` is how servers before the naming rule spelt it.
+    let level = match answer["compatibilityLevel"].as_str() {
+        Some(level) => level,
+        None => answer["compatibility_level"].as_str().unwrap_or("-"),
+    };
     let mut out = format!("{}: {version}, {level}\n", field(answer, "subject"));
-    let mut table = Table::new(&["role", "service", "team", "contacts", "granted"]);
+    let mut headers = vec!["role", "service", "team", "contacts", "granted"];
+    if answer["readers"].is_array() {
+        headers.push("last read");
+    }
+    let mut table = Table::new(&headers);
     if !answer["producer"].is_null() {
         let producer = &answer["producer"];
+        let service = field(producer, "service");
         table.row(vec![
             "producer".into(),
-            field(producer, "service"),
+            service.clone(),
             field(producer, "team"),
             contacts(&producer["contacts"]),
+            "-".into(),
+            last_read(answer, &service),
         ]);
     }
     for consumer in answer["consumers"].as_array().into_iter().flatten() {
+        let service = field(consumer, "service");
         table.row(vec![
             "consumer".into(),
-            field(consumer, "service"),
+            service.clone(),
             field(consumer, "team"),
             contacts(&consumer["contacts"]),
             format!(
@@ -60,6 +87,18 @@ fn human(answer: &Value) -> String {
                 field(consumer, "granted_at"),
                 field(consumer, "granted_by")
             ),
+            last_read(answer, &service),
+        ]);
+    }
+    let undeclared = answer["readers"].as_array().into_iter().flatten();
+    for reader in undeclared.filter(|r| r["declared"] == false) {
+        table.row(vec![
+            "undeclared".into(),
+            field(reader, "service"),
+            field(reader, "team"),
+            "-".into(),
+            "-".into(),
+            field(reader, "last_seen"),
         ]);
     }
     if answer["producer"].is_null() {

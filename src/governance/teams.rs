@@ -20,6 +20,23 @@ pub struct ServiceView {
     pub service: Service,
     pub produces: Vec<String>,
     pub consumes: Vec<String>,
+    /// What the service was seen reading, by subject, whether granted or not: all of it for
+    /// the admin and the service itself, the subjects it produces for another service.
+    pub observed: Vec<ObservedReading>,
+}
+
+/// What a service was seen reading of one subject.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ObservedReading {
+    pub subject: String,
+    /// Whether the service consumes (is granted) or produces the subject.
+    pub declared: bool,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub reads: i64,
+    pub versions: Vec<i32>,
+    pub ids: Vec<i32>,
+    pub clients: Vec<String>,
 }
 
 /// Validates a team or service name: letters, digits, `.`, `_` and `-`, at most 100 characters.
@@ -192,9 +209,36 @@ impl Governance {
             .service(name)
             .await?
             .ok_or_else(|| Error::ServiceNotFound(name.to_string()))?;
+        let produces = self.store.produced_by(name).await?;
+        let consumes = self.store.consumed_by(name).await?;
+        let visible: Option<Vec<String>> = match by {
+            Principal::Open | Principal::Admin => None,
+            Principal::Service(caller) if caller == name => None,
+            Principal::Service(caller) => Some(self.store.produced_by(caller).await?),
+            Principal::Nobody => Some(Vec::new()),
+        };
+        self.flush_observations().await?;
+        let observed = self
+            .store
+            .reads_by(name)
+            .await?
+            .into_iter()
+            .filter(|read| visible.as_ref().is_none_or(|v| v.contains(&read.subject)))
+            .map(|read| ObservedReading {
+                declared: produces.contains(&read.subject) || consumes.contains(&read.subject),
+                subject: read.subject,
+                first_seen: read.first_seen,
+                last_seen: read.last_seen,
+                reads: read.reads,
+                versions: read.versions,
+                ids: read.ids,
+                clients: read.clients,
+            })
+            .collect();
         Ok(ServiceView {
-            produces: self.store.produced_by(name).await?,
-            consumes: self.store.consumed_by(name).await?,
+            produces,
+            consumes,
+            observed,
             service,
         })
     }
@@ -209,7 +253,11 @@ impl Governance {
     ) -> Result<Service> {
         self.authorize(by, Action::Administer("change services"))
             .await?;
-        let mut service = self.service(by, name).await?.service;
+        let mut service = self
+            .store
+            .service(name)
+            .await?
+            .ok_or_else(|| Error::ServiceNotFound(name.to_string()))?;
         service.team = team.to_string();
         service.description = description.to_string();
         let details = json!({ "team": team, "description": description });

@@ -296,4 +296,8 @@ impl ObservationStore for Faulty {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.observed_reads(subject).await
     }
+    async fn reads_by(&self, reader: &str) -> Result<Vec<ObservedRead>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.reads_by(reader).await
+    }
 }

@@ -33,6 +33,8 @@ pub trait ObservationStore: Send + Sync {
     async fn record_reads(&self, reads: &[ObservedRead]) -> Result<()>;
     /// Returns the observed reads of `subject`, or of every subject, by subject then reader.
     async fn observed_reads(&self, subject: Option<&str>) -> Result<Vec<ObservedRead>>;
+    /// Returns what `reader` was observed reading, by subject.
+    async fn reads_by(&self, reader: &str) -> Result<Vec<ObservedRead>>;
 }
 
 const UPSERT: &str = "INSERT INTO observed_reads (reader, subject, first_seen, last_seen, reads) \
@@ -88,53 +90,71 @@ where
     }
 
     async fn observed_reads(&self, subject: Option<&str>) -> Result<Vec<ObservedRead>> {
-        let filter = if subject.is_some() {
-            " WHERE subject = $1"
-        } else {
-            ""
-        };
-        let rows_sql = format!(
-            "SELECT reader, subject, first_seen, last_seen, reads FROM observed_reads{filter}"
-        );
-        let details_sql =
-            format!("SELECT reader, subject, kind, value FROM observed_read_details{filter}");
-        let mut rows = sqlx::query(&rows_sql);
-        let mut details = sqlx::query(&details_sql);
-        if let Some(subject) = subject {
-            rows = rows.bind(subject);
-            details = details.bind(subject);
-        }
-        let mut reads = BTreeMap::new();
-        for row in rows.fetch_all(self.pool()).await? {
-            let read = ObservedRead {
-                reader: row.try_get("reader")?,
-                subject: row.try_get("subject")?,
-                first_seen: row.try_get("first_seen")?,
-                last_seen: row.try_get("last_seen")?,
-                reads: row.try_get("reads")?,
-                ..ObservedRead::default()
-            };
-            reads.insert((read.subject.clone(), read.reader.clone()), read);
-        }
-        for row in details.fetch_all(self.pool()).await? {
-            let key: (String, String) = (row.try_get("subject")?, row.try_get("reader")?);
-            let kind: String = row.try_get("kind")?;
-            let value: String = row.try_get("value")?;
-            let Some(read) = reads.get_mut(&key) else {
-                continue;
-            };
-            match kind.as_str() {
-                "version" => read.versions.extend(value.parse::<i32>().ok()),
-                "id" => read.ids.extend(value.parse::<i32>().ok()),
-                _ => read.clients.push(value),
-            }
-        }
-        let mut reads: Vec<ObservedRead> = reads.into_values().collect();
-        for read in &mut reads {
-            read.versions.sort_unstable();
-            read.ids.sort_unstable();
-            read.clients.sort();
-        }
-        Ok(reads)
+        select_reads(self, subject.map(|subject| ("subject", subject))).await
     }
+
+    async fn reads_by(&self, reader: &str) -> Result<Vec<ObservedRead>> {
+        select_reads(self, Some(("reader", reader))).await
+    }
+}
+
+/// Returns the observed reads whose `column` (`subject` or `reader`) has the value given, or
+/// all of them, by subject then reader.
+async fn select_reads<S>(store: &S, only: Option<(&str, &str)>) -> Result<Vec<ObservedRead>>
+where
+    S: SqlStore,
+    for<'c> &'c sqlx::Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> Args<'q, S::Db>: IntoArguments<'q, S::Db>,
+    for<'q> &'q str: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Decode<'q, S::Db> + Type<S::Db>,
+    for<'r> String: Decode<'r, S::Db> + Type<S::Db>,
+    for<'n> &'n str: ColumnIndex<<S::Db as Database>::Row>,
+{
+    let filter = match only {
+        Some((column, _)) => format!(" WHERE {column} = $1"),
+        None => String::new(),
+    };
+    let value = only.map(|(_, value)| value);
+    let rows_sql =
+        format!("SELECT reader, subject, first_seen, last_seen, reads FROM observed_reads{filter}");
+    let details_sql =
+        format!("SELECT reader, subject, kind, value FROM observed_read_details{filter}");
+    let mut rows = sqlx::query(&rows_sql);
+    let mut details = sqlx::query(&details_sql);
+    if let Some(value) = value {
+        rows = rows.bind(value);
+        details = details.bind(value);
+    }
+    let mut reads = BTreeMap::new();
+    for row in rows.fetch_all(store.pool()).await? {
+        let read = ObservedRead {
+            reader: row.try_get("reader")?,
+            subject: row.try_get("subject")?,
+            first_seen: row.try_get("first_seen")?,
+            last_seen: row.try_get("last_seen")?,
+            reads: row.try_get("reads")?,
+            ..ObservedRead::default()
+        };
+        reads.insert((read.subject.clone(), read.reader.clone()), read);
+    }
+    for row in details.fetch_all(store.pool()).await? {
+        let key: (String, String) = (row.try_get("subject")?, row.try_get("reader")?);
+        let kind: String = row.try_get("kind")?;
+        let value: String = row.try_get("value")?;
+        let Some(read) = reads.get_mut(&key) else {
+            continue;
+        };
+        match kind.as_str() {
+            "version" => read.versions.extend(value.parse::<i32>().ok()),
+            "id" => read.ids.extend(value.parse::<i32>().ok()),
+            _ => read.clients.push(value),
+        }
+    }
+    let mut reads: Vec<ObservedRead> = reads.into_values().collect();
+    for read in &mut reads {
+        read.versions.sort_unstable();
+        read.ids.sort_unstable();
+        read.clients.sort();
+    }
+    Ok(reads)
 }

@@ -183,3 +183,49 @@ async fn teams_services_grants_and_credentials_are_managed_and_who_names_them() 
     );
     assert!(ok(accord(&["who", subject])).contains("no consumer granted\n"));
 }
+
+#[tokio::test]
+async fn who_names_the_services_seen_reading_beside_the_declared_ones() {
+    let server = Server::start(Some(ADMIN)).await;
+    let project = Project::examples();
+    let accord = |args: &[&str]| as_admin(&project, &server, args);
+    let subject = "orders.order-created-value";
+    ok(accord(&["register"]));
+    ok(accord(&["team", "create", "data"]));
+    ok(accord(&[
+        "service",
+        "create",
+        "analytics",
+        "--team",
+        "data",
+    ]));
+    let issued = json_of(accord(&[
+        "credential",
+        "issue",
+        "analytics",
+        "--format",
+        "json",
+    ]));
+    let read = server
+        .http
+        .get(format!(
+            "{}/subjects/{subject}/versions/latest",
+            server.base
+        ))
+        .basic_auth("analytics", issued["secret"].as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+
+    let who = ok(accord(&["who", subject]));
+    let row = who
+        .lines()
+        .find(|line| line.starts_with("undeclared"))
+        .unwrap_or_else(|| panic!("no undeclared reader: {who}"));
+    assert!(row.starts_with("undeclared  analytics  data"), "{who}");
+    assert!(who.contains("LAST READ"), "{who}");
+    let who_json = json_of(accord(&["who", subject, "--format", "json"]));
+    assert_eq!(who_json["readers"][0]["service"], "analytics");
+    assert_eq!(who_json["readers"][0]["declared"], false);
+}

@@ -261,3 +261,32 @@ async fn a_read_by_id_without_a_subject_counts_once_for_each_subject_holding_tha
     assert_eq!(anonymous("audit-value").await, 3);
     assert_eq!(anonymous("payments-value").await, 1);
 }
+
+#[tokio::test]
+async fn a_services_view_shows_what_it_was_seen_reading_to_whom_may_know() {
+    let story = Story::new(ReadAccess::Open).await;
+    let analytics = analytics(&story).await;
+    let latest = "/subjects/orders-value/versions/latest";
+    read(&story, Some(&analytics), latest, "analytics-job/2.1").await;
+    read(&story, Some(&analytics), latest, "analytics-job/2.1").await;
+    read(&story, Some(&story.billing), latest, "billing/1").await;
+
+    let path = "/governance/services/analytics";
+    let (status, view) = story.app.admin().get(path).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let observed = &view["observed"][0];
+    assert_eq!(observed["subject"], "orders-value");
+    assert_eq!(observed["declared"], false);
+    assert_eq!(observed["reads"], 2);
+    assert_eq!(observed["clients"], json!(["analytics-job/2.1"]));
+    let (_, billing) = story.app.admin().get("/governance/services/billing").await;
+    assert_eq!(billing["observed"][0]["declared"], true, "{billing}");
+
+    // The service itself and the subject's producer see it; another service does not.
+    let (_, own) = story.app.as_(&analytics).get(path).await;
+    assert_eq!(own["observed"], view["observed"]);
+    let (_, producer) = story.app.as_(&story.orders).get(path).await;
+    assert_eq!(producer["observed"], view["observed"]);
+    let (_, other) = story.app.as_(&story.shipping).get(path).await;
+    assert_eq!(other["observed"], json!([]));
+}
