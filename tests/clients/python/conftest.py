@@ -1,6 +1,8 @@
-"""Starts one Accord server for the session, on a loopback port of the system's choosing (the
-server binds port 0 and writes the port it got to a file) with a fresh SQLite file."""
+"""Starts Accord servers for the session, each on a loopback port of the system's choosing (the
+server binds port 0 and writes the port it got to a file) with a fresh SQLite file: one with
+authentication off, and one with an admin token for the governance tests."""
 
+import contextlib
 import os
 import subprocess
 import time
@@ -31,12 +33,15 @@ def _ready(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def accord_url(tmp_path_factory):
+ADMIN_TOKEN = "client-tests-admin"
+
+
+@contextlib.contextmanager
+def running_accord(workdir: Path, *args: str):
+    """Runs `accord serve` over a fresh SQLite file in `workdir` with `args`; yields its URL."""
     binary = Path(os.environ.get("ACCORD_BIN", str(DEFAULT_BIN)))
     if not binary.is_file():
         pytest.fail(f"accord binary not found at {binary}; run `cargo build --bin accord` first")
-    workdir = tmp_path_factory.mktemp("accord")
     database = workdir / "accord.db"
     log_path = workdir / "accord.log"
     address_file = workdir / "address"
@@ -53,6 +58,7 @@ def accord_url(tmp_path_factory):
                 str(address_file),
                 "--database-url",
                 f"sqlite://{database}",
+                *args,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -78,3 +84,16 @@ def accord_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def accord_url(tmp_path_factory):
+    with running_accord(tmp_path_factory.mktemp("accord")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def secured_accord_url(tmp_path_factory):
+    """A server with authentication on: the admin's token is ADMIN_TOKEN."""
+    with running_accord(tmp_path_factory.mktemp("accord-secured"), "--admin-token", ADMIN_TOKEN) as url:
+        yield url
