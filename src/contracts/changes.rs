@@ -51,9 +51,12 @@ impl Contracts {
         self.governance
             .authorize(caller, Action::Change(subject))
             .await?;
-        self.registry
+        let deleted = self
+            .registry
             .delete_subject(subject, permanent, &caller.actor())
-            .await
+            .await;
+        self.governance.forget_read_permissions();
+        deleted
     }
 
     /// Deletes one version of `subject`, softly or `permanent`ly.
@@ -67,9 +70,12 @@ impl Contracts {
         self.governance
             .authorize(caller, Action::Change(subject))
             .await?;
-        self.registry
+        let deleted = self
+            .registry
             .delete_version(subject, selector, permanent, &caller.actor())
-            .await
+            .await;
+        self.governance.forget_read_permissions();
+        deleted
     }
 
     /// Returns the compatibility setting of `scope` (a subject's own, or the global one when

@@ -33,6 +33,7 @@ pub use readers::{
 };
 pub use subjects::{ConsumerView, OwnerView, SubjectView};
 pub use teams::ServiceView;
+pub use verified::Readable;
 
 use crate::storage::{AuditAction, AuditEntry, Store};
 use crate::types::{now, SchemaId, SubjectName};
@@ -103,11 +104,30 @@ impl Governance {
         matches!(principal, Principal::Open | Principal::Admin) || !self.reads_need_grants()
     }
 
+    /// Returns true when `principal` may read `what`, decided from memory: it reads
+    /// everything, or it is a service the store allowed to read `what` since the last change to
+    /// grants, producers, services or credentials. False sends the read to [`Self::authorize`].
+    pub fn may_read_at_once(&self, principal: &Principal, what: Readable<'_>) -> bool {
+        match principal {
+            Principal::Service(service) if self.reads_need_grants() => {
+                self.verified.may_read(service, what)
+            }
+            _ => self.reads_everything(principal),
+        }
+    }
+
+    /// Forgets every read permission kept in memory: after a change that may take a read away
+    /// (a deleted version or subject).
+    pub fn forget_read_permissions(&self) {
+        self.verified.forget_reads();
+    }
+
     /// Refuses `action` unless `principal` may perform it.
     pub async fn authorize(&self, principal: &Principal, action: Action<'_>) -> Result<()> {
         if matches!(principal, Principal::Open | Principal::Admin) {
             return Ok(());
         }
+        let generation = self.verified.generation();
         let ownership = match action {
             Action::Register(subject)
             | Action::Change(subject)
@@ -118,7 +138,14 @@ impl Governance {
                 Ownership::default()
             }
         };
-        acl::is_allowed(principal, action, &ownership, self.read_access)
+        acl::is_allowed(principal, action, &ownership, self.read_access)?;
+        if let (Action::Read(subject), Principal::Service(service)) = (action, principal) {
+            if self.reads_need_grants() {
+                let what = Readable::Subject(subject.as_str());
+                self.verified.remember_read(generation, service, what);
+            }
+        }
+        Ok(())
     }
 
     /// Refuses reading schema `id`, held by `subjects`, unless `principal` may read one of
@@ -136,6 +163,7 @@ impl Governance {
         {
             return Ok(());
         }
+        let generation = self.verified.generation();
         for subject in subjects {
             let Ok(subject) = SubjectName::parse(subject) else {
                 continue;
@@ -145,6 +173,10 @@ impl Governance {
                 .await
                 .is_ok()
             {
+                if let Principal::Service(service) = principal {
+                    let what = Readable::Schema(id.0);
+                    self.verified.remember_read(generation, service, what);
+                }
                 return Ok(());
             }
         }

@@ -57,7 +57,10 @@ impl Governance {
             assigned_at: now(),
         };
         let audit = part_entry(by, AuditAction::ProducerAssigned, subject, service);
-        Ok(self.store.set_producer(&producer, &audit).await??)
+        // The producer it replaces may read the subject no more.
+        let set = self.store.set_producer(&producer, &audit).await;
+        self.verified.forget_all();
+        Ok(set??)
     }
 
     /// Returns a subject's producer and consumers, with their teams and contacts.
@@ -145,10 +148,9 @@ impl Governance {
     ) -> Result<()> {
         self.authorize(by, Action::GrantConsumers(subject)).await?;
         let audit = part_entry(by, AuditAction::ConsumerRevoked, subject, service);
-        Ok(self
-            .store
-            .revoke_consumer(subject, service, &audit)
-            .await??)
+        let revoked = self.store.revoke_consumer(subject, service, &audit).await;
+        self.verified.forget_all();
+        Ok(revoked??)
     }
 }
 

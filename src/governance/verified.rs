@@ -1,6 +1,9 @@
 //! Service credentials verified before, kept in memory by the hash of their secret, so that a
-//! request carrying one is authenticated without a store round trip.
+//! request carrying one is authenticated without a store round trip; and, under enforced reads,
+//! the subjects and schemas a service was found allowed to read, so that its next read of one
+//! is authorized without one either.
 //!
+//! Only what allows is kept: a grant added later is found by asking the store, as before.
 //! Only credentials the store has just confirmed are kept, and each for at most
 //! [`FRESH_FOR`], when its use is recorded again. Every change to teams, services, credentials
 //! or grants forgets them all: at once for a change made here, and for one made by another
@@ -8,7 +11,7 @@
 //! is trusted from memory and every credential is verified against the store, as the registry's
 //! cache stops serving then too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -21,6 +24,25 @@ use crate::storage::{Change, ChangeFeed, CredentialInfo};
 /// records its use, at most about once a minute).
 pub const FRESH_FOR: Duration = Duration::from_secs(60);
 
+/// The most read permissions kept per service, and the most services kept; past either, they
+/// are forgotten and found again.
+const MAX_READS: usize = 10_000;
+const MAX_SERVICES: usize = 10_000;
+
+/// What a read permission is for: a subject, or a schema by id (readable through a subject).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readable<'a> {
+    Subject(&'a str),
+    Schema(i32),
+}
+
+/// What the store allowed one service to read.
+#[derive(Default)]
+struct Allowed {
+    subjects: HashSet<String>,
+    schemas: HashSet<i32>,
+}
+
 /// A credential the store confirmed.
 struct Known {
     service: String,
@@ -30,6 +52,8 @@ struct Known {
 /// The verified credentials of one instance.
 pub struct Verified {
     known: RwLock<HashMap<String, Known>>,
+    /// The reads the store allowed, by service.
+    reads: RwLock<HashMap<String, Allowed>>,
     /// Counts the times everything was forgotten, so that a confirmation that raced a change
     /// is not kept.
     generation: AtomicU64,
@@ -42,6 +66,7 @@ impl Verified {
     pub fn new(is_trusted: bool) -> Self {
         Verified {
             known: RwLock::default(),
+            reads: RwLock::default(),
             generation: AtomicU64::new(0),
             is_trusted: AtomicBool::new(is_trusted),
         }
@@ -77,17 +102,58 @@ impl Verified {
         known.insert(hash, Known { service, confirmed });
     }
 
-    /// Forgets every credential.
+    /// Returns true when `service` was found allowed to read `what` and nothing changed since.
+    pub fn may_read(&self, service: &str, what: Readable<'_>) -> bool {
+        if !self.is_trusted.load(Ordering::Acquire) {
+            return false;
+        }
+        let reads = self.reads.read().unwrap_or_else(|e| e.into_inner());
+        reads.get(service).is_some_and(|allowed| match what {
+            Readable::Subject(subject) => allowed.subjects.contains(subject),
+            Readable::Schema(id) => allowed.schemas.contains(&id),
+        })
+    }
+
+    /// Keeps that `service` may read `what`, as the store said under `generation`, unless
+    /// something changed since.
+    pub fn remember_read(&self, generation: u64, service: &str, what: Readable<'_>) {
+        let mut reads = self.reads.write().unwrap_or_else(|e| e.into_inner());
+        if self.generation() != generation {
+            return;
+        }
+        if reads.len() >= MAX_SERVICES {
+            reads.clear();
+        }
+        let allowed = reads.entry(service.to_string()).or_default();
+        if allowed.subjects.len() + allowed.schemas.len() >= MAX_READS {
+            *allowed = Allowed::default();
+        }
+        match what {
+            Readable::Subject(subject) => allowed.subjects.insert(subject.to_string()),
+            Readable::Schema(id) => allowed.schemas.insert(id),
+        };
+    }
+
+    /// Forgets every read permission: after a change to a subject, which may take one away.
+    pub fn forget_reads(&self) {
+        let mut reads = self.reads.write().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        reads.clear();
+    }
+
+    /// Forgets every credential and every read permission.
     pub fn forget_all(&self) {
         let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
+        let mut reads = self.reads.write().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         known.clear();
+        reads.clear();
     }
 
     /// Follows a change another instance committed.
     fn apply(&self, change: &Change) {
         match change {
-            Change::Subject { .. } => {}
+            Change::Subject { .. } => self.forget_reads(),
             Change::Governance | Change::All => self.forget_all(),
             Change::Lost => {
                 self.is_trusted.store(false, Ordering::Release);

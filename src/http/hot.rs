@@ -5,13 +5,14 @@
 //! The lane is the innermost layer of the stack (see `http/mod.rs`), just in front of the
 //! router: its answers pass the same tracing, panic catching, timeout, metrics, media type
 //! negotiation and authentication as every other request. It answers only what it can answer
-//! exactly as the router would: a plain GET (no percent-encoding; by id, at most the `?subject=`
-//! hint deserializers send, which the answer does not depend on) of a value the cache holds,
-//! from a caller `authenticate` has established who may read everything (see
-//! `Governance::reads_everything`). Everything else — a cache miss, a read that needs a grant,
-//! `?format=` or `?deleted=` — goes on to the router unchanged, and a miss there fills the cache
-//! for the next read. Both answer through [`rendered`](super::confluent::rendered), so their
-//! bodies are the same bytes.
+//! exactly as the router would: a plain GET (no percent-encoding) asking for the default answer
+//! (see [`asks_the_default`]: the `?subject=` hint and `fetchMaxId=false` that serializers send
+//! are, `fetchMaxId=true`, `deleted=true` or a `format` are not) of a value the cache holds, by
+//! a caller allowed to read it from memory (see `Governance::may_read_at_once`: open reads, the
+//! admin, or under enforced reads a service the store allowed before). Everything else — a
+//! cache miss, a grant not yet confirmed, another query — goes on to the router unchanged, and a
+//! miss there fills the cache for the next read. Both answer through
+//! [`rendered`](super::confluent::rendered), so their bodies are the same bytes.
 
 use axum::extract::Request;
 use axum::http::Method;
@@ -21,7 +22,7 @@ use super::confluent::schema_id;
 use super::metrics::Route;
 use super::middleware::Shortcut;
 use crate::app::AppState;
-use crate::governance::Principal;
+use crate::governance::{Principal, Readable};
 
 /// The router's route of each hot read, as the `route` label of its metrics.
 const BY_ID: Route = Route::Hot("/schemas/ids/{id}");
@@ -50,22 +51,31 @@ impl Shortcut for HotReads {
 fn answer(app: &AppState, request: &Request) -> Option<Response> {
     // Without a principal, `authenticate` has not run: leave the request to whatever does.
     let principal = request.extensions().get::<Principal>()?;
-    if request.method() != Method::GET || !app.governance.reads_everything(principal) {
+    if request.method() != Method::GET {
         return None;
     }
+    let governance = &app.governance;
     let path = request.uri().path();
     let query = request.uri().query();
     let (mut response, route) = if let Some(id) = path.strip_prefix("/schemas/ids/") {
-        if !query.is_none_or(is_subject_hint) {
+        if !asks_the_default(query, &["subject", "fetchMaxId", "format"]) {
             return None;
         }
-        let schema = app.registry.cached_schema(schema_id(id).ok()?)?;
+        let id = schema_id(id).ok()?;
+        if !governance.may_read_at_once(principal, Readable::Schema(id.0)) {
+            return None;
+        }
+        let schema = app.registry.cached_schema(id)?;
         (app.rendered.schema_by_id(&schema), BY_ID)
     } else {
         let subject = path
             .strip_prefix("/subjects/")?
             .strip_suffix("/versions/latest")?;
-        if query.is_some() || subject.is_empty() || subject.contains(['/', '%']) {
+        let plain = !subject.is_empty() && !subject.contains(['/', '%']);
+        if !plain || !asks_the_default(query, &["deleted", "format"]) {
+            return None;
+        }
+        if !governance.may_read_at_once(principal, Readable::Subject(subject)) {
             return None;
         }
         let latest = app.registry.cached_latest(subject)?;
@@ -75,10 +85,37 @@ fn answer(app: &AppState, request: &Request) -> Option<Response> {
     Some(response)
 }
 
-/// Returns true when `query` is only a `subject` hint in plain characters, as a deserializer
-/// sends it (`subject=orders-value`).
-fn is_subject_hint(query: &str) -> bool {
-    !query.contains('&') && super::reads::subject_hint(query).is_some()
+/// Returns true when `query` asks for the default answer, as the router reads it: its
+/// parameters `known` (the ones the route reads) each at most once, none of the flags among
+/// them (`fetchMaxId`, `deleted`) true and no `format`; parameters the route does not read are
+/// ignored, as the router ignores them. Anything percent-encoded is left to the router.
+fn asks_the_default(query: Option<&str>, known: &[&str]) -> bool {
+    let Some(query) = query else {
+        return true;
+    };
+    if query.contains(['%', '+']) {
+        return false;
+    }
+    let mut seen = 0u32;
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(index) = known.iter().position(|k| *k == key) else {
+            continue;
+        };
+        if seen & (1 << index) != 0 {
+            return false;
+        }
+        seen |= 1 << index;
+        let is_default = match key {
+            "subject" => true,
+            "format" => value.is_empty(),
+            _ => !value.trim().eq_ignore_ascii_case("true"),
+        };
+        if !is_default {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -94,6 +131,35 @@ mod tests {
     use tower::Layer;
 
     use crate::http::middleware::ShortcutLayer;
+
+    #[test]
+    fn only_queries_the_router_answers_by_default_stay_on_the_lane() {
+        let by_id = ["subject", "fetchMaxId", "format"];
+        for query in [
+            "subject=o-value",
+            "fetchMaxId=false&subject=o",
+            "format=&x=1",
+            "a&&b",
+        ] {
+            assert!(asks_the_default(Some(query), &by_id), "{query}");
+        }
+        for query in [
+            "fetchMaxId=TRUE",
+            "format=serialized",
+            "subject=a&subject=b",
+            "x=%41",
+        ] {
+            assert!(!asks_the_default(Some(query), &by_id), "{query}");
+        }
+        assert!(asks_the_default(
+            Some("deleted=false"),
+            &["deleted", "format"]
+        ));
+        assert!(!asks_the_default(
+            Some("deleted=true"),
+            &["deleted", "format"]
+        ));
+    }
 
     #[test]
     fn the_hot_reads_are_labelled_with_routes_the_router_has() {
@@ -146,7 +212,7 @@ mod tests {
             get("/schemas/ids/1?subject=a&subject=b", Some(Principal::Open)),
             get("/schemas/ids/1?subject=a%2Fb", Some(Principal::Open)),
             get(
-                "/subjects/orders-value/versions/latest?subject=a",
+                "/subjects/orders-value/versions/latest?deleted=true",
                 Some(Principal::Open),
             ),
             get("/schemas/ids/2", Some(Principal::Open)),
