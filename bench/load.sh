@@ -129,16 +129,27 @@ measure by_id_hint "$A" bench/by_id.lua "$MAX_ID" "?subject=bench-0-value"
 measure by_id_auth "$A" bench/by_id.lua "$MAX_ID" "" "$BASIC"
 measure latest_auth "$A" bench/latest.lua "$SUBJECTS" "$BASIC"
 
+# The same two reads with reads enforced: the service is granted every subject, and the store
+# is asked once per subject and schema, the rest answered from memory.
+kill "$ACCORD_PID"; wait "$ACCORD_PID" 2>/dev/null || true
+start_accord "$URL" --admin-token "$TOKEN" --read-access enforce
+for i in $(seq 0 $((SUBJECTS - 1))); do
+  curl -sf "${ADMIN[@]}" -X PUT "$A/governance/subjects/bench-$i-value/consumers/reader" >/dev/null
+done
+measure by_id_enforce "$A" bench/by_id.lua "$MAX_ID" "" "$BASIC"
+measure latest_enforce "$A" bench/latest.lua "$SUBJECTS" "$BASIC"
+
 echo
-printf "%-10s %12s %10s %10s %10s\n" endpoint "requests/s" "p50 ms" "p99 ms" "× ref"
-NAMES=(reference by_id latest by_id_hint by_id_auth latest_auth lookup check register)
+printf "%-14s %12s %10s %10s %10s\n" endpoint "requests/s" "p50 ms" "p99 ms" "× ref"
+NAMES=(reference by_id latest by_id_hint by_id_auth latest_auth by_id_enforce latest_enforce lookup
+  check register)
 if [ -n "${RPS[register_x3]:-}" ]; then NAMES+=(register_x3); fi
 for name in "${NAMES[@]}"; do
   ratio=$(awk -v a="${RPS[$name]}" -v b="${RPS[reference]}" 'BEGIN { printf "%.2f", a / b }')
-  printf "%-10s %12s %10s %10s %10s\n" "$name" "${RPS[$name]}" "$(to_ms "${P50[$name]}")" "$(to_ms "${P99[$name]}")" "$ratio"
+  printf "%-14s %12s %10s %10s %10s\n" "$name" "${RPS[$name]}" "$(to_ms "${P50[$name]}")" "$(to_ms "${P99[$name]}")" "$ratio"
 done
 echo "(by_id_hint: with ?subject=; by_id_auth and latest_auth: with a service's Basic credential;"
-echo " the three with authentication on, reads open)"
+echo " the three with authentication on, reads open; *_enforce: the same credential, reads enforced)"
 echo "(register: 16 connections, each request a new subject and schema, durable before the answer;"
 echo " register_x3: the same 16 spread over three instances sharing the database, p50/p99 the worst)"
 echo
@@ -151,6 +162,8 @@ verdict "latest ≥ 0.9× reference" "${RPS[latest]} >= 0.9 * ${RPS[reference]}"
 verdict "by id with ?subject= ≥ 0.9× reference" "${RPS[by_id_hint]} >= 0.9 * ${RPS[reference]}"
 verdict "by id with a Basic credential ≥ 0.8× by id" "${RPS[by_id_auth]} >= 0.8 * ${RPS[by_id]}"
 verdict "latest with a Basic credential ≥ 0.8× latest" "${RPS[latest_auth]} >= 0.8 * ${RPS[latest]}"
+verdict "by id with a Basic credential, reads enforced, ≥ 0.8× by id" "${RPS[by_id_enforce]} >= 0.8 * ${RPS[by_id]}"
+verdict "latest with a Basic credential, reads enforced, ≥ 0.8× latest" "${RPS[latest_enforce]} >= 0.8 * ${RPS[latest]}"
 REF_P99="(the reference's own p99: $(to_ms "${P99[reference]}") ms)"
 verdict "by id p99 < 2 ms $REF_P99" "$(to_ms "${P99[by_id]}") < 2"
 verdict "latest p99 < 2 ms $REF_P99" "$(to_ms "${P99[latest]}") < 2"

@@ -76,6 +76,8 @@ pub fn service(state: AppState) -> HttpService {
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(from_fn(metrics::label_route))
+        // On the router alone: only its extractors read bodies, and a hot read skips it.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state.clone());
     let stack = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
@@ -89,7 +91,6 @@ pub fn service(state: AppState) -> HttpService {
         .layer(middleware::DetachWritesLayer)
         .layer(middleware::ObserveLayer::new(recorder))
         .layer(middleware::ShortcutLayer(limits::SizeLimits))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::AuthenticateLayer::new(state.governance.clone()))
         .layer(reads::RecordReadsLayer::new(state.governance.clone()))
         .layer(middleware::ShortcutLayer(hot::HotReads::new(state)))
