@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
-use crate::backend::{postgres_or_skip, say, Process};
+use crate::backend::{postgres_or_skip, say, PgDatabase, Process};
 
 const CLIENTS: usize = 50;
 const REGISTRATIONS_PER_CLIENT: usize = 8;
@@ -206,63 +206,79 @@ async fn status_of(client: &reqwest::Client, base: &str, path: &str, authorizati
     response.status().as_u16()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_credential_revoked_on_one_instance_is_refused_by_another_that_had_verified_it() {
-    let Some(db) = postgres_or_skip().await else {
-        return;
-    };
+/// Two instances A and B with authentication on (and `args`) over one database, `r-value` v1
+/// registered and the service `s` (team `t`) with a credential: the database, A, B, the
+/// admin's and the service's `Authorization` values, and the credential's id.
+async fn secured_pair(
+    args: &[&str],
+) -> Option<(PgDatabase, Process, Process, String, String, String)> {
+    let db = postgres_or_skip().await?;
     let token = "multi-instance-admin";
-    let args = ["--admin-token", token];
-    let (a, b) = tokio::join!(
-        Process::start(&db.url, &args),
-        Process::start(&db.url, &args)
-    );
+    let mut all = vec!["--admin-token", token];
+    all.extend_from_slice(args);
+    let (a, b) = tokio::join!(Process::start(&db.url, &all), Process::start(&db.url, &all));
     let client = reqwest::Client::new();
     let admin = format!("Bearer {token}");
-    let post = |base: &str, path: &str, body: Value| {
+    let post = |path: &str, body: Value| {
         client
-            .post(format!("{base}{path}"))
+            .post(format!("{}{path}", a.base))
             .header("authorization", &admin)
             .header("content-type", CONFLUENT_JSON)
             .body(body.to_string())
             .send()
     };
-    post(&a.base, "/governance/teams", json!({ "name": "t" }))
+    post("/governance/teams", json!({ "name": "t" }))
         .await
         .unwrap();
-    post(
-        &a.base,
-        "/governance/services",
-        json!({ "name": "s", "team": "t" }),
-    )
-    .await
-    .unwrap();
-    let issued: Value = post(&a.base, "/governance/services/s/credentials", json!({}))
+    post("/governance/services", json!({ "name": "s", "team": "t" }))
+        .await
+        .unwrap();
+    let issued: Value = post("/governance/services/s/credentials", json!({}))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
     let registered = post(
-        &a.base,
         "/subjects/r-value/versions",
         json!({ "schema": content(1) }),
     )
     .await
     .unwrap();
     assert_eq!(registered.status(), 200);
-    let secret = issued["secret"].as_str().unwrap();
-    let service = format!("Bearer {secret}");
+    let service = format!("Bearer {}", issued["secret"].as_str().unwrap());
+    let id = issued["id"].as_str().unwrap().to_string();
+    Some((db, a, b, admin, service, id))
+}
+
+/// Waits up to a second (the notification delay is milliseconds) for `GET path` on `base` to
+/// answer `status`.
+async fn soon(client: &reqwest::Client, base: &str, path: &str, credential: &str, status: u16) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        if status_of(client, base, path, credential).await == status {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{base}{path} is not {status} yet"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_revoked_on_one_instance_is_refused_by_another_that_had_verified_it() {
+    let Some((_db, a, b, admin, service, id)) = secured_pair(&[]).await else {
+        return;
+    };
+    let client = reqwest::Client::new();
     let path = "/subjects/r-value/versions/latest";
     // B verifies the credential and keeps it.
     assert_eq!(status_of(&client, &b.base, path, &service).await, 200);
     assert_eq!(status_of(&client, &b.base, path, &service).await, 200);
 
-    let revoke = format!(
-        "{}/governance/services/s/credentials/{}",
-        a.base,
-        issued["id"].as_str().unwrap()
-    );
+    let revoke = format!("{}/governance/services/s/credentials/{id}", a.base);
     let revoked = client
         .delete(revoke)
         .header("authorization", &admin)
@@ -271,17 +287,36 @@ async fn a_credential_revoked_on_one_instance_is_refused_by_another_that_had_ver
         .unwrap();
     assert!(revoked.status().is_success());
 
-    // Within the notification delay (milliseconds; a second at most here), B refuses it.
-    let deadline = Instant::now() + Duration::from_secs(1);
-    loop {
-        let status = status_of(&client, &b.base, path, &service).await;
-        if status == 401 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "B still accepts the revoked credential"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    soon(&client, &b.base, path, &service, 401).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_revoked_on_one_instance_is_refused_by_another_that_had_allowed_it() {
+    let Some((_db, a, b, admin, service, _)) = secured_pair(&["--read-access", "enforce"]).await
+    else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let grant = "/governance/subjects/r-value/consumers/s";
+    let granted = client
+        .put(format!("{}{grant}", a.base))
+        .header("authorization", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(granted.status().is_success());
+    let path = "/subjects/r-value/versions/latest";
+    // B asks the store once, then answers from memory.
+    assert_eq!(status_of(&client, &b.base, path, &service).await, 200);
+    assert_eq!(status_of(&client, &b.base, path, &service).await, 200);
+
+    let revoked = client
+        .delete(format!("{}{grant}", a.base))
+        .header("authorization", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+
+    soon(&client, &b.base, path, &service, 403).await;
 }
