@@ -100,6 +100,8 @@ pub enum Error {
     MethodNotAllowed,
     #[error("Request body too large: the limit is {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("Request timed out after {0} seconds")]
+    RequestTimeout(u64),
     #[error("URI too long: the limit is {0} bytes")]
     UriTooLong(usize),
     #[error("Request header fields too large")]
@@ -158,6 +160,7 @@ impl Error {
             NotFound => (StatusCode::NOT_FOUND, 404),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, 405),
             PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, 413),
+            RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, 408),
             UriTooLong(_) => (StatusCode::URI_TOO_LONG, 414),
             HeadersTooLarge => (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, 431),
             MalformedRequest => (StatusCode::BAD_REQUEST, 400),

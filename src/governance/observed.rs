@@ -56,10 +56,13 @@ pub struct Observations {
     tallies: Mutex<Tallies>,
 }
 
+/// Maps looked up on every read: a fast hash, seeded per map; at most [`MAX_PAIRS`] keys.
+type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 #[derive(Default)]
 struct Tallies {
-    by_subject: HashMap<String, HashMap<String, Tally>>,
-    by_id: HashMap<i32, HashMap<String, Tally>>,
+    by_subject: Fast<String, Fast<String, Tally>>,
+    by_id: Fast<i32, Fast<String, Tally>>,
     pairs: usize,
 }
 
@@ -127,7 +130,7 @@ impl Observations {
 /// Returns the tally of `reader` under `key` in `map`, made when new unless [`MAX_PAIRS`]
 /// are tallied already.
 fn tally_of<'m, K, Q>(
-    map: &'m mut HashMap<K, HashMap<String, Tally>>,
+    map: &'m mut Fast<K, Fast<String, Tally>>,
     key: &Q,
     reader: &str,
     pairs: &mut usize,
@@ -142,7 +145,7 @@ where
         if full {
             return None;
         }
-        map.insert(key.to_owned(), HashMap::new());
+        map.insert(key.to_owned(), Fast::default());
     }
     let readers = map.get_mut(key)?;
     if !readers.contains_key(reader) {

@@ -3,6 +3,7 @@
 //! Handlers translate between the wire and `registry`; they hold no logic of their own.
 
 pub mod confluent;
+mod deadline;
 mod errors;
 pub mod extract;
 pub mod governance;
@@ -20,7 +21,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::StatusCode;
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,7 +29,6 @@ use tower::util::BoxCloneSyncService;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::normalize_path::NormalizePathLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -83,10 +82,7 @@ pub fn service(state: AppState) -> HttpService {
         .map_response(IntoResponse::into_response)
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(middleware::panic_response))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(deadline::DeadlineLayer::new(REQUEST_TIMEOUT))
         .layer(NormalizePathLayer::trim_trailing_slash())
         .layer(middleware::DetachWritesLayer)
         .layer(middleware::ObserveLayer::new(recorder))
