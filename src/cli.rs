@@ -151,6 +151,33 @@ pub fn redacted_url(url: &str) -> String {
     }
 }
 
+/// Writes a line to standard output as `println!` does, through [`write_line`]: a reader that
+/// went away (`accord openapi | head -1`) ends the output quietly.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::cli::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
+/// Writes `line` and a newline to standard output. A closed pipe is the reader saying it has
+/// read enough: the line is dropped without a word, and the command goes on to exit with its
+/// outcome's code. Any other failure to write ends the process with a message and exit code 2.
+pub fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{line}") {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            eprintln!("accord: error: cannot write to standard output: {err}");
+            std::process::exit(crate::ci::Outcome::Failed as i32);
+        }
+    }
+}
+
 /// Parses a positive number of seconds, such as `3` or `0.5`.
 fn seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {

@@ -10,7 +10,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(config) => serve(config).await,
         Command::Openapi => {
-            println!("{}", accord::http::openapi().to_pretty_json()?);
+            accord::outln!("{}", accord::http::openapi().to_pretty_json()?);
             Ok(())
         }
         Command::Healthcheck { url } => accord::healthcheck(&url).await,

@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod governance;
 mod init;
+mod pipes;
 mod register;
 mod schemas;
 
