@@ -56,6 +56,7 @@ pub struct ServeConfig {
     pub address_file: Option<PathBuf>,
     /// Where to keep the data: `sqlite://PATH` (created if absent) for one instance, or
     /// `postgres://USER@HOST/DB` for any number of instances sharing one database.
+    /// Any other scheme is refused at startup.
     #[arg(
         long,
         env = "ACCORD_DATABASE_URL",
@@ -91,9 +92,19 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    /// Returns the database URL with its password masked, for logs and `Debug`.
+    /// Returns the database `--database-url` names, or why Accord cannot open it. Checked
+    /// here rather than by clap, whose message would repeat the URL with its password.
+    pub fn database(&self) -> Result<crate::storage::DatabaseUrl, String> {
+        self.database_url.parse()
+    }
+
+    /// Returns the database URL with its password masked, an SQLite file by its absolute path,
+    /// for logs and `Debug`.
     pub fn database_for_display(&self) -> String {
-        redacted_url(&self.database_url)
+        match self.database() {
+            Ok(url) => url.to_string(),
+            Err(_) => redacted_url(&self.database_url),
+        }
     }
 
     /// The database pool settings the flags ask for.

@@ -24,9 +24,13 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     init_tracing(config.log_format);
     let database = config.database_for_display();
-    let store = accord::storage::connect_with(&config.database_url, &config.pool_settings())
+    let url = config.database().map_err(anyhow::Error::msg)?;
+    let store = accord::storage::open(&url, &config.pool_settings())
         .await
-        .with_context(|| format!("cannot open the store at {database}"))?;
+        .map_err(|err| {
+            let cause = accord::storage::cause(&err);
+            anyhow::anyhow!("cannot open the store at {database}: {cause}")
+        })?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
