@@ -1,5 +1,8 @@
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 use accord::app::{self, AccessSettings, AppState};
@@ -45,11 +48,25 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
              set --admin-token (ACCORD_ADMIN_TOKEN) to turn it on"
         );
     }
+    let authentication = match config.admin_token {
+        Some(_) => "on",
+        None => "off",
+    };
+    let read_access = config.read_access.to_possible_value();
+    let read_access = read_access.as_ref().map_or("", |value| value.get_name());
+    tracing::info!(
+        version = %env!("CARGO_PKG_VERSION"),
+        %listen,
+        %authentication,
+        %read_access,
+        %database,
+        ui = %ui_url(listen),
+        "accord is serving"
+    );
     let access = AccessSettings {
         admin_token: config.admin_token,
         read_access: config.read_access,
     };
-    tracing::info!(%listen, %database, "accord is serving");
     let limits = app::ConnectionLimits {
         max_connections: config.max_connections,
         header_read_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
@@ -74,9 +91,29 @@ fn write_address(path: &std::path::Path, address: std::net::SocketAddr) -> std::
     std::fs::rename(&partial, path)
 }
 
+/// Returns where a person on this machine finds the web UI: a wildcard address (`0.0.0.0`) is
+/// reached as `localhost`.
+fn ui_url(listen: SocketAddr) -> String {
+    let host = match listen.ip().is_unspecified() {
+        true => format!("localhost:{}", listen.port()),
+        false => listen.to_string(),
+    };
+    format!("http://{host}{}", accord::http::UI_PATH)
+}
+
+/// The log filter when `RUST_LOG` is unset. sqlx reports PostgreSQL's notices at INFO, such as
+/// "relation \"_sqlx_migrations\" already exists, skipping" on every start: no news to an
+/// operator.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
+
 fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
+    // Colour for a person at a terminal; a file or a log collector gets plain text.
+    let is_colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(is_colour);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

@@ -1,6 +1,7 @@
 //! Running the server as an operator does: how `accord serve` starts, what it logs, what it
 //! refuses, and the settings it reads; each test runs the real binary.
 
+mod logs;
 mod startup;
 
 use std::path::Path;
