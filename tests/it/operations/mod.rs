@@ -2,6 +2,7 @@
 //! refuses, and the settings it reads; each test runs the real binary.
 
 mod logs;
+mod metrics;
 mod startup;
 
 use std::path::Path;
