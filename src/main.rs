@@ -2,7 +2,7 @@ use std::io::IsTerminal;
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use clap::{Parser, ValueEnum};
+use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
 
 use accord::app::{self, AccessSettings, AppState};
@@ -10,7 +10,7 @@ use accord::cli::{Cli, Command, LogFormat, ServeConfig};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    match Cli::from_command_line().command {
         Command::Serve(config) => serve(config).await,
         Command::Openapi => {
             accord::outln!("{}", accord::http::openapi().to_pretty_json()?);
