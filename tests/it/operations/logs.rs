@@ -83,10 +83,12 @@ async fn a_postgres_restart_logs_no_notice_that_the_tables_already_exist() {
         .await
         .stop();
 
-    for log in [first, second] {
-        let log = std::fs::read_to_string(&log).unwrap();
+    let logs = [first, second].map(|log| std::fs::read_to_string(log).unwrap());
+    for log in &logs {
         assert!(!log.contains("already exists, skipping"), "{log}");
-        let line = serving_line(&log);
+    }
+    for log in &logs {
+        let line = serving_line(log);
         assert!(line.contains(&format!("database={}", db.url)), "{line}");
     }
 }
