@@ -1,5 +1,6 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
@@ -8,9 +9,20 @@ use tracing_subscriber::EnvFilter;
 use accord::app::{self, AccessSettings, AppState};
 use accord::cli::{Cli, Command, LogFormat, ServeConfig};
 
+/// Runs the command; an error ends it with one line on standard error and exit code 1.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    match Cli::from_command_line().command {
+async fn main() -> ExitCode {
+    match run(Cli::from_command_line().command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("accord: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve(config) => serve(config).await,
         Command::Openapi => {
             accord::outln!("{}", accord::http::openapi().to_pretty_json()?);

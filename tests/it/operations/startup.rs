@@ -6,7 +6,13 @@ use crate::backend::postgres_or_skip;
 
 /// Asserts that `ended` is a refusal to start whose message contains every one of `words`.
 fn assert_refused(ended: &super::Ended, words: &[&str]) {
-    assert_ne!(ended.code, 0, "{}", ended.stderr);
+    assert_eq!(ended.code, 1, "{}", ended.stderr);
+    assert!(
+        ended.stderr.starts_with("accord: error: "),
+        "{}",
+        ended.stderr
+    );
+    assert!(!ended.stderr.contains("backtrace"), "{}", ended.stderr);
     for word in words {
         assert!(ended.stderr.contains(word), "{word:?} in {}", ended.stderr);
     }
