@@ -19,13 +19,6 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
-    /// Returns the URL as given, password included, for the driver.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DatabaseUrl::Sqlite(url) | DatabaseUrl::Postgres(url) => url,
-        }
-    }
-
     /// Returns true for an SQLite database that lives in memory only.
     pub fn is_memory(&self) -> bool {
         match self {
@@ -50,7 +43,7 @@ impl FromStr for DatabaseUrl {
             _ if url.trim().is_empty() => Err(format!("the database URL is empty; use {KNOWN}")),
             Some(scheme) => Err(format!(
                 "unsupported database URL '{}' (scheme '{scheme}:'); Accord knows {KNOWN}",
-                super::redacted(url)
+                masked(url)
             )),
             None => Ok(DatabaseUrl::Sqlite(url.to_string())),
         }
@@ -90,8 +83,18 @@ impl fmt::Display for DatabaseUrl {
                     None => Ok(()),
                 }
             }
-            DatabaseUrl::Postgres(url) => f.write_str(&crate::cli::redacted_url(url)),
+            DatabaseUrl::Postgres(url) => f.write_str(&masked(url)),
         }
+    }
+}
+
+/// Returns `url` with the password of its user info masked, and its query (where drivers also
+/// take a `password=`) masked whole.
+fn masked(url: &str) -> String {
+    let masked = super::redacted(url);
+    match masked.split_once('?') {
+        Some((base, _query)) => format!("{base}?***"),
+        None => masked,
     }
 }
 
@@ -146,8 +149,13 @@ mod tests {
 
     #[test]
     fn a_refused_url_does_not_show_its_password() {
-        let message = parse("mysql://root:s3cret@db/accord").unwrap_err();
-        assert!(!message.contains("s3cret"), "{message}");
+        for url in [
+            "mysql://root:s3cret@db/accord",
+            "mysql://db/accord?password=s3cret",
+        ] {
+            let message = parse(url).unwrap_err();
+            assert!(!message.contains("s3cret"), "{message}");
+        }
     }
 
     #[test]
