@@ -103,9 +103,55 @@ pub fn metrics_handle() -> PrometheusHandle {
             if metrics::set_global_recorder(recorder).is_err() {
                 tracing::warn!("a metrics recorder was already installed; /metrics may be empty");
             }
+            describe_metrics();
             handle
         })
         .clone()
+}
+
+/// The counters without labels: registered at zero on startup, so that `/metrics` lists them
+/// before their first event and a rate over them starts from 0.
+const COUNTERS: [(&str, &str); 5] = [
+    ("accord_registrations_total", "Schema versions registered."),
+    (
+        "accord_compatibility_refusals_total",
+        "Registrations refused because the schema is incompatible with the subject's history.",
+    ),
+    (
+        "accord_authentication_failures_total",
+        "Requests refused because their credential was missing, unknown or wrong.",
+    ),
+    (
+        "accord_connections_refused_total",
+        "Connections answered 503 and closed because --max-connections were being served.",
+    ),
+    (
+        "accord_observed_reads_dropped_total",
+        "Reads by services that went unrecorded because the queue of observed reads was full.",
+    ),
+];
+
+/// Gives every metric Accord exports its `# HELP` line, and registers the counters whose
+/// label sets are known up front. Each `metrics::counter!` or `histogram!` in the code names
+/// one of the metrics here.
+fn describe_metrics() {
+    for (name, help) in COUNTERS {
+        metrics::describe_counter!(name, help);
+        metrics::counter!(name).increment(0);
+    }
+    metrics::describe_counter!(
+        "accord_http_requests_total",
+        "HTTP requests answered, by method, route and status."
+    );
+    metrics::describe_histogram!(
+        "accord_http_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time to answer an HTTP request, by method, route and status."
+    );
+    metrics::describe_counter!(
+        "accord_cache_lookups_total",
+        "Lookups in the registry's read caches, by cache and outcome (hit or miss)."
+    );
 }
 
 /// Limits on connections, so that slow, idle or too many clients cannot exhaust the server.

@@ -1,12 +1,20 @@
 //! The command line: `accord serve`, `openapi`, `healthcheck`, the CI commands `check`,
 //! `diff` and `register` (their flags live in [`crate::ci`]), and the everyday commands
 //! (theirs live in [`crate::commands`]).
+//!
+//! `accord serve --config FILE` also reads a TOML file of settings: each becomes the flag it
+//! names, so that the flags stay the one definition of every setting, and a flag or an
+//! environment variable given as well wins over the file.
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::Arg;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::governance::ReadAccess;
 
@@ -43,10 +51,36 @@ pub enum Command {
     Everyday(crate::commands::Everyday),
 }
 
+impl Cli {
+    /// Parses the command line. For `accord serve --config FILE`, each setting that neither a
+    /// flag nor an environment variable gives is taken from FILE. A bad command line or file
+    /// ends the process with clap's message and exit code 2.
+    pub fn from_command_line() -> Cli {
+        Cli::try_from_args(std::env::args_os().collect()).unwrap_or_else(|err| err.exit())
+    }
+
+    /// Parses `args` (the program's name first) as [`Cli::from_command_line`] does.
+    pub fn try_from_args(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
+        let matches = Cli::command().try_get_matches_from(&args)?;
+        if let Some(("serve", serve)) = matches.subcommand() {
+            if let Some(path) = serve.get_one::<PathBuf>("config") {
+                // The file's settings become flags, so that they pass the flags' own parsers.
+                args.extend(settings_from_file(path, serve)?);
+                return Cli::try_parse_from(args);
+            }
+        }
+        Cli::from_arg_matches(&matches)
+    }
+}
+
 /// How `accord serve` runs. Its `Debug` shows neither the admin token nor the database
 /// password.
 #[derive(Clone, clap::Args)]
 pub struct ServeConfig {
+    /// A TOML file of settings named as these flags are, with `_` for `-`
+    /// (`database_url = "postgres://..."`); a flag or an environment variable overrides it.
+    #[arg(long, env = "ACCORD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The address to listen on; port 0 lets the system choose one (see `--address-file`).
     #[arg(long, env = "ACCORD_LISTEN", default_value = "0.0.0.0:8081")]
     pub listen: SocketAddr,
@@ -56,6 +90,7 @@ pub struct ServeConfig {
     pub address_file: Option<PathBuf>,
     /// Where to keep the data: `sqlite://PATH` (created if absent) for one instance, or
     /// `postgres://USER@HOST/DB` for any number of instances sharing one database.
+    /// Any other scheme is refused at startup.
     #[arg(
         long,
         env = "ACCORD_DATABASE_URL",
@@ -91,9 +126,19 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    /// Returns the database URL with its password masked, for logs and `Debug`.
+    /// Returns the database `--database-url` names, or why Accord cannot open it. Checked
+    /// here rather than by clap, whose message would repeat the URL with its password.
+    pub fn database(&self) -> Result<crate::storage::DatabaseUrl, String> {
+        self.database_url.parse()
+    }
+
+    /// Returns the database URL with its password masked, an SQLite file by its absolute path,
+    /// for logs and `Debug`.
     pub fn database_for_display(&self) -> String {
-        redacted_url(&self.database_url)
+        match self.database() {
+            Ok(url) => url.to_string(),
+            Err(_) => redacted_url(&self.database_url),
+        }
     }
 
     /// The database pool settings the flags ask for.
@@ -110,6 +155,7 @@ impl std::fmt::Debug for ServeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Destructured, so that a new field cannot be added without deciding how it shows.
         let ServeConfig {
+            config,
             listen,
             address_file,
             database_url: _,
@@ -123,6 +169,7 @@ impl std::fmt::Debug for ServeConfig {
             header_timeout_secs,
         } = self;
         f.debug_struct("ServeConfig")
+            .field("config", config)
             .field("listen", listen)
             .field("address_file", address_file)
             .field("database_url", &self.database_for_display())
@@ -138,6 +185,84 @@ impl std::fmt::Debug for ServeConfig {
     }
 }
 
+/// Returns `--name=value` for each setting in the file at `path` that `given` (the parsed
+/// command line and environment of `accord serve`) does not set. A key that names no flag, or
+/// a value its flag refuses, is an error naming the file and the key.
+fn settings_from_file(path: &Path, given: &ArgMatches) -> Result<Vec<OsString>, clap::Error> {
+    let mut cli = Cli::command();
+    cli.build();
+    let serve = cli
+        .find_subcommand("serve")
+        .expect("accord has a serve command")
+        .clone();
+    let fail = |message: String| {
+        serve.clone().error(
+            ErrorKind::InvalidValue,
+            format!("{}: {message}", path.display()),
+        )
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|err| fail(format!("cannot read it: {err}")))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|err| fail(err.to_string()))?;
+    let settings = settings(&serve);
+    let mut flags = Vec::new();
+    for (key, value) in &table {
+        let Some((_, arg)) = settings.iter().find(|(name, _)| name == key) else {
+            let names: Vec<&str> = settings.iter().map(|(name, _)| name.as_str()).collect();
+            return Err(fail(format!(
+                "unknown setting '{key}'; the settings are {}",
+                names.join(", ")
+            )));
+        };
+        let text = match value {
+            toml::Value::String(text) => text.clone(),
+            toml::Value::Integer(number) => number.to_string(),
+            toml::Value::Float(number) => number.to_string(),
+            toml::Value::Boolean(yes) => yes.to_string(),
+            _ => return Err(fail(format!("'{key}' must be a string or a number"))),
+        };
+        let long = arg.get_long().expect("every setting has a long flag");
+        let flag = format!("--{long}={text}");
+        if let Err(err) = serve.clone().try_get_matches_from(["serve", flag.as_str()]) {
+            return Err(fail(format!("'{key}': {}", reason(arg, &text, &err))));
+        }
+        let id = arg.get_id().as_str();
+        if matches!(
+            given.value_source(id),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        ) {
+            continue;
+        }
+        flags.push(flag.into());
+    }
+    Ok(flags)
+}
+
+/// The settings a file may give, by name: each flag of `serve` that takes a value, `--config`
+/// aside, its name with `_` for `-`.
+fn settings(serve: &clap::Command) -> Vec<(String, &Arg)> {
+    serve
+        .get_arguments()
+        .filter(|arg| arg.get_action().takes_values() && arg.get_id() != "config")
+        .filter_map(|arg| Some((arg.get_long()?.replace('-', "_"), arg)))
+        .collect()
+}
+
+/// Says why `arg` refused `text`: its parser's words, or the values it accepts.
+fn reason(arg: &Arg, text: &str, err: &clap::Error) -> String {
+    match std::error::Error::source(err) {
+        Some(source) => format!("'{text}': {source}"),
+        None => {
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .map(|value| value.get_name().to_string())
+                .collect();
+            format!("'{text}' is not one of {}", values.join(", "))
+        }
+    }
+}
+
 /// What `Debug` shows in place of a secret.
 pub const REDACTED: &str = "***";
 
@@ -148,6 +273,33 @@ pub fn redacted_url(url: &str) -> String {
     match masked.split_once('?') {
         Some((base, _query)) => format!("{base}?{REDACTED}"),
         None => masked,
+    }
+}
+
+/// Writes a line to standard output as `println!` does, through [`write_line`]: a reader that
+/// went away (`accord openapi | head -1`) ends the output quietly.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::cli::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
+/// Writes `line` and a newline to standard output. A closed pipe is the reader saying it has
+/// read enough: the line is dropped without a word, and the command goes on to exit with its
+/// outcome's code. Any other failure to write ends the process with a message and exit code 2.
+pub fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{line}") {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            eprintln!("accord: error: cannot write to standard output: {err}");
+            std::process::exit(crate::ci::Outcome::Failed as i32);
+        }
     }
 }
 

@@ -1,16 +1,31 @@
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
 use anyhow::Context;
-use clap::Parser;
+use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
 
 use accord::app::{self, AccessSettings, AppState};
 use accord::cli::{Cli, Command, LogFormat, ServeConfig};
 
+/// Runs the command; an error ends it with one line on standard error and exit code 1.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+async fn main() -> ExitCode {
+    match run(Cli::from_command_line().command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("accord: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve(config) => serve(config).await,
         Command::Openapi => {
-            println!("{}", accord::http::openapi().to_pretty_json()?);
+            accord::outln!("{}", accord::http::openapi().to_pretty_json()?);
             Ok(())
         }
         Command::Healthcheck { url } => accord::healthcheck(&url).await,
@@ -24,9 +39,13 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     init_tracing(config.log_format);
     let database = config.database_for_display();
-    let store = accord::storage::connect_with(&config.database_url, &config.pool_settings())
+    let url = config.database().map_err(anyhow::Error::msg)?;
+    let store = accord::storage::open(&url, &config.pool_settings())
         .await
-        .with_context(|| format!("cannot open the store at {database}"))?;
+        .map_err(|err| {
+            let cause = accord::storage::cause(&err);
+            anyhow::anyhow!("cannot open the store at {database}: {cause}")
+        })?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -41,11 +60,25 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
              set --admin-token (ACCORD_ADMIN_TOKEN) to turn it on"
         );
     }
+    let authentication = match config.admin_token {
+        Some(_) => "on",
+        None => "off",
+    };
+    let read_access = config.read_access.to_possible_value();
+    let read_access = read_access.as_ref().map_or("", |value| value.get_name());
+    tracing::info!(
+        version = %env!("CARGO_PKG_VERSION"),
+        %listen,
+        %authentication,
+        %read_access,
+        %database,
+        ui = %ui_url(listen),
+        "accord is serving"
+    );
     let access = AccessSettings {
         admin_token: config.admin_token,
         read_access: config.read_access,
     };
-    tracing::info!(%listen, %database, "accord is serving");
     let limits = app::ConnectionLimits {
         max_connections: config.max_connections,
         header_read_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
@@ -70,9 +103,29 @@ fn write_address(path: &std::path::Path, address: std::net::SocketAddr) -> std::
     std::fs::rename(&partial, path)
 }
 
+/// Returns where a person on this machine finds the web UI: a wildcard address (`0.0.0.0`) is
+/// reached as `localhost`.
+fn ui_url(listen: SocketAddr) -> String {
+    let host = match listen.ip().is_unspecified() {
+        true => format!("localhost:{}", listen.port()),
+        false => listen.to_string(),
+    };
+    format!("http://{host}{}", accord::http::UI_PATH)
+}
+
+/// The log filter when `RUST_LOG` is unset. sqlx reports PostgreSQL's notices at INFO, such as
+/// "relation \"_sqlx_migrations\" already exists, skipping" on every start: no news to an
+/// operator.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
+
 fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
+    // Colour for a person at a terminal; a file or a log collector gets plain text.
+    let is_colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(is_colour);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

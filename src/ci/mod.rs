@@ -173,7 +173,7 @@ pub(crate) fn failed(format: OutputFormat, err: &anyhow::Error) -> Outcome {
     let line = format!("{err:#}").replace('\n', " ");
     if format == OutputFormat::Github {
         let file = err.downcast_ref::<FileError>().map(|e| e.file.as_path());
-        println!("{}", report::annotation(file, "accord failed", &line));
+        crate::outln!("{}", report::annotation(file, "accord failed", &line));
     }
     eprintln!("accord: error: {line}");
     Outcome::Failed

@@ -30,7 +30,7 @@ pub async fn register(args: RegisterArgs) -> Outcome {
         Ok(Some(refusal)) => {
             printer.register(&report);
             if format == OutputFormat::Github {
-                println!(
+                crate::outln!(
                     "{}",
                     annotation(
                         Some(&refusal.file),

@@ -149,7 +149,7 @@ impl Printer {
                     .map(|a| format!(" (affects {a})"))
                     .unwrap_or_default();
                 for change in &verdict.changes {
-                    println!(
+                    crate::outln!(
                         "{}",
                         annotation(
                             Some(&verdict.file),
@@ -160,25 +160,27 @@ impl Printer {
                 }
             }
             for change in &verdict.changes {
-                println!("  - {}", describe(change));
+                crate::outln!("  - {}", describe(change));
             }
             if let Some(affects) = affects(&verdict.affected) {
-                println!("  affects {affects}");
+                crate::outln!("  affects {affects}");
             }
             for reader in &verdict.undeclared {
-                println!(
+                crate::outln!(
                     "  also read by {} (team {}, undeclared, last read {})",
-                    reader.service, reader.team, reader.last_seen
+                    reader.service,
+                    reader.team,
+                    reader.last_seen
                 );
             }
         }
         let breaking = report.subjects.iter().filter(|v| !v.compatible).count();
         match breaking {
-            0 => println!(
+            0 => crate::outln!(
                 "{} subject(s) checked: all compatible",
                 report.subjects.len()
             ),
-            n => println!(
+            n => crate::outln!(
                 "{} subject(s) checked: {n} would break",
                 report.subjects.len()
             ),
@@ -195,12 +197,12 @@ impl Printer {
         for change in &report.changes {
             if self.format == OutputFormat::Github {
                 let title = format!("Breaking change ({})", report.level);
-                println!(
+                crate::outln!(
                     "{}",
                     annotation(Some(&report.new), &title, &describe(change))
                 );
             }
-            println!("  - {}", describe(change));
+            crate::outln!("  - {}", describe(change));
         }
     }
 
@@ -215,7 +217,7 @@ impl Printer {
             } else {
                 "unchanged"
             };
-            println!(
+            crate::outln!(
                 "{what:<10} {} ({}): id {}, version {}",
                 published.subject,
                 published.file.display(),
@@ -234,7 +236,7 @@ impl Printer {
             true => format!("{colour}{word}\x1b[0m"),
             false => word.to_string(),
         };
-        println!("{word} {label} under {level}");
+        crate::outln!("{word} {label} under {level}");
     }
 }
 
@@ -286,7 +288,7 @@ pub fn annotation(file: Option<&Path>, title: &str, message: &str) -> String {
 
 fn print_json<T: Serialize>(report: &T) {
     match serde_json::to_string_pretty(report) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => crate::outln!("{text}"),
         Err(err) => eprintln!("accord: error: cannot write JSON: {err}"),
     }
 }

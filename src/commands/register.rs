@@ -104,7 +104,7 @@ pub async fn register_file(args: RegisterArgs) -> Outcome {
                     "Registration refused",
                     &refusal.message,
                 );
-                println!("{line}");
+                crate::outln!("{line}");
             }
             eprintln!("accord: {refusal}");
             Outcome::Breaking

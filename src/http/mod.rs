@@ -36,6 +36,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::app::AppState;
 use crate::Error;
 use extract::MAX_BODY_BYTES;
+pub use ui::UI_PATH;
 
 /// The whole HTTP service: the middleware stack, the hot lane at its bottom, then the router.
 pub type HttpService = BoxCloneSyncService<Request, Response, Infallible>;

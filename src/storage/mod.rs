@@ -15,6 +15,7 @@ mod reads;
 mod rows;
 mod sqlite;
 mod state;
+mod url;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,7 @@ pub use governance::{
 pub use postgres::PostgresStore;
 pub use reads::SchemaReads;
 pub use sqlite::SqliteStore;
+pub use url::DatabaseUrl;
 
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version};
 use crate::Result;
@@ -308,12 +310,36 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
 ///
 /// `postgres://...` (or `postgresql://...`) opens a PostgreSQL database that several instances
 /// may share; `sqlite://PATH` (or a bare path) opens or creates an SQLite file; `sqlite::memory:`
-/// an in-memory database for tests.
+/// an in-memory database for tests. Any other scheme is refused (see [`DatabaseUrl`]).
 pub async fn connect_with(url: &str, pool: &PoolSettings) -> Result<Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Arc::new(PostgresStore::connect(url, pool).await?));
+    let url = url
+        .parse::<DatabaseUrl>()
+        .map_err(|message| crate::Error::Storage(sqlx::Error::Configuration(message.into())))?;
+    open(&url, pool).await
+}
+
+/// Opens the store at `url` and applies its migrations.
+pub async fn open(url: &DatabaseUrl, pool: &PoolSettings) -> Result<Arc<dyn Store>> {
+    Ok(match url {
+        DatabaseUrl::Postgres(url) => Arc::new(PostgresStore::connect(url, pool).await?),
+        DatabaseUrl::Sqlite(url) => Arc::new(SqliteStore::connect(url).await?),
+    })
+}
+
+/// Returns why a store failed, in the driver's words: what an operator needs when a store does
+/// not open, where the error's own message is the generic one a client is answered.
+pub fn cause(err: &crate::Error) -> String {
+    use crate::Error;
+    match err {
+        Error::Storage(err) | Error::StoreUnavailable(err) => match err {
+            sqlx::Error::Database(db) => db.message().to_string(),
+            sqlx::Error::Io(err) => err.to_string(),
+            sqlx::Error::Configuration(err) => err.to_string(),
+            err => err.to_string(),
+        },
+        Error::Migration(err) => err.to_string(),
+        err => err.to_string(),
     }
-    Ok(Arc::new(SqliteStore::connect(url).await?))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod json_schema;
 mod limits;
 mod multi_instance;
 mod openapi;
+mod operations;
 mod panics;
 mod properties;
 mod protobuf;

@@ -57,8 +57,15 @@ impl PostgresStore {
             .min_connections(settings.min_connections)
             .acquire_timeout(settings.acquire_timeout)
             .test_before_acquire(true)
-            .connect_with(options)
-            .await?;
+            .connect_with(options.clone())
+            .await;
+        let pool = match pool {
+            Ok(pool) => pool,
+            Err(sqlx::Error::PoolTimedOut) => {
+                return Err(why_unreachable(&options, settings.acquire_timeout).await)
+            }
+            Err(err) => return Err(err.into()),
+        };
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         let feed = listener::Feed::start(pool.clone()).await?;
         Ok(PostgresStore {
@@ -70,6 +77,26 @@ impl PostgresStore {
     /// Starts a read-committed write transaction.
     async fn write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+}
+
+/// Returns why the pool could not open a connection in time: the pool keeps trying while the
+/// server refuses (it may be starting) and then reports only that it timed out, so one more
+/// attempt, alone, tells the cause, with the address it was refused at.
+async fn why_unreachable(options: &PgConnectOptions, patience: Duration) -> Error {
+    use sqlx::ConnectOptions;
+    let address = format!("{}:{}", options.get_host(), options.get_port());
+    let attempt = tokio::time::timeout(patience, options.connect()).await;
+    match attempt.unwrap_or(Err(sqlx::Error::PoolTimedOut)) {
+        Err(sqlx::Error::Io(err)) => {
+            let message = format!("cannot connect to {address}: {err}");
+            sqlx::Error::Io(std::io::Error::new(err.kind(), message)).into()
+        }
+        Err(err) => err.into(),
+        Ok(connection) => {
+            let _ = sqlx::Connection::close(connection).await;
+            sqlx::Error::PoolTimedOut.into()
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 mod schemas;
 
 use std::ops::{Deref, DerefMut};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +24,7 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use super::governance::{self, SqlStore};
 use super::AuditEntry;
-use crate::Result;
+use crate::{Error, Result};
 
 /// A [`super::Store`] backed by one SQLite database.
 #[derive(Debug, Clone)]
@@ -80,6 +81,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        if !is_memory {
+            directory_exists(options.get_filename())?;
+        }
         let pool_of = |connections: u32| {
             SqlitePoolOptions::new()
                 .max_connections(connections)
@@ -117,6 +121,20 @@ impl SqliteStore {
         let tx = self.write_pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
     }
+}
+
+/// Refuses a database file in a directory that does not exist, naming the directory, where
+/// SQLite would only say "unable to open database file".
+fn directory_exists(file: &Path) -> Result<()> {
+    let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let message = format!("the directory {} does not exist", dir.display());
+    Err(Error::Storage(sqlx::Error::Configuration(message.into())))
 }
 
 /// Appends `entry` to the audit log within `tx`.

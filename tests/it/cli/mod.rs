@@ -8,6 +8,7 @@ mod diff;
 mod governance;
 mod hints;
 mod init;
+mod pipes;
 mod register;
 mod schemas;
 
