@@ -286,9 +286,11 @@ describe('the web UI with authentication on', () => {
     await page.getByRole('button', { name: 'Sign in' }).click()
 
     // The link was shared: after signing in, the requested stream opens; its producer sees
-    // every reader.
+    // every reader, itself included now that it has read the stream.
     await page.getByRole('heading', { name: 'Consumers and readers' }).waitFor()
-    assert.equal(await page.getByRole('table', { name: 'Consumers and readers' }).locator('tbody tr').count(), 3)
+    const readers = page.getByRole('table', { name: 'Consumers and readers' })
+    assert.equal(await readers.locator('tbody tr').count(), 4)
+    assert.ok((await readers.locator('tbody tr', { hasText: 'producer' }).innerText()).includes('orders'))
     assert.ok((await page.locator('.session').innerText()).includes('orders'))
     // Audit shows the entries of the streams the service produces, and only those.
     await page.getByRole('link', { name: 'Audit', exact: true }).click()
@@ -317,10 +319,13 @@ describe('the web UI with authentication on', () => {
     const billing = rows.find(text => text.includes('billing'))
     assert.ok(billing.includes('not visible') && !billing.includes('silent'), billing)
     assert.equal(await page.getByRole('alert').count(), 0)
+    // Its drift is its own: the streams list it just read includes streams it is not granted.
     await page.getByRole('link', { name: 'Drift', exact: true }).click()
-    await page.getByRole('table', { name: 'Silent consumers' }).waitFor()
-    const silent = await page.getByRole('table', { name: 'Silent consumers' }).locator('tbody tr').allInnerTexts()
-    assert.ok(silent.every(text => text.includes('reporting')), silent.join('\n'))
+    await page.getByRole('table', { name: 'Undeclared readers' }).waitFor()
+    const undeclared = await page.getByRole('table', { name: 'Undeclared readers' }).locator('tbody tr').allInnerTexts()
+    assert.ok(undeclared.length > 0 && undeclared.every(text => text.includes('reporting')), undeclared.join('\n'))
+    assert.ok(!undeclared.some(text => text.includes(ORDERS)), undeclared.join('\n'))
+    await page.getByText('No silent consumers.').waitFor()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('heading', { name: 'Sign in to Accord' }).waitFor()
   })
