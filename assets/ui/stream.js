@@ -5,7 +5,7 @@
 
 import { api, optional, seg } from './api.js'
 import {
-  append, badge, contactList, empty, errorBox, exactTime, formatBadge, h, href, levelBadge, link,
+  append, badge, contactList, empty, errorBox, formatBadge, h, href, levelBadge, link,
   loading, mapLimit, replace, section, timeAgo,
 } from './dom.js'
 import { schemaBlock } from './schema.js'
@@ -185,10 +185,10 @@ function readersSection(consumers, readers) {
     silent ? `${silent} silent` : null].filter(Boolean).join(' · ')
   return section(title,
     h('p', { class: 'muted small summary' }, summary),
-    h('table', { class: 'table readers cards-on-phone', 'aria-label': title },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table readers cards-on-phone', 'aria-label': title },
       h('thead', null, h('tr', null, ['Service', 'Team', 'Declared', 'Last read', 'Versions', 'Reads', 'Clients']
         .map(name => h('th', { scope: 'col', class: name === 'Reads' ? 'num' : null }, name)))),
-      h('tbody', null, rows.map(readerRow))),
+      h('tbody', null, rows.map(readerRow)))),
     anonymousNote(readers), note)
 }
 
@@ -219,8 +219,7 @@ function declaredCell(row) {
   if (row.kind === 'producer') return badge('producer', 'badge-ok')
   return h('div', null, badge('consumer'),
     row.silent ? [' ', h('span', { class: 'badge badge-silent', title: `No read in the last ${SILENT_DAYS} days` }, 'silent')] : null,
-    h('p', { class: 'muted small' }, 'granted by ', row.granted_by, ' ', timeAgo(row.granted_at),
-      ' (', exactTime(row.granted_at), ')'))
+    h('p', { class: 'muted small' }, 'granted by ', row.granted_by, ', ', timeAgo(row.granted_at)))
 }
 
 function anonymousNote(readers) {
