@@ -8,7 +8,7 @@ import { streamsView } from './streams.js'
 import { streamView } from './stream.js'
 import { diffView } from './diff.js'
 import { checkView } from './check.js'
-import { serviceView, servicesView, teamView, teamsView } from './owners.js'
+import { driftView, serviceView, servicesView, teamView, teamsView } from './owners.js'
 import { auditView } from './audit.js'
 
 /** Whether the server has authentication on: null until `/readyz` answers. */
@@ -33,6 +33,7 @@ const routes = [
   { pattern: /^\/services\/([^/]+)$/, nav: 'services', view: ([name]) => el => serviceView(el, name) },
   { pattern: /^\/teams$/, nav: 'teams', view: () => el => teamsView(el) },
   { pattern: /^\/teams\/([^/]+)$/, nav: 'teams', view: ([name]) => el => teamView(el, name) },
+  { pattern: /^\/drift$/, nav: 'drift', view: (_, query) => el => driftView(el, query) },
   { pattern: /^\/audit$/, nav: 'audit', view: (_, query) => el => auditView(el, query) },
 ]
 

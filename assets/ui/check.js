@@ -1,11 +1,12 @@
 // Check a change: paste or upload a candidate schema for a stream and see, before registering
 // it, whether it is compatible, and which consumers, teams and contacts a breaking change would
-// affect (POST /governance/subjects/{s}/impact; nothing is stored).
+// affect — the granted consumers and, flagged, the services seen reading it without a grant
+// (POST /governance/subjects/{s}/impact; nothing is stored).
 
 import { api, seg } from './api.js'
 import {
-  announce, append, contactList, empty, errorBox, h, href, levelBadge, link, loading, pageHeader,
-  replace,
+  announce, append, badge, contactList, empty, errorBox, h, href, levelBadge, link, loading, pageHeader,
+  replace, timeAgo,
 } from './dom.js'
 import { changeItem } from './diff.js'
 import { parseMessages, pretty } from './schema.js'
@@ -127,17 +128,32 @@ function verdict(subject, impact) {
       h('p', null, h('strong', null, `Breaking: ${changes.length} change${changes.length === 1 ? '' : 's'} `),
         `the registry would refuse in ${subject} under `, levelBadge(impact.compatibilityLevel), '.'),
       h('ol', { class: 'changes' }, changes.map((change, i) => changeItem({ ...change, number: i + 1 })))),
-    h('section', { class: 'card affected' },
-      h('h2', null, impact.affected.length
-        ? `Affected consumers (${impact.affected.length})`
-        : 'Affected consumers'),
-      impact.affected.length === 0
-        ? h('p', { class: 'muted' }, 'No consumer is granted this stream, so no owner needs to hear about it; the change is still refused.')
-        : h('table', { class: 'table cards-on-phone', 'aria-label': 'Affected consumers' },
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Service'), h('th', { scope: 'col' }, 'Team'),
-            h('th', { scope: 'col' }, 'Contacts'))),
-          h('tbody', null, impact.affected.map(a => h('tr', null,
-            h('th', { scope: 'row', 'data-label': 'Service' }, link(href.service(a.service), a.service)),
-            h('td', { 'data-label': 'Team' }, link(href.team(a.team), a.team)),
-            h('td', { 'data-label': 'Contacts' }, contactList(a.contacts))))))))
+    affectedSection(impact.affected, impact.undeclared || []))
+}
+
+/** The granted consumers and the undeclared readers a breaking change reaches, in one table. */
+function affectedSection(affected, undeclared) {
+  const total = affected.length + undeclared.length
+  const label = 'Affected consumers and readers'
+  const rows = [
+    ...affected.map(a => ({ ...a, declared: true })),
+    ...undeclared.map(u => ({ ...u, declared: false })),
+  ]
+  return h('section', { class: 'card affected' },
+    h('h2', null, total ? `${label} (${total})` : label),
+    undeclared.length
+      ? h('p', { class: 'small' }, `${undeclared.length} of them ${undeclared.length === 1 ? 'reads' : 'read'} this stream without a grant: `,
+        'they were seen reading, so the change reaches them, but no one declared them.')
+      : null,
+    total === 0
+      ? h('p', { class: 'muted' }, 'No consumer is granted this stream and no other service was seen reading it, so no owner needs to hear about it; the change is still refused.')
+      : h('table', { class: 'table cards-on-phone', 'aria-label': label },
+        h('thead', null, h('tr', null, ['Service', 'Team', 'Declared', 'Last read', 'Contacts']
+          .map(name => h('th', { scope: 'col' }, name)))),
+        h('tbody', null, rows.map(a => h('tr', { class: a.declared ? null : 'undeclared' },
+          h('th', { scope: 'row', 'data-label': 'Service' }, link(href.service(a.service), a.service)),
+          h('td', { 'data-label': 'Team' }, link(href.team(a.team), a.team)),
+          h('td', { 'data-label': 'Declared' }, a.declared ? badge('consumer') : badge('undeclared', 'badge-warn')),
+          h('td', { 'data-label': 'Last read' }, a.declared ? h('span', { class: 'muted' }, '—') : timeAgo(a.last_seen)),
+          h('td', { 'data-label': 'Contacts' }, contactList(a.contacts)))))))
 }

@@ -42,6 +42,7 @@ export const href = {
   teams: () => '#/teams',
   team: name => `#/teams/${enc(name)}`,
   audit: query => '#/audit' + queryString(query),
+  drift: query => '#/drift' + queryString(query),
 }
 
 function enc(part) {

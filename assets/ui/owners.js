@@ -1,10 +1,11 @@
 // Services and teams: what each service produces and consumes, its owning team, and how to
-// reach that team.
+// reach that team; and the drift between declared and observed readers across all streams
+// (`GET /governance/drift`).
 
 import { api, seg } from './api.js'
 import {
-  append, contactList, empty, errorBox, exactTime, h, href, link, loading, mapLimit, pageHeader,
-  replace, section,
+  append, badge, contactList, empty, errorBox, exactTime, h, href, link, loading, mapLimit, pageHeader,
+  replace, section, timeAgo,
 } from './dom.js'
 
 /** Loads every service with what it produces and consumes, and every team by name. */
@@ -128,4 +129,54 @@ export async function teamView(el, name) {
         : h('p', { class: 'muted' }, 'This team owns no service.')),
       section(`Streams produced (${produces.length})`, streamLinks(produces)),
       section(`Streams consumed (${consumes.length})`, streamLinks(consumes))))
+}
+
+/** The Drift view: readers without a grant, and granted consumers not seen for `?silent_days=`. */
+export async function driftView(el, query) {
+  document.title = 'Drift · Accord'
+  const title = 'Drift'
+  const subtitle = 'Where who reads a stream differs from who is declared on it: services reading without a grant, and granted consumers not seen reading.'
+  const wanted = query.get('silent_days') || '30'
+  const days = h('input', { id: 'silent-days', name: 'silent_days', type: 'number', min: 1, step: 1,
+    value: wanted, required: true, inputmode: 'numeric' })
+  const form = h('form', { class: 'filters', onsubmit: event => {
+    event.preventDefault()
+    location.hash = href.drift({ silent_days: days.value })
+  } },
+  h('div', { class: 'field field-days' }, h('label', { for: 'silent-days' }, 'Silent after (days)'), days),
+  h('div', { class: 'field field-button' }, h('button', { type: 'submit', class: 'button' }, 'Show')))
+  const drift = await loadInto(el, title, subtitle, 'show the drift',
+    () => api(`/governance/drift?silent_days=${seg(wanted)}`))
+  if (!drift) {
+    el.insertBefore(form, el.children[1] || null)
+    return
+  }
+  replace(el, pageHeader(title, subtitle),
+    section(`Undeclared readers (${drift.undeclared.length})`,
+      h('p', { class: 'muted small' }, 'Services seen reading a stream they are neither the producer nor a granted consumer of: a breaking change would reach them unannounced.'),
+      drift.undeclared.length === 0
+        ? empty('No undeclared readers.', 'Every service seen reading is declared on what it reads.')
+        : driftTable('Undeclared readers', ['Last read', 'Reads'], drift.undeclared, row => [
+          h('td', { 'data-label': 'Last read' }, timeAgo(row.last_seen)),
+          h('td', { 'data-label': 'Reads', class: 'num' }, String(row.reads))], badge('undeclared', 'badge-warn'))),
+    section(`Silent consumers (${drift.silent.length})`,
+      h('p', { class: 'muted small' }, `Granted consumers not seen reading for ${wanted} days, or ever: perhaps a grant to revoke.`),
+      form,
+      drift.silent.length === 0
+        ? empty('No silent consumers.', `Every granted consumer read in the last ${wanted} days.`)
+        : driftTable('Silent consumers', ['Granted', 'Last read'], drift.silent, row => [
+          h('td', { 'data-label': 'Granted' }, exactTime(row.granted_at)),
+          h('td', { 'data-label': 'Last read' }, row.last_seen ? timeAgo(row.last_seen) : h('span', { class: 'muted' }, 'never'))],
+        h('span', { class: 'badge badge-silent' }, 'silent'))))
+}
+
+function driftTable(label, columns, rows, cells, flag) {
+  return h('table', { class: 'table cards-on-phone', 'aria-label': label },
+    h('thead', null, h('tr', null, ['Stream', 'Service', 'Team', ...columns]
+      .map(name => h('th', { scope: 'col', class: name === 'Reads' ? 'num' : null }, name)))),
+    h('tbody', null, rows.map(row => h('tr', null,
+      h('th', { scope: 'row', 'data-label': 'Stream' }, link(href.stream(row.subject), h('span', { class: 'subject' }, row.subject))),
+      h('td', { 'data-label': 'Service' }, link(href.service(row.service), row.service), ' ', flag.cloneNode(true)),
+      h('td', { 'data-label': 'Team' }, row.team ? link(href.team(row.team), row.team) : h('span', { class: 'muted' }, 'unknown')),
+      cells(row)))))
 }

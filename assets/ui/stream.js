@@ -1,10 +1,11 @@
-// A stream: its versions as a timeline, the chosen version's schema, its producer and
-// consumers (teams, contacts, who granted them when), references out and in, and a way to
+// A stream: its versions as a timeline, the chosen version's schema, its producer, its
+// declared consumers beside the services seen reading it (last read, versions in use,
+// undeclared readers flagged, silent consumers greyed), references out and in, and a way to
 // compare two versions.
 
 import { api, optional, seg } from './api.js'
 import {
-  append, badge, contactList, empty, errorBox, exactTime, formatBadge, h, href, levelBadge, link,
+  append, badge, contactList, empty, errorBox, formatBadge, h, href, levelBadge, link,
   loading, mapLimit, replace, section, timeAgo,
 } from './dom.js'
 import { schemaBlock } from './schema.js'
@@ -27,9 +28,10 @@ export async function streamView(el, subject, version) {
       h('p', null, link(href.streams(), 'Back to the streams')))
     return
   }
-  const [audit, referencedBy] = await Promise.all([
+  const [audit, referencedBy, readers] = await Promise.all([
     optional(`/governance/audit?subject=${seg(subject)}&limit=1000`),
     referencesIn(subject, chosen.version),
+    optional(`/governance/subjects/${seg(subject)}/readers`),
   ])
   const registered = new Map()
   for (const entry of (audit && audit.entries) || []) {
@@ -43,11 +45,11 @@ export async function streamView(el, subject, version) {
     h('div', { class: 'stream-grid' },
       h('div', { class: 'stream-main' },
         versionsSection(subject, versions, chosen.version, registered, audit !== null),
+        readersSection(governance.consumers, readers),
         schemaSection(subject, chosen, latest),
         referencesSection(chosen, referencedBy)),
       h('div', { class: 'stream-side' },
         producerSection(governance.producer),
-        consumersSection(governance.consumers),
         compareSection(subject, versions, chosen.version))))
 }
 
@@ -134,18 +136,97 @@ function producerSection(producer) {
     contactList(producer.contacts)))
 }
 
-function consumersSection(consumers) {
-  if (consumers.length === 0) {
-    return section('Consumers', empty('No consumers granted.',
-      'The producer grants services read access with ', h('code', null, 'PUT /governance/subjects/{s}/consumers/{service}'), '.'))
+/** Days without a read after which a granted consumer is called silent (as `/governance/drift`). */
+export const SILENT_DAYS = 30
+const DAY = 86400000
+
+/**
+ * Returns the rows of the readers table: every granted consumer (with its contacts and who
+ * granted it) joined with what `readers` shows of it, then the other services seen reading.
+ * `readers` is null when the credential may not see observed reads; a consumer absent from it
+ * has `observed: false` (unknown, never called silent).
+ */
+export function readerRows(consumers, readers, now = Date.now()) {
+  const seen = new Map(((readers && readers.readers) || []).map(r => [r.service, r]))
+  const rows = consumers.map(c => {
+    const reader = seen.get(c.service)
+    seen.delete(c.service)
+    return { ...(reader || {}), ...c, kind: 'consumer', observed: Boolean(reader), reads: reader ? reader.reads : 0 }
+  })
+  for (const reader of seen.values()) {
+    rows.push({ ...reader, kind: reader.declared ? 'producer' : 'undeclared', observed: true })
   }
-  return section(`Consumers (${consumers.length})`,
-    h('ul', { class: 'owners', 'aria-label': 'Consumers' }, consumers.map(c => h('li', { class: 'owner' },
-      h('p', { class: 'owner-name' }, link(href.service(c.service), c.service)),
-      h('p', null, 'team ', link(href.team(c.team), c.team)),
-      contactList(c.contacts),
-      h('p', { class: 'muted small' }, 'granted by ', c.granted_by, ' ', timeAgo(c.granted_at),
-        ' (', exactTime(c.granted_at), ')')))))
+  for (const row of rows) {
+    row.silent = row.kind === 'consumer' && row.observed &&
+      (!row.last_seen || now - new Date(row.last_seen).getTime() > SILENT_DAYS * DAY)
+  }
+  return rows
+}
+
+function count(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+function readersSection(consumers, readers) {
+  const title = 'Consumers and readers'
+  const rows = readerRows(consumers, readers)
+  const note = readers === null
+    ? h('p', { class: 'muted small' }, 'Observed reads are not shown: your credential may not see who reads this stream.')
+    : null
+  if (rows.length === 0) {
+    return section(title, empty('No consumers granted, and no service seen reading.',
+      'The producer grants services read access with ', h('code', null, 'PUT /governance/subjects/{s}/consumers/{service}'), '.'),
+    anonymousNote(readers), note)
+  }
+  const undeclared = rows.filter(r => r.kind === 'undeclared').length
+  const silent = rows.filter(r => r.silent).length
+  const summary = [count(consumers.length, 'declared consumer'),
+    undeclared ? count(undeclared, 'undeclared reader') : null,
+    silent ? `${silent} silent` : null].filter(Boolean).join(' · ')
+  return section(title,
+    h('p', { class: 'muted small summary' }, summary),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table readers cards-on-phone', 'aria-label': title },
+      h('thead', null, h('tr', null, ['Service', 'Team', 'Declared', 'Last read', 'Versions', 'Reads', 'Clients']
+        .map(name => h('th', { scope: 'col', class: name === 'Reads' ? 'num' : null }, name)))),
+      h('tbody', null, rows.map(readerRow)))),
+    anonymousNote(readers), note)
+}
+
+function readerRow(row) {
+  const unknown = () => h('span', { class: 'muted' }, 'not visible')
+  return h('tr', { class: row.silent ? 'silent' : row.kind === 'undeclared' ? 'undeclared' : null },
+    h('th', { scope: 'row', 'data-label': 'Service' }, link(href.service(row.service), row.service)),
+    h('td', { 'data-label': 'Team' },
+      row.team ? link(href.team(row.team), row.team) : h('span', { class: 'muted' }, 'unknown'),
+      row.contacts ? contactList(row.contacts) : null),
+    h('td', { 'data-label': 'Declared' }, declaredCell(row)),
+    h('td', { 'data-label': 'Last read' }, !row.observed ? unknown()
+      : row.last_seen ? timeAgo(row.last_seen) : h('span', { class: 'muted' }, 'never')),
+    h('td', { 'data-label': 'Versions' }, !row.observed ? unknown()
+      : row.versions && row.versions.length ? row.versions.map(v => `v${v}`).join(', ') : h('span', { class: 'muted' }, 'none')),
+    h('td', { 'data-label': 'Reads', class: 'num' }, row.observed ? String(row.reads) : unknown()),
+    h('td', { 'data-label': 'Clients' }, !row.observed ? unknown()
+      : row.clients && row.clients.length
+        ? h('ul', { class: 'plain-list' }, row.clients.map(c => h('li', null, h('code', null, c))))
+        : h('span', { class: 'muted' }, 'none')))
+}
+
+function declaredCell(row) {
+  if (row.kind === 'undeclared') {
+    return h('div', null, badge('undeclared', 'badge-warn'),
+      h('p', { class: 'muted small' }, 'reads without a grant'))
+  }
+  if (row.kind === 'producer') return badge('producer', 'badge-ok')
+  return h('div', null, badge('consumer'),
+    row.silent ? [' ', h('span', { class: 'badge badge-silent', title: `No read in the last ${SILENT_DAYS} days` }, 'silent')] : null,
+    h('p', { class: 'muted small' }, 'granted by ', row.granted_by, ', ', timeAgo(row.granted_at)))
+}
+
+function anonymousNote(readers) {
+  const anonymous = readers && readers.anonymous
+  if (!anonymous || !anonymous.reads) return null
+  return h('p', { class: 'muted small anonymous' },
+    `${count(anonymous.reads, 'read')} without a credential, the last `, timeAgo(anonymous.last_seen), '.')
 }
 
 function compareSection(subject, versions, current) {

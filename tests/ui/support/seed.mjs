@@ -1,5 +1,8 @@
 // Registers a small, realistic world through the API: teams, services, streams with versions,
-// producers and consumers. The main story is `orders-value`: two versions, two consumers.
+// producers and consumers, and — with authentication on — reads that show who really reads:
+// The main story is `orders-value`: two versions, two consumers (reporting reads both versions,
+// billing never reads), one undeclared reader (ledger reads without a grant) and one read
+// without a credential.
 
 const JSON_TYPE = 'application/json'
 
@@ -99,11 +102,15 @@ export const SERVICES = [
   { name: 'catalog', team: 'platform', description: 'Owns the shared types.' },
 ]
 
-/** A client of the API with an optional Authorization header. */
-export function client(url, authorization) {
+/** The client names the seeded readers send as their `User-Agent`. */
+export const CLIENTS = { reporting: 'reporting-etl/2.3', ledger: 'ledger-sync/0.9' }
+
+/** A client of the API with an optional Authorization header and `User-Agent`. */
+export function client(url, authorization, userAgent) {
   return async (method, path, body) => {
     const headers = { Accept: JSON_TYPE }
     if (authorization) headers.Authorization = authorization
+    if (userAgent) headers['User-Agent'] = userAgent
     if (body !== undefined) headers['Content-Type'] = JSON_TYPE
     const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
     const text = await response.text()
@@ -161,5 +168,15 @@ export async function seed(url, { adminToken } = {}) {
 
   await register('shipping', 'fulfilment.shipment-dispatched-value', SHIPMENT_PROTO, { schemaType: 'PROTOBUF' })
   await grant('shipping', 'fulfilment.shipment-dispatched-value', 'orders')
+
+  if (adminToken) {
+    // Who really reads orders-value: a granted consumer on both versions, a service without a
+    // grant (reads are open by default), and someone without a credential.
+    const reader = service => client(url, basicAuth(service, secrets[service]), CLIENTS[service])
+    await reader('reporting')('GET', `/subjects/${ORDERS}/versions/1`)
+    await reader('reporting')('GET', `/subjects/${ORDERS}/versions/latest`)
+    await reader('ledger')('GET', `/subjects/${ORDERS}/versions/latest`)
+    await client(url)('GET', `/subjects/${ORDERS}/versions/latest`)
+  }
   return secrets
 }

@@ -1,13 +1,15 @@
 // The web UI end to end: the real accord binary, a real headless chromium, and the story of
 // issue 9: find a stream, see its consumers and their teams, diff two versions, and check a
-// breaking change to see whom it would affect. Screenshots of the views go to docs/screenshots/.
+// breaking change to see whom it would affect; and who really reads a stream: declared
+// consumers beside observed readers, the drift across all streams, and the undeclared readers
+// a change would reach. Screenshots of the views go to docs/screenshots/.
 
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 
 import { startAccord } from '../support/accord.mjs'
 import { launch, screenshot } from '../support/browser.mjs'
-import { ORDERS, ORDER_V3_BREAKING, seed } from '../support/seed.mjs'
+import { CLIENTS, ORDERS, ORDER_V3_BREAKING, seed } from '../support/seed.mjs'
 
 const ADMIN_TOKEN = 'ui-test-admin-token'
 
@@ -91,18 +93,80 @@ describe('the web UI with authentication on', () => {
   test('the stream shows its versions, producer, and both consumers with their teams', async () => {
     await page.getByRole('link', { name: ORDERS, exact: true }).click()
 
-    await page.getByRole('heading', { name: 'Consumers (2)' }).waitFor()
+    await page.getByRole('heading', { name: 'Consumers and readers' }).waitFor()
     assert.match(page.url(), /#\/streams\/orders-value$/)
-    const consumers = page.getByRole('list', { name: 'Consumers' })
-    const text = await consumers.innerText()
-    for (const expected of ['billing', 'team payments', 'payments@example.com', 'reporting',
-      'team analytics', 'data@example.com', 'granted by orders']) {
+    const readers = page.getByRole('table', { name: 'Consumers and readers' })
+    const text = await readers.innerText()
+    for (const expected of ['billing', 'payments', 'payments@example.com', 'reporting',
+      'analytics', 'data@example.com', 'granted by orders']) {
       assert.ok(text.includes(expected), `the consumers show ${expected}: ${text}`)
     }
     const versions = await page.getByRole('list', { name: 'Versions, newest first' }).innerText()
     assert.match(versions, /Version 2[\s\S]*registered[\s\S]*Version 1/)
     assert.ok((await page.getByRole('region', { name: /Schema of orders-value version 2/ }).innerText()).includes('placed_at'))
+  })
+
+  test('beside the consumers, the stream shows who really reads it: undeclared flagged, silent greyed', async () => {
+    const readers = page.getByRole('table', { name: 'Consumers and readers' })
+    const row = service => readers.locator('tbody tr', { has: page.getByRole('rowheader', { name: service, exact: true }) })
+
+    const reporting = await row('reporting').innerText()
+    for (const expected of ['consumer', 'just now', 'v1, v2', CLIENTS.reporting]) {
+      assert.ok(reporting.includes(expected), `reporting shows ${expected}: ${reporting}`)
+    }
+    assert.ok(!reporting.includes('silent'), reporting)
+    const billing = row('billing')
+    assert.ok((await billing.innerText()).includes('silent'), await billing.innerText())
+    assert.ok((await billing.innerText()).includes('never'))
+    assert.match(await billing.getAttribute('class'), /\bsilent\b/)
+    const ledger = await row('ledger').innerText()
+    for (const expected of ['undeclared', 'payments', 'v2', CLIENTS.ledger]) {
+      assert.ok(ledger.includes(expected), `ledger shows ${expected}: ${ledger}`)
+    }
+    assert.equal(await readers.locator('tbody tr').count(), 3)
+    assert.ok(await page.getByText('2 declared consumers · 1 undeclared reader · 1 silent').isVisible())
+    assert.ok(await page.getByText('1 read without a credential, the last just now.').isVisible())
+    // The exact time is the tooltip of the relative one.
+    assert.match(await row('ledger').locator('time').first().getAttribute('title'), /\d{4}/)
     await screenshot(page, 'stream', { fullPage: true })
+  })
+
+  test('the drift view lists the undeclared readers and the silent consumers of every stream', async () => {
+    await page.getByRole('link', { name: 'Drift', exact: true }).click()
+
+    const undeclared = page.getByRole('table', { name: 'Undeclared readers' })
+    await undeclared.waitFor()
+    assert.equal(await undeclared.locator('tbody tr').count(), 1)
+    const row = undeclared.locator('tbody tr')
+    assert.ok((await row.innerText()).includes('undeclared'))
+    assert.equal(await row.getByRole('link', { name: ORDERS }).getAttribute('href'), `#/streams/${ORDERS}`)
+    assert.equal(await row.getByRole('link', { name: 'ledger' }).getAttribute('href'), '#/services/ledger')
+    const silent = page.getByRole('table', { name: 'Silent consumers' })
+    const silentRows = await silent.locator('tbody tr').allInnerTexts()
+    assert.ok(silentRows.some(text => text.includes(ORDERS) && text.includes('billing') && text.includes('never')), silentRows.join('\n'))
+    assert.ok(!silentRows.some(text => text.includes(ORDERS) && text.includes('reporting')), silentRows.join('\n'))
+    await page.getByRole('heading', { name: `Silent consumers (${silentRows.length})` }).waitFor()
+    await screenshot(page, 'drift', { fullPage: true })
+
+    await page.getByLabel('Silent after (days)', { exact: true }).fill('7')
+    await page.getByRole('button', { name: 'Show' }).click()
+
+    await page.getByText('Granted consumers not seen reading for 7 days, or ever').waitFor()
+    assert.match(page.url(), /#\/drift\?silent_days=7$/)
+    assert.equal(await page.getByRole('table', { name: 'Silent consumers' }).locator('tbody tr').count(), silentRows.length)
+    await page.getByRole('table', { name: 'Undeclared readers' }).getByRole('link', { name: ORDERS }).click()
+    await page.getByRole('heading', { name: 'Consumers and readers' }).waitFor()
+  })
+
+  test('a silent_days the API refuses is its message, with the form to fix it', async () => {
+    await page.goto(`${server.url}/ui/#/drift?silent_days=0`)
+
+    await page.getByRole('alert').filter({ hasText: 'silent_days must be a positive integer' }).waitFor()
+    await page.getByLabel('Silent after (days)', { exact: true }).fill('30')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await page.getByRole('table', { name: 'Undeclared readers' }).waitFor()
+    await page.goto(`${server.url}/ui/#/streams/${ORDERS}`)
+    await page.getByRole('heading', { name: 'Consumers and readers' }).waitFor()
   })
 
   test('the diff of v1 and v2 marks and explains the breaking change', async () => {
@@ -143,6 +207,11 @@ describe('the web UI with authentication on', () => {
       'reporting', 'analytics', 'data@example.com']) {
       assert.ok(text.includes(expected), `the affected owners show ${expected}: ${text}`)
     }
+    // Among them, flagged, the service seen reading without a grant.
+    await page.getByRole('heading', { name: 'Affected consumers and readers (3)' }).waitFor()
+    const ledger = await affected.locator('tbody tr', { hasText: 'ledger' }).innerText()
+    assert.ok(ledger.includes('undeclared') && ledger.includes('just now'), ledger)
+    assert.ok(await page.getByText('1 of them reads this stream without a grant').isVisible())
     assert.ok((await page.locator('.breaking').innerText()).includes('TYPE_MISMATCH'))
     await screenshot(page, 'check', { fullPage: true })
   })
@@ -193,7 +262,7 @@ describe('the web UI with authentication on', () => {
     await phone.getByLabel('The admin (token)', { exact: true }).check()
     await phone.getByLabel('Admin token', { exact: true }).fill(ADMIN_TOKEN)
     await phone.getByRole('button', { name: 'Sign in' }).click()
-    await phone.getByRole('heading', { name: 'Consumers (2)' }).waitFor()
+    await phone.getByRole('heading', { name: 'Consumers and readers' }).waitFor()
 
     const width = await phone.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= 390, `the page fits the phone's width (${width}px)`)
@@ -216,8 +285,12 @@ describe('the web UI with authentication on', () => {
     await page.getByLabel('Secret', { exact: true }).fill(secrets.orders)
     await page.getByRole('button', { name: 'Sign in' }).click()
 
-    // The link was shared: after signing in, the requested stream opens.
-    await page.getByRole('heading', { name: 'Consumers (2)' }).waitFor()
+    // The link was shared: after signing in, the requested stream opens; its producer sees
+    // every reader, itself included now that it has read the stream.
+    await page.getByRole('heading', { name: 'Consumers and readers' }).waitFor()
+    const readers = page.getByRole('table', { name: 'Consumers and readers' })
+    assert.equal(await readers.locator('tbody tr').count(), 4)
+    assert.ok((await readers.locator('tbody tr', { hasText: 'producer' }).innerText()).includes('orders'))
     assert.ok((await page.locator('.session').innerText()).includes('orders'))
     // Audit shows the entries of the streams the service produces, and only those.
     await page.getByRole('link', { name: 'Audit', exact: true }).click()
@@ -226,6 +299,33 @@ describe('the web UI with authentication on', () => {
     assert.ok(entries.length > 0)
     for (const text of entries) assert.ok(text.includes(ORDERS), text)
     assert.equal(await page.getByRole('alert').count(), 0)
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('heading', { name: 'Sign in to Accord' }).waitFor()
+  })
+
+  test('a consumer sees its own reads, and the others\' as not visible, never as silent', async () => {
+    await page.goto(`${server.url}/ui/#/streams`)
+    await page.getByLabel('A service (name and secret)', { exact: true }).check()
+    await page.getByLabel('Service name', { exact: true }).fill('reporting')
+    await page.getByLabel('Secret', { exact: true }).fill(secrets.reporting)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('link', { name: ORDERS, exact: true }).click()
+
+    const readers = page.getByRole('table', { name: 'Consumers and readers' })
+    await readers.waitFor()
+    const rows = await readers.locator('tbody tr').allInnerTexts()
+    assert.equal(rows.length, 2, rows.join('\n'))
+    assert.ok(rows.some(text => text.includes('reporting') && text.includes(CLIENTS.reporting)), rows.join('\n'))
+    const billing = rows.find(text => text.includes('billing'))
+    assert.ok(billing.includes('not visible') && !billing.includes('silent'), billing)
+    assert.equal(await page.getByRole('alert').count(), 0)
+    // Its drift is its own: the streams list it just read includes streams it is not granted.
+    await page.getByRole('link', { name: 'Drift', exact: true }).click()
+    await page.getByRole('table', { name: 'Undeclared readers' }).waitFor()
+    const undeclared = await page.getByRole('table', { name: 'Undeclared readers' }).locator('tbody tr').allInnerTexts()
+    assert.ok(undeclared.length > 0 && undeclared.every(text => text.includes('reporting')), undeclared.join('\n'))
+    assert.ok(!undeclared.some(text => text.includes(ORDERS)), undeclared.join('\n'))
+    await page.getByText('No silent consumers.').waitFor()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('heading', { name: 'Sign in to Accord' }).waitFor()
   })
