@@ -11,7 +11,8 @@
 //! writes (reads of further pairs are counted in `accord_observed_reads_dropped_total` and
 //! otherwise dropped), and at most [`MAX_CLIENTS`] client names per pair.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -107,23 +108,59 @@ impl Observations {
         if taken.pairs == 0 {
             return Ok(());
         }
-        let mut reads = Vec::with_capacity(taken.pairs);
+        // One row per (reader, subject): a subject holding several of the ids read by id, or
+        // also read by name, gets their tallies merged.
+        let mut rows: BTreeMap<(String, String), ObservedRead> = BTreeMap::new();
+        let mut add =
+            |read: ObservedRead| match rows.entry((read.reader.clone(), read.subject.clone())) {
+                Entry::Vacant(vacant) => {
+                    vacant.insert(read);
+                }
+                Entry::Occupied(mut occupied) => merge(occupied.get_mut(), read),
+            };
         for (subject, readers) in taken.by_subject {
             for (reader, tally) in readers {
-                reads.push(row(&reader, &subject, &tally));
+                add(row(&reader, &subject, &tally));
             }
         }
+        let ids: Vec<SchemaId> = taken.by_id.keys().map(|id| SchemaId(*id)).collect();
+        // Each id's subjects, with the versions holding it there.
+        let mut holders: HashMap<i32, BTreeMap<String, Vec<i32>>> = HashMap::new();
+        for (id, usage) in store.usages_of(&ids).await? {
+            let versions = holders.entry(id.0).or_default().entry(usage.subject);
+            versions.or_default().push(usage.version.0);
+        }
         for (id, readers) in taken.by_id {
-            let usages = store.schema_usages(SchemaId(id)).await?;
             for (reader, tally) in readers {
-                for usage in &usages {
-                    let mut read = row(&reader, &usage.subject, &tally);
-                    read.versions = vec![usage.version.0];
-                    reads.push(read);
+                for (subject, versions) in holders.get(&id).into_iter().flatten() {
+                    let mut read = row(&reader, subject, &tally);
+                    read.versions = versions.clone();
+                    add(read);
                 }
             }
         }
+        let reads: Vec<ObservedRead> = rows.into_values().collect();
         store.record_reads(&reads).await
+    }
+}
+
+/// Adds `other`'s tally of the same reader and subject to `read`.
+fn merge(read: &mut ObservedRead, other: ObservedRead) {
+    read.first_seen = read.first_seen.clone().min(other.first_seen);
+    read.last_seen = read.last_seen.clone().max(other.last_seen);
+    read.reads += other.reads;
+    for (mine, theirs) in [
+        (&mut read.versions, other.versions),
+        (&mut read.ids, other.ids),
+    ] {
+        mine.extend(theirs);
+        mine.sort_unstable();
+        mine.dedup();
+    }
+    for client in other.clients {
+        if !read.clients.contains(&client) && read.clients.len() < MAX_CLIENTS {
+            read.clients.push(client);
+        }
     }
 }
 

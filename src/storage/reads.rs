@@ -49,6 +49,10 @@ pub trait SchemaReads: Send + Sync + 'static {
     /// Returns the subject versions that use schema `id`, deleted or not.
     async fn schema_usages(&self, id: SchemaId) -> Result<Vec<SubjectVersion>>;
 
+    /// Returns the subject versions that use each of `ids`, deleted or not, in a few queries
+    /// however many ids there are.
+    async fn usages_of(&self, ids: &[SchemaId]) -> Result<Vec<(SchemaId, SubjectVersion)>>;
+
     /// Returns the highest schema id ever assigned.
     async fn max_schema_id(&self) -> Result<Option<SchemaId>>;
 
@@ -85,6 +89,18 @@ fn versions_where(condition: &str) -> String {
         "SELECT {VERSION_COLUMNS} FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
          WHERE {condition}"
     )
+}
+
+/// The most values bound in one statement by the queries that take a list: within SQLite's
+/// limit (32,766) and PostgreSQL's (65,535) whatever the number of columns per row.
+pub(crate) const MAX_BOUND: usize = 500;
+
+/// Returns `$first, $first+1, ...`: `count` numbered placeholders, as both databases take them.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn usage<'r, R: Row>(row: &'r R) -> Result<SubjectVersion>
@@ -209,6 +225,25 @@ where
         .fetch_all(self.pool())
         .await?;
         found.iter().map(usage).collect()
+    }
+
+    async fn usages_of(&self, ids: &[SchemaId]) -> Result<Vec<(SchemaId, SubjectVersion)>> {
+        let mut usages = Vec::new();
+        for chunk in ids.chunks(MAX_BOUND) {
+            let placeholders = placeholders(1, chunk.len());
+            let sql = format!(
+                "SELECT schema_id, subject, version, is_deleted FROM subject_versions \
+                 WHERE schema_id IN ({placeholders}) ORDER BY schema_id, subject, version"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id.0);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                usages.push((SchemaId(row.try_get("schema_id")?), usage(&row)?));
+            }
+        }
+        Ok(usages)
     }
 
     async fn max_schema_id(&self) -> Result<Option<SchemaId>> {

@@ -80,6 +80,10 @@ impl SchemaReads for Faulty {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.schema_usages(id).await
     }
+    async fn usages_of(&self, ids: &[SchemaId]) -> Result<Vec<(SchemaId, SubjectVersion)>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.usages_of(ids).await
+    }
     async fn max_schema_id(&self) -> Result<Option<SchemaId>> {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.max_schema_id().await

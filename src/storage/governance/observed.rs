@@ -9,6 +9,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, 
 
 use super::backend::{Args, Conn};
 use super::SqlStore;
+use crate::storage::reads::{placeholders, MAX_BOUND};
 use crate::Result;
 
 /// What one reader read of one subject: in one interval when recorded, in all when read back.
@@ -37,15 +38,26 @@ pub trait ObservationStore: Send + Sync {
     async fn reads_by(&self, reader: &str) -> Result<Vec<ObservedRead>>;
 }
 
-const UPSERT: &str = "INSERT INTO observed_reads (reader, subject, first_seen, last_seen, reads) \
-     VALUES ($1, $2, $3, $4, $5) \
-     ON CONFLICT (reader, subject) DO UPDATE SET \
+/// Adds one row's counts per (reader, subject); the `VALUES` rows follow.
+const UPSERT_HEAD: &str =
+    "INSERT INTO observed_reads (reader, subject, first_seen, last_seen, reads) VALUES ";
+const UPSERT_TAIL: &str = " ON CONFLICT (reader, subject) DO UPDATE SET \
      reads = observed_reads.reads + excluded.reads, \
      last_seen = CASE WHEN excluded.last_seen > observed_reads.last_seen \
      THEN excluded.last_seen ELSE observed_reads.last_seen END";
 
-const DETAIL: &str = "INSERT INTO observed_read_details (reader, subject, kind, value) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+/// Keeps each detail once; the `VALUES` rows follow.
+const DETAIL_HEAD: &str =
+    "INSERT INTO observed_read_details (reader, subject, kind, value) VALUES ";
+const DETAIL_TAIL: &str = " ON CONFLICT DO NOTHING";
+
+/// Returns `count` rows of `width` numbered placeholders each: `($1, $2), ($3, $4)`.
+fn value_rows(count: usize, width: usize) -> String {
+    (0..count)
+        .map(|row| format!("({})", placeholders(row * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 #[async_trait]
 impl<S> ObservationStore for S
@@ -64,27 +76,41 @@ where
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
+        // A few statements of many rows each, not one per row: `reads` has one row per
+        // (reader, subject), as one statement's upsert needs.
+        for chunk in reads.chunks(MAX_BOUND / 5) {
+            let sql = format!("{UPSERT_HEAD}{}{UPSERT_TAIL}", value_rows(chunk.len(), 5));
+            let mut query = sqlx::query(&sql);
+            for read in chunk {
+                query = query
+                    .bind(read.reader.as_str())
+                    .bind(read.subject.as_str())
+                    .bind(read.first_seen.as_str())
+                    .bind(read.last_seen.as_str())
+                    .bind(read.reads);
+            }
+            query.execute(tx.as_mut()).await?;
+        }
+        let mut details = Vec::new();
         for read in reads {
-            sqlx::query(UPSERT)
-                .bind(read.reader.as_str())
-                .bind(read.subject.as_str())
-                .bind(read.first_seen.as_str())
-                .bind(read.last_seen.as_str())
-                .bind(read.reads)
-                .execute(tx.as_mut())
-                .await?;
             let versions = read.versions.iter().map(|v| ("version", v.to_string()));
             let ids = read.ids.iter().map(|id| ("id", id.to_string()));
             let clients = read.clients.iter().map(|c| ("client", c.clone()));
             for (kind, value) in versions.chain(ids).chain(clients) {
-                sqlx::query(DETAIL)
-                    .bind(read.reader.as_str())
-                    .bind(read.subject.as_str())
-                    .bind(kind)
-                    .bind(value.as_str())
-                    .execute(tx.as_mut())
-                    .await?;
+                details.push((read.reader.as_str(), read.subject.as_str(), kind, value));
             }
+        }
+        for chunk in details.chunks(MAX_BOUND / 4) {
+            let sql = format!("{DETAIL_HEAD}{}{DETAIL_TAIL}", value_rows(chunk.len(), 4));
+            let mut query = sqlx::query(&sql);
+            for (reader, subject, kind, value) in chunk {
+                query = query
+                    .bind(*reader)
+                    .bind(*subject)
+                    .bind(*kind)
+                    .bind(value.as_str());
+            }
+            query.execute(tx.as_mut()).await?;
         }
         S::commit_unaudited(tx).await
     }

@@ -245,6 +245,9 @@ async fn a_read_by_id_without_a_subject_counts_once_for_each_subject_holding_tha
         app.get(&format!("/schemas/ids/{payments}")).await.0,
         StatusCode::OK
     );
+    // Read by name too: the two tallies of (anonymous, orders-value) are written as one row.
+    let latest = app.get("/subjects/orders-value/versions/latest").await;
+    assert_eq!(latest.0, StatusCode::OK);
 
     let anonymous = |subject: &'static str| {
         let app = &app;
@@ -255,9 +258,9 @@ async fn a_read_by_id_without_a_subject_counts_once_for_each_subject_holding_tha
             readers["anonymous"]["reads"].clone()
         }
     };
-    // Three reads of the shared id reached both of its subjects; one read of the other id
-    // reached its subject alone.
-    assert_eq!(anonymous("orders-value").await, 3);
+    // Three reads of the shared id reached both of its subjects (and orders-value was read
+    // once by name); one read of the other id reached its subject alone.
+    assert_eq!(anonymous("orders-value").await, 4);
     assert_eq!(anonymous("audit-value").await, 3);
     assert_eq!(anonymous("payments-value").await, 1);
 }
