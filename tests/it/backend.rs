@@ -301,17 +301,7 @@ impl Process {
             child,
             base: format!("http://{address}"),
         };
-        let client = &reqwest::Client::new();
-        let ready = &format!("{}/readyz", process.base);
-        eventually(
-            "accord becomes ready",
-            Duration::from_secs(30),
-            || async move {
-                let response = client.get(ready).send().await.ok()?;
-                response.status().is_success().then_some(())
-            },
-        )
-        .await;
+        until_ready(&process.base).await;
         process
     }
 
@@ -352,4 +342,19 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Waits until the server at `base` answers 200 on `/readyz` (at most 30 seconds).
+pub async fn until_ready(base: &str) {
+    let client = &reqwest::Client::new();
+    let ready = &format!("{base}/readyz");
+    eventually(
+        "accord becomes ready",
+        Duration::from_secs(30),
+        || async move {
+            let response = client.get(ready).send().await.ok()?;
+            response.status().is_success().then_some(())
+        },
+    )
+    .await;
 }

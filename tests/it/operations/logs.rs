@@ -10,16 +10,19 @@ fn serving_line(log: &str) -> &str {
         .unwrap_or_else(|| panic!("no startup line in {log}"))
 }
 
-#[tokio::test]
-async fn logs_written_to_a_file_carry_no_colour_codes() {
+/// Starts and stops a server with authentication off over a fresh SQLite file, its output
+/// written to a file; returns what it logged.
+async fn open_server_log() -> String {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("accord.db").display());
     let log = dir.path().join("accord.log");
+    Process::start_logging(&url, &[], &[], &log).await.stop();
+    std::fs::read_to_string(&log).unwrap()
+}
 
-    let server = Process::start_logging(&url, &[], &[], &log).await;
-    server.stop();
-
-    let log = std::fs::read_to_string(&log).unwrap();
+#[tokio::test]
+async fn logs_written_to_a_file_carry_no_colour_codes() {
+    let log = open_server_log().await;
     assert!(!log.contains('\x1b'), "{log:?}");
 }
 
@@ -54,14 +57,7 @@ async fn the_startup_line_says_version_authentication_read_access_database_and_u
 
 #[tokio::test]
 async fn an_open_server_says_authentication_is_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("accord.db").display());
-    let log = dir.path().join("accord.log");
-
-    let server = Process::start_logging(&url, &[], &[], &log).await;
-    server.stop();
-
-    let log = std::fs::read_to_string(&log).unwrap();
+    let log = open_server_log().await;
     let line = serving_line(&log);
     assert!(line.contains("authentication=off"), "{line}");
     assert!(line.contains("read_access=open"), "{line}");

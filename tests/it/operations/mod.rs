@@ -85,17 +85,7 @@ impl Served {
             child,
             base: format!("http://{address}"),
         };
-        let client = &reqwest::Client::new();
-        let ready = &format!("{}/readyz", served.base);
-        crate::backend::eventually(
-            "accord becomes ready",
-            Duration::from_secs(30),
-            || async move {
-                let response = client.get(ready).send().await.ok()?;
-                response.status().is_success().then_some(())
-            },
-        )
-        .await;
+        crate::backend::until_ready(&served.base).await;
         served
     }
 }
