@@ -50,6 +50,17 @@ pub struct RegisterSchemaRequest {
 /// What a body that carries a schema looks like, for the errors of a body that does not.
 const SCHEMA_BODY: &str = r#"the body must be a JSON object such as {"schema": "<the schema, as a JSON string>", "schemaType": "AVRO"} (schemaType AVRO, PROTOBUF or JSON; AVRO when left out)"#;
 
+/// The fields of a registration body, as Confluent names them.
+const FIELDS: [&str; 7] = [
+    "schema",
+    "schemaType",
+    "references",
+    "metadata",
+    "ruleSet",
+    "id",
+    "version",
+];
+
 /// Top-level keys that say a body is a schema itself rather than a request carrying one.
 const SCHEMA_KEYS: [&str; 7] = [
     "type",
@@ -61,8 +72,9 @@ const SCHEMA_KEYS: [&str; 7] = [
     "$id",
 ];
 
-/// A body that carries a schema: a [`ConfluentJson`] [`RegisterSchemaRequest`] whose errors
-/// also say what the body must look like.
+/// A body that carries a schema: a [`RegisterSchemaRequest`] read as
+/// [`ConfluentJson`](crate::http::extract::ConfluentJson) reads it, whose errors also say what
+/// the body must look like.
 pub struct SchemaBody(pub RegisterSchemaRequest);
 
 impl<S: Send + Sync> FromRequest<S> for SchemaBody {
@@ -95,16 +107,7 @@ impl<S: Send + Sync> FromRequest<S> for SchemaBody {
 impl RegisterSchemaRequest {
     /// Validates the wire fields into a registry request.
     pub fn into_request(self) -> Result<SchemaRequest, Error> {
-        let known = [
-            "schema",
-            "schemaType",
-            "references",
-            "metadata",
-            "ruleSet",
-            "id",
-            "version",
-        ];
-        if self.schema.is_none() && self.keys.iter().any(|k| !known.contains(&k.as_str())) {
+        if self.schema.is_none() && self.keys.iter().any(|k| !FIELDS.contains(&k.as_str())) {
             return Err(Error::EmptySchema(self.without_schema()));
         }
         let schema_type = match self.schema_type.as_deref() {
@@ -132,9 +135,7 @@ impl RegisterSchemaRequest {
             version: positive(self.version, "version")?.map(Version),
         })
     }
-}
 
-impl RegisterSchemaRequest {
     /// The error of a body with no `schema` but with other fields: a schema posted as the body
     /// itself, or a misspelt key.
     fn without_schema(&self) -> String {
