@@ -243,3 +243,37 @@ pub fn flush_periodically(observations: Arc<Observations>, store: Arc<dyn Store>
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_distinct_reads_tallies_at_most_max_pairs() {
+        let observations = Observations::default();
+        for i in 0..2 * MAX_PAIRS {
+            let subject = format!("s-{i}");
+            let read = Read {
+                subject: Some(&subject),
+                version: Some(1),
+                id: Some(SchemaId(1)),
+                client: Some("flood"),
+            };
+            observations.observe("", read);
+            observations.observe(
+                "",
+                Read {
+                    subject: None,
+                    ..read
+                },
+            );
+        }
+        let tallies = observations.tallies.lock().unwrap();
+        let kept: usize = tallies.by_subject.values().map(|r| r.len()).sum();
+        assert_eq!(tallies.pairs, MAX_PAIRS);
+        assert_eq!(
+            kept + tallies.by_id.values().map(|r| r.len()).sum::<usize>(),
+            MAX_PAIRS
+        );
+    }
+}
