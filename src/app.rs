@@ -127,7 +127,7 @@ const COUNTERS: [(&str, &str); 5] = [
     ),
     (
         "accord_observed_reads_dropped_total",
-        "Reads by services that went unrecorded because the queue of observed reads was full.",
+        "Reads left out of the observed reads because the most (reader, subject) pairs were tallied already since the last write.",
     ),
 ];
 

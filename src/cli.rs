@@ -266,15 +266,9 @@ fn reason(arg: &Arg, text: &str, err: &clap::Error) -> String {
 /// What `Debug` shows in place of a secret.
 pub const REDACTED: &str = "***";
 
-/// Returns `url` with the password of its user info masked, and its query (where drivers also
-/// take a `password=`) masked whole.
-pub fn redacted_url(url: &str) -> String {
-    let masked = crate::storage::redacted(url);
-    match masked.split_once('?') {
-        Some((base, _query)) => format!("{base}?{REDACTED}"),
-        None => masked,
-    }
-}
+/// A URL with its password and query masked, for `Debug` and logs (the registry's URL of the
+/// client commands, the database's of `serve`).
+pub use crate::storage::masked_url as redacted_url;
 
 /// Writes a line to standard output as `println!` does, through [`write_line`]: a reader that
 /// went away (`accord openapi | head -1`) ends the output quietly.

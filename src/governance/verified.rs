@@ -3,11 +3,13 @@
 //! the subjects and schemas a service was found allowed to read, so that its next read of one
 //! is authorized without one either.
 //!
-//! Only what allows is kept: a grant added later is found by asking the store, as before.
 //! Only credentials the store has just confirmed are kept, and each for at most
-//! [`FRESH_FOR`], when its use is recorded again. Every change to teams, services, credentials
-//! or grants forgets them all: at once for a change made here, and for one made by another
-//! instance sharing PostgreSQL when its notification arrives. While that feed is down, nothing
+//! [`FRESH_FOR`], when its use is recorded again; only what allows a read is kept, so a grant
+//! added later is found by asking the store. Revoking a credential or a grant, replacing a
+//! producer or deleting a service forgets them all, and deleting a version the read
+//! permissions, at once; on another instance sharing PostgreSQL, any governance change forgets
+//! them all and any subject change the read permissions when its notification arrives. While
+//! that feed is down, nothing
 //! is trusted from memory and every credential is verified against the store, as the registry's
 //! cache stops serving then too.
 

@@ -32,7 +32,7 @@ pub use governance::{
 pub use postgres::PostgresStore;
 pub use reads::SchemaReads;
 pub use sqlite::SqliteStore;
-pub use url::DatabaseUrl;
+pub use url::{masked_url, DatabaseUrl};
 
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version};
 use crate::Result;
@@ -331,12 +331,9 @@ pub async fn open(url: &DatabaseUrl, pool: &PoolSettings) -> Result<Arc<dyn Stor
 pub fn cause(err: &crate::Error) -> String {
     use crate::Error;
     match err {
-        Error::Storage(err) | Error::StoreUnavailable(err) => match err {
-            sqlx::Error::Database(db) => db.message().to_string(),
-            sqlx::Error::Io(err) => err.to_string(),
-            sqlx::Error::Configuration(err) => err.to_string(),
-            err => err.to_string(),
-        },
+        Error::Storage(sqlx::Error::Database(db))
+        | Error::StoreUnavailable(sqlx::Error::Database(db)) => db.message().to_string(),
+        Error::Storage(err) | Error::StoreUnavailable(err) => err.to_string(),
         Error::Migration(err) => err.to_string(),
         err => err.to_string(),
     }

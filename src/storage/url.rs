@@ -43,7 +43,7 @@ impl FromStr for DatabaseUrl {
             _ if url.trim().is_empty() => Err(format!("the database URL is empty; use {KNOWN}")),
             Some(scheme) => Err(format!(
                 "unsupported database URL '{}' (scheme '{scheme}:'); Accord knows {KNOWN}",
-                masked(url)
+                masked_url(url)
             )),
             None => Ok(DatabaseUrl::Sqlite(url.to_string())),
         }
@@ -83,14 +83,14 @@ impl fmt::Display for DatabaseUrl {
                     None => Ok(()),
                 }
             }
-            DatabaseUrl::Postgres(url) => f.write_str(&masked(url)),
+            DatabaseUrl::Postgres(url) => f.write_str(&masked_url(url)),
         }
     }
 }
 
 /// Returns `url` with the password of its user info masked, and its query (where drivers also
-/// take a `password=`) masked whole.
-fn masked(url: &str) -> String {
+/// take a `password=`) masked whole: a URL fit for a log line or a `Debug`.
+pub fn masked_url(url: &str) -> String {
     let masked = super::redacted(url);
     match masked.split_once('?') {
         Some((base, _query)) => format!("{base}?***"),
