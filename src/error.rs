@@ -38,10 +38,13 @@ pub enum Error {
     SubjectModeNotConfigured(String),
     #[error("Association for '{0}' not found.")]
     AssociationNotFound(String),
-    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]{}", messages.join(", "), affected_sentence(affected, undeclared))]
+    #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]{}{}", messages.join(", "), affected_sentence(affected, undeclared), propose_sentence(propose.as_deref()))]
     Incompatible {
         subject: String,
         messages: Vec<String>,
+        /// For a governed subject, the path to POST a change proposal to; `None` keeps
+        /// Confluent's message word for word.
+        propose: Option<String>,
         /// The consumers the change would break, with their owners (empty when none are known).
         affected: Vec<Affected>,
         /// The services seen reading the subject without being declared on it.
@@ -84,6 +87,16 @@ pub enum Error {
     CredentialNotFound(String, String),
     #[error("Service '{0}' is not a consumer of subject '{1}'.")]
     GrantNotFound(String, String),
+    #[error("Proposal {0} not found.")]
+    ProposalNotFound(i64),
+    #[error("Proposal {0} is {1}: a decided proposal does not change.")]
+    ProposalDecided(i64, crate::types::ProposalState),
+    /// Applying a proposal that not every affected service is ready for.
+    #[error("{0}")]
+    ProposalNotApproved(String),
+    /// Proposing a candidate that breaks nothing.
+    #[error("{0}")]
+    ProposalNeedless(String),
     #[error("{0}")]
     AlreadyExists(String),
     #[error("{0}")]
@@ -152,6 +165,10 @@ impl Error {
             ServiceNotFound(_) => (StatusCode::NOT_FOUND, 40412),
             CredentialNotFound(..) => (StatusCode::NOT_FOUND, 40413),
             GrantNotFound(..) => (StatusCode::NOT_FOUND, 40414),
+            ProposalNotFound(_) => (StatusCode::NOT_FOUND, 40415),
+            ProposalDecided(..) => (StatusCode::CONFLICT, 40913),
+            ProposalNotApproved(_) => (StatusCode::CONFLICT, 40914),
+            ProposalNeedless(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42221),
             AlreadyExists(_) => (StatusCode::CONFLICT, 40911),
             InUse(_) => (StatusCode::CONFLICT, 40912),
             InvalidGovernance(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42220),
@@ -191,6 +208,11 @@ impl From<sqlx::Error> for Error {
             false => Error::Storage(err),
         }
     }
+}
+
+fn propose_sentence(path: Option<&str>) -> String {
+    path.map(|path| format!(" To agree on this break with its consumers, propose it: POST {path}"))
+        .unwrap_or_default()
 }
 
 fn affected_sentence(affected: &[Affected], undeclared: &[Undeclared]) -> String {

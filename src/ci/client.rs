@@ -318,18 +318,7 @@ fn message_of(status: StatusCode, text: &str) -> String {
     }
 }
 
-/// Percent-encodes a subject for use as one path segment.
-pub fn segment(subject: &str) -> String {
-    subject
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use crate::types::path_segment as segment;
 
 fn non_empty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())

@@ -11,15 +11,18 @@
 //! [`Governance`], which call `storage`; nothing here knows of HTTP.
 //!
 //! `reads.rs` answers subjects, versions and schemas; `register.rs` registers, looks up,
-//! checks and measures impact; `changes.rs` deletes and changes settings.
+//! checks and measures impact; `changes.rs` deletes and changes settings; `proposals.rs` opens,
+//! answers and lands change proposals.
 
 mod changes;
+mod proposals;
 mod reads;
 mod register;
 
 use std::sync::Arc;
 
 pub use changes::Scope;
+pub use proposals::{NewProposal, ProposalFilter, ProposalMatch};
 pub use reads::SubjectContract;
 pub use register::{Impact, Verdict};
 

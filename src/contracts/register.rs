@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::proposals::ProposalMatch;
 use super::Contracts;
 use crate::governance::{Action, Affected, Principal, Undeclared};
 use crate::registry::{Registered, SchemaRequest};
@@ -38,12 +39,15 @@ pub struct Impact {
     /// The services seen reading the subject without being on its list, which a breaking
     /// change would reach as well.
     pub undeclared: Vec<Undeclared>,
+    /// The undecided proposal whose candidate is exactly this schema, if one exists.
+    pub proposal: Option<ProposalMatch>,
 }
 
 impl Contracts {
     /// Registers `request` in `subject` for `caller`, its producer (a service registering in
-    /// an unowned subject claims it). A breaking change is refused naming the consumers it
-    /// would break and their owners.
+    /// an unowned subject claims it). A breaking change lands when it is an approved
+    /// proposal's candidate; otherwise it is refused naming the consumers it would break and
+    /// their owners, and, in a governed subject, where to propose it.
     pub async fn register(
         &self,
         caller: &Principal,
@@ -56,21 +60,30 @@ impl Contracts {
             .await?;
         let outcome = self
             .registry
-            .register(subject, request, normalize, &caller.actor())
+            .register(subject, request.clone(), normalize, &caller.actor())
             .await;
-        match outcome {
-            Err(Error::Incompatible {
-                subject: name,
-                messages,
-                ..
-            }) => Err(Error::Incompatible {
-                affected: self.governance.affected(subject).await?,
-                undeclared: self.governance.undeclared(subject).await?,
-                subject: name,
-                messages,
-            }),
-            other => other,
+        let Err(Error::Incompatible {
+            subject: name,
+            messages,
+            ..
+        }) = outcome
+        else {
+            return outcome;
+        };
+        if let Some(registered) = self
+            .agreed_registration(caller, subject, &request, normalize)
+            .await?
+        {
+            return Ok(registered);
         }
+        let governed = self.governance.is_governed(subject).await?;
+        Err(Error::Incompatible {
+            affected: self.governance.affected(subject).await?,
+            undeclared: self.governance.undeclared(subject).await?,
+            propose: governed.then(|| proposals_path(subject)),
+            subject: name,
+            messages,
+        })
     }
 
     /// Returns the version of `subject` that holds `request`'s schema.
@@ -122,9 +135,14 @@ impl Contracts {
         normalize: bool,
     ) -> Result<Impact> {
         let verdict = self
-            .check(caller, subject, None, request, normalize, false)
+            .check(caller, subject, None, request.clone(), normalize, false)
             .await?;
+        let proposal = match verdict.messages.is_empty() {
+            true => None,
+            false => self.proposal_for(subject, &request).await?,
+        };
         Ok(Impact {
+            proposal,
             compatible: verdict.messages.is_empty(),
             compatibility_level: self.registry.effective_compatibility(subject).await?,
             messages: verdict.messages,
@@ -147,4 +165,10 @@ impl Contracts {
             undeclared: self.governance.undeclared(subject).await?,
         })
     }
+}
+
+/// The path a change proposal for `subject` is POSTed to.
+fn proposals_path(subject: &SubjectName) -> String {
+    let segment = crate::types::path_segment(subject.as_str());
+    format!("/governance/subjects/{segment}/proposals")
 }

@@ -28,6 +28,8 @@ impl From<GovernanceConflict> for Error {
             )),
             NoSuchCredential { service, id } => Error::CredentialNotFound(service, id),
             NoSuchGrant { service, subject } => Error::GrantNotFound(service, subject),
+            NoSuchProposal(id) => Error::ProposalNotFound(id),
+            ProposalDecided { id, state } => Error::ProposalDecided(id, state),
         }
     }
 }

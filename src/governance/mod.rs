@@ -14,6 +14,7 @@ mod auth;
 mod conflict;
 pub mod impact;
 pub mod observed;
+mod proposals;
 mod readers;
 mod subjects;
 mod teams;
@@ -28,6 +29,7 @@ pub use acl::{Action, Ownership, Principal, ReadAccess};
 pub use audit::AuditPage;
 pub use auth::IssuedCredential;
 pub use impact::{Affected, Undeclared};
+pub use proposals::{AffectedAnswer, Ending, LatestSchema, Proposal};
 pub use readers::{
     AnonymousReads, Drift, ReaderView, ReadersView, SilentConsumer, UndeclaredReader,
 };

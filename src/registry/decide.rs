@@ -75,6 +75,7 @@ pub fn decide(
             return Err(Error::Incompatible {
                 subject: ask.subject.to_string(),
                 messages,
+                propose: None,
                 affected: Vec::new(),
                 undeclared: Vec::new(),
             });

@@ -119,7 +119,7 @@ impl Registry {
     }
 
     /// Returns the latest live version of `subject`, from the cache when it holds it.
-    async fn latest(&self, subject: &SubjectName) -> Result<Option<Arc<StoredVersion>>> {
+    pub async fn latest(&self, subject: &SubjectName) -> Result<Option<Arc<StoredVersion>>> {
         if let Some(cached) = self.cache.latest(subject.as_str()) {
             return Ok(Some(cached));
         }

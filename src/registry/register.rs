@@ -9,7 +9,7 @@ use super::decide::{self, Ask, Decision};
 use super::{audit, fingerprint, AuditAction, Registry};
 use crate::format::ParsedSchema;
 use crate::storage::{
-    AuditEntry, Claim, NewSchema, StoredSchema, StoredVersion, VersionWrite, Written,
+    Applying, AuditEntry, Claim, NewSchema, StoredSchema, StoredVersion, VersionWrite, Written,
 };
 use crate::types::{
     Actor, Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version,
@@ -64,9 +64,42 @@ impl Registry {
     pub async fn register(
         &self,
         subject: &SubjectName,
+        request: SchemaRequest,
+        normalize: bool,
+        actor: &Actor,
+    ) -> Result<Registered> {
+        self.register_with(subject, request, normalize, actor, None)
+            .await
+    }
+
+    /// Registers `request` under `subject` as the change proposal `applying` agreed: whatever
+    /// the subject's level, and together with the proposal's decision. Refused when the
+    /// proposal was decided, or blocked, before the write.
+    pub async fn register_agreed(
+        &self,
+        subject: &SubjectName,
+        request: SchemaRequest,
+        normalize: bool,
+        actor: &Actor,
+        applying: Applying,
+    ) -> Result<Registered> {
+        self.register_with(subject, request, normalize, actor, Some(applying))
+            .await
+    }
+
+    /// Returns the fingerprint of `request`'s normalized content: equal for two schemas that
+    /// are the same after normalization.
+    pub async fn normalized_fingerprint(&self, request: &SchemaRequest) -> Result<String> {
+        Ok(self.candidate(request, true).await?.content.fingerprint)
+    }
+
+    async fn register_with(
+        &self,
+        subject: &SubjectName,
         mut request: SchemaRequest,
         normalize: bool,
         actor: &Actor,
+        applying: Option<Applying>,
     ) -> Result<Registered> {
         let mode = self.effective_mode(subject).await?;
         decide::admit(subject, mode, request.id)?;
@@ -106,10 +139,15 @@ impl Registry {
                 version: request.version,
             };
             let parsed = candidate.parsed.clone();
+            let agreed = applying.is_some();
             let decided = self
                 .workers
                 .run(move || {
-                    let check = || previous.check(level, &parsed);
+                    // An agreed break is checked by nobody: its consumers said they are ready.
+                    let check = || match agreed {
+                        true => Vec::new(),
+                        false => previous.check(level, &parsed),
+                    };
                     decide::decide(&ask, &state, check).map(|decision| (decision, state))
                 })
                 .await?;
@@ -135,6 +173,7 @@ impl Registry {
                 content: candidate.content.clone(),
                 expected_max: state.max_version(),
                 claim: claim(actor, subject),
+                applies: applying.clone(),
             };
             let entry = audit(
                 actor,
@@ -155,6 +194,13 @@ impl Registry {
                     });
                 }
                 Written::Moved => continue,
+                Written::Lapsed => {
+                    let id = applying.as_ref().map_or(0, |a| a.proposal);
+                    return Err(Error::ProposalNotApproved(format!(
+                        "Proposal {id} was decided, or blocked by a consumer, while it was being \
+                         applied; nothing was registered"
+                    )));
+                }
             }
         }
         Err(Error::Internal(format!(

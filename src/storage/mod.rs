@@ -24,6 +24,10 @@ use async_trait::async_trait;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
+use governance::mark_applied;
+pub use governance::{
+    Applying, Closing, ProposalQuery, ProposalStore, StoredProposal, StoredResponse,
+};
 pub use governance::{
     AuditAction, AuditEntry, AuditQuery, AuditRecord, Checked, ConsumerGrant, Contact,
     CredentialInfo, GovernanceConflict, GovernanceStore, NewCredential, ObservationStore,
@@ -115,6 +119,8 @@ pub struct VersionWrite {
     pub expected_max: Option<Version>,
     /// The service that becomes the subject's producer if it has none yet.
     pub claim: Option<Claim>,
+    /// The proposal this version applies, decided in the same transaction.
+    pub applies: Option<Applying>,
 }
 
 /// A registering service's claim on a subject without a producer, and its audit entry,
@@ -132,6 +138,8 @@ pub enum Written {
     Created(SchemaId),
     /// The state the decision was based on moved; nothing was written, decide again.
     Moved,
+    /// The proposal the write applies was decided, or blocked, meanwhile; nothing was written.
+    Lapsed,
 }
 
 /// Which versions or subjects a listing includes.
@@ -224,9 +232,9 @@ impl Default for PoolSettings {
 }
 
 /// Everything Accord persists: schemas and their settings, and the governance model.
-pub trait Store: SchemaStore + GovernanceStore + ObservationStore {}
+pub trait Store: SchemaStore + GovernanceStore + ObservationStore + ProposalStore {}
 
-impl<T: SchemaStore + GovernanceStore + ObservationStore> Store for T {}
+impl<T: SchemaStore + GovernanceStore + ObservationStore + ProposalStore> Store for T {}
 
 /// The persistence the registry needs. `None` as a subject means the global setting.
 ///

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use tokio::sync::Notify;
 
 use accord::storage::*;
-use accord::types::{Mode, SchemaId, SubjectName, Version};
+use accord::types::{Compatibility, Mode, SchemaId, SubjectName, Version};
 use accord::Result;
 
 /// What the store does on its next `subjects` call.
@@ -303,5 +303,51 @@ impl ObservationStore for Faulty {
     async fn reads_by(&self, reader: &str) -> Result<Vec<ObservedRead>> {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.reads_by(reader).await
+    }
+}
+
+#[async_trait]
+impl ProposalStore for Faulty {
+    async fn create_proposal(&self, proposal: &StoredProposal, audit: &AuditEntry) -> Result<i64> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_proposal(proposal, audit).await
+    }
+    async fn proposals(&self, query: &ProposalQuery) -> Result<Vec<StoredProposal>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.proposals(query).await
+    }
+    async fn proposal(&self, id: i64) -> Result<Option<StoredProposal>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.proposal(id).await
+    }
+    async fn answer_proposal(
+        &self,
+        id: i64,
+        response: &StoredResponse,
+        audit: &AuditEntry,
+    ) -> Result<Checked> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.answer_proposal(id, response, audit).await
+    }
+    async fn rebase_proposal(
+        &self,
+        id: i64,
+        based_on: Option<Version>,
+        compatibility: Compatibility,
+        messages: &[String],
+    ) -> Result<()> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner
+            .rebase_proposal(id, based_on, compatibility, messages)
+            .await
+    }
+    async fn close_proposal(
+        &self,
+        id: i64,
+        closing: &Closing,
+        audit: &AuditEntry,
+    ) -> Result<Checked> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.close_proposal(id, closing, audit).await
     }
 }

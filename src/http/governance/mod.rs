@@ -3,6 +3,7 @@
 //! the Confluent shape like everything else.
 
 mod audit;
+mod proposals;
 mod readers;
 mod services;
 mod subjects;
@@ -10,6 +11,7 @@ mod teams;
 
 // The request bodies and query parameters, for the fuzz targets that decode them.
 pub use audit::AuditParams;
+pub use proposals::{AnswerRequest, ProposalParams, ProposeRequest, ReasonRequest};
 pub use readers::DriftParams;
 pub use services::{CreateServiceRequest, UpdateServiceRequest};
 pub use subjects::{ImpactParams, ProducerRequest};
@@ -29,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(teams::router())
         .merge(services::router())
         .merge(subjects::router())
+        .merge(proposals::router())
         .merge(readers::router())
         .merge(audit::router())
 }

@@ -36,6 +36,12 @@ pub enum AuditAction {
     ServiceDeleted,
     CredentialIssued,
     CredentialRevoked,
+    ProposalOpened,
+    /// An affected service answered a proposal (`details.response`).
+    ProposalAnswered,
+    ProposalApplied,
+    ProposalWithdrawn,
+    ProposalRejected,
 }
 
 impl AuditAction {
@@ -61,6 +67,11 @@ impl AuditAction {
             AuditAction::ServiceDeleted => "service.deleted",
             AuditAction::CredentialIssued => "credential.issued",
             AuditAction::CredentialRevoked => "credential.revoked",
+            AuditAction::ProposalOpened => "proposal.opened",
+            AuditAction::ProposalAnswered => "proposal.answered",
+            AuditAction::ProposalApplied => "proposal.applied",
+            AuditAction::ProposalWithdrawn => "proposal.withdrawn",
+            AuditAction::ProposalRejected => "proposal.rejected",
         }
     }
 }

@@ -24,6 +24,9 @@ pub(in crate::storage) trait SqlStore: Send + Sync + 'static {
     async fn begin_write(&self) -> Result<Self::Write>;
     /// Appends `audit` to the log in `tx` and commits.
     async fn commit(tx: Self::Write, audit: &AuditEntry) -> Result<()>;
+    /// Appends `audit` and commits `tx`, a change no instance keeps in memory (a proposal's),
+    /// so that no other instance needs to hear of it.
+    async fn commit_uncached(tx: Self::Write, audit: &AuditEntry) -> Result<()>;
     /// Commits `tx`, a write no audit entry records and no other instance needs to hear of
     /// (observed reads).
     async fn commit_unaudited(tx: Self::Write) -> Result<()>;

@@ -6,11 +6,13 @@
 //! [`GovernanceConflict`]: a fact, not a message, as the rules belong to `governance`.
 //!
 //! `audit.rs` holds the audit log's rows; `sql.rs` the one implementation both databases share;
-//! `observed.rs` the reads observed per reader and subject.
+//! `observed.rs` the reads observed per reader and subject; `proposals.rs` change proposals and
+//! their answers.
 
 mod audit;
 mod backend;
 mod observed;
+mod proposals;
 mod sql;
 
 use async_trait::async_trait;
@@ -21,9 +23,13 @@ pub(super) use audit::append as append_audit;
 pub use audit::{AuditAction, AuditEntry, AuditQuery, AuditRecord};
 pub(super) use backend::SqlStore;
 pub use observed::{ObservationStore, ObservedRead};
+pub(in crate::storage) use proposals::mark_applied;
+pub use proposals::{
+    Applying, Closing, ProposalQuery, ProposalStore, StoredProposal, StoredResponse,
+};
 
 pub use crate::types::Contact;
-use crate::types::SubjectName;
+use crate::types::{ProposalState, SubjectName};
 use crate::Result;
 
 /// A team that owns services.
@@ -105,6 +111,10 @@ pub enum GovernanceConflict {
     NoSuchCredential { service: String, id: String },
     /// The service holds no consumer grant on the subject.
     NoSuchGrant { service: String, subject: String },
+    /// No proposal has this id.
+    NoSuchProposal(i64),
+    /// The proposal is decided already.
+    ProposalDecided { id: i64, state: ProposalState },
 }
 
 /// What a governance write did: made the change (`Ok`), or nothing, for the conflict it found.

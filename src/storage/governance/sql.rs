@@ -358,6 +358,15 @@ where
             let (service, subject) = (service.to_string(), subject.to_string());
             return refuse(GovernanceConflict::NoSuchGrant { service, subject });
         }
+        // A revoked consumer is no longer affected by the subject's open proposals.
+        sqlx::query(
+            "DELETE FROM proposal_responses WHERE service = $1 AND proposal IN \
+             (SELECT id FROM proposals WHERE subject = $2 AND state = 'open')",
+        )
+        .bind(service)
+        .bind(subject.as_str())
+        .execute(tx.as_mut())
+        .await?;
         S::commit(tx, audit).await.map(Ok)
     }
 

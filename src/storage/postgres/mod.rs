@@ -172,6 +172,11 @@ impl SqlStore for PostgresStore {
         Ok(tx.commit().await?)
     }
 
+    async fn commit_uncached(mut tx: Self::Write, audit: &AuditEntry) -> Result<()> {
+        append_audit(&mut tx, audit).await?;
+        Ok(tx.commit().await?)
+    }
+
     async fn commit_unaudited(tx: Self::Write) -> Result<()> {
         Ok(tx.commit().await?)
     }

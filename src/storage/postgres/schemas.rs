@@ -6,7 +6,8 @@ use sqlx::{PgPool, Postgres, Transaction};
 use super::{append_audit, is_retryable, listener, notify, retrying, PostgresStore};
 use crate::storage::rows::{scope, to_json};
 use crate::storage::{
-    rows, AuditEntry, ChangeFeed, ConfigRecord, IdChoice, SchemaStore, VersionWrite, Written,
+    mark_applied, rows, AuditEntry, ChangeFeed, ConfigRecord, IdChoice, SchemaStore, VersionWrite,
+    Written,
 };
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SubjectName, Version};
 use crate::{Error, Result};
@@ -181,7 +182,7 @@ async fn write_version(pool: &PgPool, write: &VersionWrite, audit: &AuditEntry) 
     let column = |f: fn(&Reference) -> String| content.references.iter().map(f).collect::<Vec<_>>();
     let ref_versions: Vec<i32> = content.references.iter().map(|r| r.version).collect();
     let claim = write.claim.as_ref();
-    let written: Option<i32> = sqlx::query_scalar(
+    let call = sqlx::query_scalar(
         "SELECT accord_write_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
            $14, $15, $16, $17, $18, $19, $20, $21, $22)",
     )
@@ -206,10 +207,22 @@ async fn write_version(pool: &PgPool, write: &VersionWrite, audit: &AuditEntry) 
     .bind(claim.map(|c| c.service.as_str()))
     .bind(claim.map(|c| c.audit.action.as_str()))
     .bind(claim.map(|c| c.audit.details.to_string()))
-    .bind(listener::payload(Some(write.subject.as_str()), &[]))
-    .fetch_one(pool)
-    .await?;
-    Ok(written.map_or(Written::Moved, |id| Written::Created(SchemaId(id))))
+    .bind(listener::payload(Some(write.subject.as_str()), &[]));
+    let Some(applying) = &write.applies else {
+        let written: Option<i32> = call.fetch_one(pool).await?;
+        return Ok(written.map_or(Written::Moved, |id| Written::Created(SchemaId(id))));
+    };
+    // Applying a proposal: the version and the proposal's decision commit together.
+    let mut tx = pool.begin().await?;
+    let written: Option<i32> = call.fetch_one(&mut *tx).await?;
+    let Some(id) = written else {
+        return Ok(Written::Moved);
+    };
+    if !mark_applied::<Postgres>(&mut *tx, applying, write.version).await? {
+        return Ok(Written::Lapsed);
+    }
+    tx.commit().await?;
+    Ok(Written::Created(SchemaId(id)))
 }
 
 /// Locks `subject`'s row until `tx` ends, creating it if needed, and returns the highest

@@ -160,6 +160,10 @@ impl SqlStore for SqliteStore {
         tx.commit().await
     }
 
+    async fn commit_uncached(tx: WriteTx, audit: &AuditEntry) -> Result<()> {
+        Self::commit(tx, audit).await
+    }
+
     async fn commit_unaudited(tx: WriteTx) -> Result<()> {
         tx.commit().await
     }

@@ -1,11 +1,12 @@
 //! The schema half of [`SqliteStore`]: subjects, versions, schemas, references, config, mode.
 
 use async_trait::async_trait;
+use sqlx::Sqlite;
 
 use super::{append_audit, SqliteStore};
 use crate::storage::rows::{scope, to_json};
 use crate::storage::{
-    rows, AuditEntry, ConfigRecord, IdChoice, SchemaStore, VersionWrite, Written,
+    mark_applied, rows, AuditEntry, ConfigRecord, IdChoice, SchemaStore, VersionWrite, Written,
 };
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SubjectName, Version};
 use crate::{Error, Result};
@@ -110,6 +111,11 @@ impl SchemaStore for SqliteStore {
             .await?;
             if claimed.rows_affected() == 1 {
                 append_audit(&mut tx, &claim.audit).await?;
+            }
+        }
+        if let Some(applying) = &write.applies {
+            if !mark_applied::<Sqlite>(&mut **tx, applying, write.version).await? {
+                return Ok(Written::Lapsed);
             }
         }
         tx.commit().await?;

@@ -26,7 +26,8 @@ async fn a_breaking_change_is_refused_naming_the_consumers_their_teams_and_conta
     assert!(
         message.ends_with(
             "This change would break 2 consumers: billing (team payments: email payments@example.com); \
-             shipping (team fulfilment: chat #fulfilment-oncall)."
+             shipping (team fulfilment: chat #fulfilment-oncall). To agree on this break with its \
+             consumers, propose it: POST /governance/subjects/orders-value/proposals"
         ),
         "{message}"
     );

@@ -5,6 +5,7 @@ mod audit;
 mod authorization;
 mod credentials;
 mod impact;
+mod proposals;
 mod readers;
 mod teams;
 
