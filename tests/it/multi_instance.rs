@@ -320,3 +320,162 @@ async fn a_grant_revoked_on_one_instance_is_refused_by_another_that_had_allowed_
 
     soon(&client, &b.base, path, &service, 403).await;
 }
+
+/// Sends `method path` with `body` to `base` as `authorization`; returns the status and body.
+async fn send(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    authorization: &str,
+    body: Value,
+) -> (u16, Value) {
+    let response = client
+        .request(method, format!("{base}{path}"))
+        .header("authorization", authorization)
+        .header("content-type", CONFLUENT_JSON)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proposal_opened_answered_and_landed_across_two_instances_is_one_proposal() {
+    use reqwest::Method;
+    let Some((_db, a, b, admin, producer, _)) = secured_pair(&[]).await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let (a, b) = (a.base.as_str(), b.base.as_str());
+    let (status, _) = send(
+        &client,
+        Method::PUT,
+        a,
+        "/governance/subjects/r-value/producer",
+        &admin,
+        json!({ "service": "s" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let mut consumers = Vec::new();
+    for name in ["c1", "c2"] {
+        send(
+            &client,
+            Method::POST,
+            a,
+            "/governance/services",
+            &admin,
+            json!({ "name": name, "team": "t" }),
+        )
+        .await;
+        let (_, issued) = send(
+            &client,
+            Method::POST,
+            b,
+            &format!("/governance/services/{name}/credentials"),
+            &admin,
+            json!({}),
+        )
+        .await;
+        consumers.push(format!("Bearer {}", issued["secret"].as_str().unwrap()));
+        let grant = format!("/governance/subjects/r-value/consumers/{name}");
+        let (status, _) = send(&client, Method::PUT, a, &grant, &producer, json!({})).await;
+        assert_eq!(status, 204);
+    }
+    let breaking = json!({ "schema": r#"{"type":"record","name":"R1","fields":[{"name":"f1","type":"string"},{"name":"g","type":"int"}]}"# });
+    let register = "/subjects/r-value/versions";
+
+    let (status, refused) = send(
+        &client,
+        Method::POST,
+        b,
+        register,
+        &producer,
+        breaking.clone(),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("POST /governance/subjects/r-value/proposals"),
+        "{refused}"
+    );
+    let mut body = breaking.clone();
+    body["summary"] = "g is required".into();
+    let (status, proposal) = send(
+        &client,
+        Method::POST,
+        a,
+        "/governance/subjects/r-value/proposals",
+        &producer,
+        body,
+    )
+    .await;
+    assert_eq!(status, 201, "{proposal}");
+    let answer = |name: &str| format!("/governance/proposals/{}/responses/{name}", proposal["id"]);
+
+    let (status, _) = send(
+        &client,
+        Method::PUT,
+        b,
+        &answer("c1"),
+        &consumers[0],
+        json!({ "response": "blocked", "comment": "soon" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = send(
+        &client,
+        Method::POST,
+        a,
+        register,
+        &producer,
+        breaking.clone(),
+    )
+    .await;
+    assert_eq!(status, 409);
+    send(
+        &client,
+        Method::PUT,
+        a,
+        &answer("c1"),
+        &consumers[0],
+        json!({ "response": "ready" }),
+    )
+    .await;
+    let (_, approved) = send(
+        &client,
+        Method::PUT,
+        b,
+        &answer("c2"),
+        &consumers[1],
+        json!({ "response": "ready" }),
+    )
+    .await;
+    assert_eq!(approved["state"], "approved", "{approved}");
+
+    let (status, landed) = send(
+        &client,
+        Method::POST,
+        b,
+        register,
+        &producer,
+        breaking.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{landed}");
+    let path = format!("/governance/proposals/{}", proposal["id"]);
+    let (_, applied) = send(&client, Method::GET, a, &path, &admin, Value::Null).await;
+    assert_eq!(
+        (applied["state"].as_str(), applied["version"].as_i64()),
+        (Some("applied"), Some(2))
+    );
+    let next = json!({ "schema": r#"{"type":"record","name":"R1","fields":[{"name":"f1","type":"string"},{"name":"g","type":"int"},{"name":"h","type":"int"}]}"# });
+    let (status, _) = send(&client, Method::POST, a, register, &producer, next).await;
+    assert_eq!(status, 409);
+}
