@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 use crate::contracts::Contracts;
+use crate::events::{EventSettings, Events};
 use crate::governance::{Governance, ReadAccess};
 use crate::http::confluent::rendered::Rendered;
 use crate::registry::Registry;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Ready-to-send bodies of the hot reads, by id and by subject.
     pub rendered: Arc<Rendered>,
+    /// Change events: their delivery to webhooks, and the feed.
+    pub events: Arc<Events>,
 }
 
 /// Who may do what: the admin token (authentication is off without one) and the read policy.
@@ -64,8 +67,18 @@ impl AppState {
 
     /// Creates the state over `store` with the given access settings.
     pub fn with_access(store: Arc<dyn Store>, access: AccessSettings) -> Self {
+        Self::configured(store, access, EventSettings::default())
+    }
+
+    /// Creates the state over `store` with the given access and event settings.
+    pub fn configured(
+        store: Arc<dyn Store>,
+        access: AccessSettings,
+        events: EventSettings,
+    ) -> Self {
         // The recorder first: the registry registers its metric handles when it is built.
         let metrics = metrics_handle();
+        let events = Events::start(store.clone(), events);
         let registry = Arc::new(Registry::new(store.clone()));
         let governance = Arc::new(Governance::new(
             store,
@@ -78,6 +91,7 @@ impl AppState {
             governance,
             metrics,
             rendered: Arc::new(Rendered::default()),
+            events,
         }
     }
 }
@@ -152,6 +166,13 @@ fn describe_metrics() {
         "accord_cache_lookups_total",
         "Lookups in the registry's read caches, by cache and outcome (hit or miss)."
     );
+    metrics::describe_counter!(
+        "accord_webhook_deliveries_total",
+        "Webhook delivery attempts, by outcome (delivered or failed)."
+    );
+    for outcome in ["delivered", "failed"] {
+        metrics::counter!("accord_webhook_deliveries_total", "outcome" => outcome).increment(0);
+    }
 }
 
 /// Limits on connections, so that slow, idle or too many clients cannot exhaust the server.

@@ -123,6 +123,17 @@ pub struct ServeConfig {
     /// Seconds a client may take to send a request's headers before it is disconnected.
     #[arg(long, env = "ACCORD_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout_secs: u64,
+    /// The registry's URL as its users reach it: the `source` of every change event (by
+    /// default `http://` and the listening address).
+    #[arg(long, env = "ACCORD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Deliver webhooks to link-local and cloud metadata addresses too (refused otherwise).
+    #[arg(long, env = "ACCORD_WEBHOOKS_ALLOW_LINK_LOCAL")]
+    pub webhooks_allow_link_local: bool,
+    /// Milliseconds before the first retry of a failed webhook delivery; each further retry
+    /// waits twice as long, up to six hours, for about three days.
+    #[arg(long, env = "ACCORD_WEBHOOK_FIRST_RETRY_MS", default_value_t = 5000)]
+    pub webhook_first_retry_ms: u64,
 }
 
 impl ServeConfig {
@@ -138,6 +149,21 @@ impl ServeConfig {
         match self.database() {
             Ok(url) => url.to_string(),
             Err(_) => redacted_url(&self.database_url),
+        }
+    }
+
+    /// The change-event settings the flags ask for; `listen` is the bound address.
+    pub fn event_settings(&self, listen: SocketAddr) -> crate::events::EventSettings {
+        let source = match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None if listen.ip().is_unspecified() => format!("http://localhost:{}", listen.port()),
+            None => format!("http://{listen}"),
+        };
+        crate::events::EventSettings {
+            source,
+            allow_link_local: self.webhooks_allow_link_local,
+            first_retry: Duration::from_millis(self.webhook_first_retry_ms.max(1)),
+            ..crate::events::EventSettings::default()
         }
     }
 
@@ -167,6 +193,9 @@ impl std::fmt::Debug for ServeConfig {
             log_format,
             max_connections,
             header_timeout_secs,
+            public_url,
+            webhooks_allow_link_local,
+            webhook_first_retry_ms,
         } = self;
         f.debug_struct("ServeConfig")
             .field("config", config)
@@ -181,6 +210,9 @@ impl std::fmt::Debug for ServeConfig {
             .field("log_format", log_format)
             .field("max_connections", max_connections)
             .field("header_timeout_secs", header_timeout_secs)
+            .field("public_url", public_url)
+            .field("webhooks_allow_link_local", webhooks_allow_link_local)
+            .field("webhook_first_retry_ms", webhook_first_retry_ms)
             .finish()
     }
 }

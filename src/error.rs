@@ -87,6 +87,8 @@ pub enum Error {
     CredentialNotFound(String, String),
     #[error("Service '{0}' is not a consumer of subject '{1}'.")]
     GrantNotFound(String, String),
+    #[error("Webhook '{0}' not found.")]
+    WebhookNotFound(String),
     #[error("Proposal {0} not found.")]
     ProposalNotFound(i64),
     #[error("Proposal {0} is {1}: a decided proposal does not change.")]
@@ -166,6 +168,7 @@ impl Error {
             CredentialNotFound(..) => (StatusCode::NOT_FOUND, 40413),
             GrantNotFound(..) => (StatusCode::NOT_FOUND, 40414),
             ProposalNotFound(_) => (StatusCode::NOT_FOUND, 40415),
+            WebhookNotFound(_) => (StatusCode::NOT_FOUND, 40416),
             ProposalDecided(..) => (StatusCode::CONFLICT, 40913),
             ProposalNotApproved(_) => (StatusCode::CONFLICT, 40914),
             ProposalNeedless(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42221),

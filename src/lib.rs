@@ -24,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod contracts;
 pub mod error;
+pub mod events;
 pub mod format;
 pub mod governance;
 pub mod http;

@@ -75,6 +75,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         ui = %ui_url(listen),
         "accord is serving"
     );
+    let events = config.event_settings(listen);
     let access = AccessSettings {
         admin_token: config.admin_token,
         read_access: config.read_access,
@@ -84,7 +85,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         header_read_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
         ..app::ConnectionLimits::default()
     };
-    let state = AppState::with_access(store, access);
+    let state = AppState::configured(store, access, events);
     let governance = state.governance.clone();
     app::serve(listener, state, shutdown_signal(), limits).await?;
     if let Err(err) = governance.flush_observations().await {

@@ -77,8 +77,12 @@ impl Contracts {
             return Ok(registered);
         }
         let governed = self.governance.is_governed(subject).await?;
+        let affected = self.governance.affected(subject).await?;
+        self.governance
+            .record_refusal(caller, subject, &messages, &affected)
+            .await?;
         Err(Error::Incompatible {
-            affected: self.governance.affected(subject).await?,
+            affected,
             undeclared: self.governance.undeclared(subject).await?,
             propose: governed.then(|| proposals_path(subject)),
             subject: name,

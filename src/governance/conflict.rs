@@ -30,6 +30,7 @@ impl From<GovernanceConflict> for Error {
             NoSuchGrant { service, subject } => Error::GrantNotFound(service, subject),
             NoSuchProposal(id) => Error::ProposalNotFound(id),
             ProposalDecided { id, state } => Error::ProposalDecided(id, state),
+            NoSuchWebhook(id) => Error::WebhookNotFound(id),
         }
     }
 }

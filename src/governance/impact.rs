@@ -8,6 +8,27 @@ pub use crate::types::{Affected, Undeclared};
 use crate::Result;
 
 impl Governance {
+    /// Records that `caller`'s registration in `subject` was refused as incompatible, so that
+    /// the consumers it would have broken hear that someone tried.
+    pub async fn record_refusal(
+        &self,
+        caller: &super::Principal,
+        subject: &SubjectName,
+        messages: &[String],
+        affected: &[Affected],
+    ) -> Result<()> {
+        let services: Vec<&str> = affected.iter().map(|a| a.service.as_str()).collect();
+        let details = serde_json::json!({ "messages": messages, "affected": services });
+        let audit = super::entry(
+            caller,
+            crate::storage::AuditAction::SchemaRefused,
+            Some(subject.as_str()),
+            None,
+            details,
+        );
+        self.store.record(&audit).await
+    }
+
     /// Returns the consumers of `subject`, with their owning teams and contacts.
     pub async fn affected(&self, subject: &SubjectName) -> Result<Vec<Affected>> {
         let mut affected = Vec::new();

@@ -19,6 +19,7 @@ mod readers;
 mod subjects;
 mod teams;
 mod verified;
+mod webhooks;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub use readers::{
 pub use subjects::{ConsumerView, OwnerView, SubjectView};
 pub use teams::ServiceView;
 pub use verified::Readable;
+pub use webhooks::{DeliveryView, WebhookSecret, WebhookSpec, WebhookView};
 
 use crate::storage::{AuditAction, AuditEntry, Store};
 use crate::types::{now, SchemaId, SubjectName};

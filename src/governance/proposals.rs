@@ -303,8 +303,23 @@ impl Governance {
             Some(service),
             details,
         );
+        // The answer that leaves every affected service ready approves the proposal.
+        let approves = proposal.state == ProposalState::Open
+            && proposal.affected.iter().all(|a| {
+                a.response == Answer::Ready || (a.service == service && answer == Answer::Ready)
+            });
+        let approved = approves.then(|| {
+            let details = serde_json::json!({ "proposal": proposal.id });
+            entry(
+                caller,
+                AuditAction::ProposalApproved,
+                Some(&proposal.subject),
+                None,
+                details,
+            )
+        });
         self.store
-            .answer_proposal(proposal.id, &response, &audit)
+            .answer_proposal(proposal.id, &response, &audit, approved.as_ref())
             .await?
             .map_err(Error::from)
     }

@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         (name = "Compatibility", description = "Dry-run compatibility checks"),
         (name = "Server", description = "Probes that clients and tools make"),
         (name = "Governance", description = "Teams, services, credentials, producers, consumers, impact and audit"),
+        (name = "Events", description = "Change events: webhook subscriptions and the live feed"),
         (name = "Proposals", description = "Change proposals that the affected consumers answer before a break lands"),
         (name = "Operations", description = "Health, readiness and metrics"),
     )

@@ -26,7 +26,8 @@ use tokio::sync::broadcast;
 
 use governance::mark_applied;
 pub use governance::{
-    Applying, Closing, ProposalQuery, ProposalStore, StoredProposal, StoredResponse,
+    Applying, Closing, Delivery, ProposalQuery, ProposalStore, Retry, StoredProposal,
+    StoredResponse, Webhook, WebhookStore,
 };
 pub use governance::{
     AuditAction, AuditEntry, AuditQuery, AuditRecord, Checked, ConsumerGrant, Contact,
@@ -232,9 +233,15 @@ impl Default for PoolSettings {
 }
 
 /// Everything Accord persists: schemas and their settings, and the governance model.
-pub trait Store: SchemaStore + GovernanceStore + ObservationStore + ProposalStore {}
+pub trait Store:
+    SchemaStore + GovernanceStore + ObservationStore + ProposalStore + WebhookStore
+{
+}
 
-impl<T: SchemaStore + GovernanceStore + ObservationStore + ProposalStore> Store for T {}
+impl<T> Store for T where
+    T: SchemaStore + GovernanceStore + ObservationStore + ProposalStore + WebhookStore
+{
+}
 
 /// The persistence the registry needs. `None` as a subject means the global setting.
 ///

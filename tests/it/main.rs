@@ -10,6 +10,7 @@ mod connections;
 mod crash;
 mod enforced;
 mod errors;
+mod events;
 mod examples;
 mod faults;
 mod governance;

@@ -77,6 +77,19 @@ impl TestApp {
         }
     }
 
+    /// A registry with the given access and change-event settings.
+    pub async fn with_events(
+        access: AccessSettings,
+        events: accord::events::EventSettings,
+    ) -> Self {
+        let db = TestDb::new().await;
+        let store = db.connect().await;
+        TestApp {
+            service: accord::http::service(AppState::configured(store, access, events)),
+            _db: db,
+        }
+    }
+
     /// Returns a view of the app whose requests carry `authorization`.
     pub fn as_(&self, authorization: impl Into<String>) -> As<'_> {
         As {
@@ -128,6 +141,21 @@ impl TestApp {
             content_type,
             body,
         }
+    }
+
+    /// Sends a GET with `headers` and returns the response as it comes, its body unread (a
+    /// stream, say).
+    pub async fn open(&self, path: &str, headers: &[(&str, &str)]) -> axum::response::Response {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::empty()).expect("request builds");
+        self.service
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible")
     }
 
     async fn json(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {

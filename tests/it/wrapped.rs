@@ -271,6 +271,10 @@ impl GovernanceStore for Faulty {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.consumed_by(service).await
     }
+    async fn record(&self, audit: &AuditEntry) -> Result<()> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.record(audit).await
+    }
     async fn audit_records(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.audit_records(query).await
@@ -325,9 +329,12 @@ impl ProposalStore for Faulty {
         id: i64,
         response: &StoredResponse,
         audit: &AuditEntry,
+        approved: Option<&AuditEntry>,
     ) -> Result<Checked> {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
-        self.inner.answer_proposal(id, response, audit).await
+        self.inner
+            .answer_proposal(id, response, audit, approved)
+            .await
     }
     async fn rebase_proposal(
         &self,
@@ -349,5 +356,61 @@ impl ProposalStore for Faulty {
     ) -> Result<Checked> {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.close_proposal(id, closing, audit).await
+    }
+}
+
+#[async_trait]
+impl WebhookStore for Faulty {
+    async fn create_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<Checked> {
+        self.inner.create_webhook(webhook, audit).await
+    }
+    async fn webhooks(&self) -> Result<Vec<Webhook>> {
+        self.inner.webhooks().await
+    }
+    async fn webhook(&self, id: &str) -> Result<Option<Webhook>> {
+        self.inner.webhook(id).await
+    }
+    async fn update_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<Checked> {
+        self.inner.update_webhook(webhook, audit).await
+    }
+    async fn delete_webhook(&self, id: &str, audit: &AuditEntry) -> Result<Checked> {
+        self.inner.delete_webhook(id, audit).await
+    }
+    // The delivery loop's calls are not counted: they run on their own schedule.
+    async fn lease_webhooks(
+        &self,
+        holder: &str,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> Result<Vec<Webhook>> {
+        self.inner.lease_webhooks(holder, now, until, limit).await
+    }
+    async fn release_webhook(&self, id: &str, holder: &str) -> Result<()> {
+        self.inner.release_webhook(id, holder).await
+    }
+    async fn queued_events(&self, id: &str, limit: i64) -> Result<Vec<AuditRecord>> {
+        self.inner.queued_events(id, limit).await
+    }
+    async fn event_done(&self, id: &str, seq: i64, delivery: Option<&Delivery>) -> Result<()> {
+        self.inner.event_done(id, seq, delivery).await
+    }
+    async fn event_failed(&self, id: &str, delivery: &Delivery, retry: Retry) -> Result<()> {
+        self.inner.event_failed(id, delivery, retry).await
+    }
+    async fn deliveries(&self, id: &str, limit: i64) -> Result<Vec<Delivery>> {
+        self.inner.deliveries(id, limit).await
+    }
+    async fn requeue_event(&self, id: &str, seq: i64) -> Result<bool> {
+        self.inner.requeue_event(id, seq).await
+    }
+    async fn events_after(
+        &self,
+        after: i64,
+        subject: Option<&str>,
+        action: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        self.inner.events_after(after, subject, action, limit).await
     }
 }

@@ -8,6 +8,7 @@ mod readers;
 mod services;
 mod subjects;
 mod teams;
+mod webhooks;
 
 // The request bodies and query parameters, for the fuzz targets that decode them.
 pub use audit::AuditParams;
@@ -16,6 +17,7 @@ pub use readers::DriftParams;
 pub use services::{CreateServiceRequest, UpdateServiceRequest};
 pub use subjects::{ImpactParams, ProducerRequest};
 pub use teams::{CreateTeamRequest, UpdateTeamRequest};
+pub use webhooks::{EventParams, WebhookRequest};
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -34,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposals::router())
         .merge(readers::router())
         .merge(audit::router())
+        .merge(webhooks::router())
 }
 
 /// Answers 201 Created with `body`.

@@ -169,6 +169,7 @@ async fn get_proposal(
     params(("id" = i64, Path), ("service" = String, Path)), request_body = AnswerRequest,
     responses((status = 200, body = Proposal),
         (status = 403, description = "Answering for another service", body = ErrorBody),
+        (status = 404, description = "No such proposal, or the service is not affected", body = ErrorBody),
         (status = 409, description = "The proposal is decided", body = ErrorBody),
         (status = 422, description = "A response other than ready or blocked", body = ErrorBody)))]
 async fn answer_proposal(
@@ -199,6 +200,8 @@ async fn answer_proposal(
 #[utoipa::path(post, path = "/governance/proposals/{id}/apply", tag = "Proposals",
     params(("id" = i64, Path)), request_body = ReasonRequest,
     responses((status = 200, body = AppliedResponse),
+        (status = 403, description = "Neither the producer nor the admin", body = ErrorBody),
+        (status = 404, description = "No such proposal", body = ErrorBody),
         (status = 409, description = "Not approved, or decided", body = ErrorBody)))]
 async fn apply_proposal(
     State(app): State<AppState>,
@@ -219,7 +222,10 @@ async fn apply_proposal(
 /// Withdraw a proposal: its author, the producer or the admin
 #[utoipa::path(post, path = "/governance/proposals/{id}/withdraw", tag = "Proposals",
     params(("id" = i64, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = Proposal), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Proposal),
+        (status = 403, description = "Neither its author, the producer nor the admin", body = ErrorBody),
+        (status = 404, description = "No such proposal", body = ErrorBody),
+        (status = 409, description = "The proposal is decided", body = ErrorBody)))]
 async fn withdraw_proposal(
     State(app): State<AppState>,
     Caller(caller): Caller,
@@ -232,7 +238,10 @@ async fn withdraw_proposal(
 /// Reject a proposal, with a reason: the admin
 #[utoipa::path(post, path = "/governance/proposals/{id}/reject", tag = "Proposals",
     params(("id" = i64, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = Proposal), (status = 409, body = ErrorBody),
+    responses((status = 200, body = Proposal),
+        (status = 403, description = "Not the admin", body = ErrorBody),
+        (status = 404, description = "No such proposal", body = ErrorBody),
+        (status = 409, description = "The proposal is decided", body = ErrorBody),
         (status = 422, description = "No reason", body = ErrorBody)))]
 async fn reject_proposal(
     State(app): State<AppState>,

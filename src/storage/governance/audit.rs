@@ -42,6 +42,14 @@ pub enum AuditAction {
     ProposalApplied,
     ProposalWithdrawn,
     ProposalRejected,
+    /// An open proposal's last affected service answered ready.
+    ProposalApproved,
+    /// A registration was refused as incompatible: its consumers hear that someone tried.
+    SchemaRefused,
+    WebhookCreated,
+    WebhookUpdated,
+    WebhookDeleted,
+    WebhookSecretRotated,
 }
 
 impl AuditAction {
@@ -72,6 +80,12 @@ impl AuditAction {
             AuditAction::ProposalApplied => "proposal.applied",
             AuditAction::ProposalWithdrawn => "proposal.withdrawn",
             AuditAction::ProposalRejected => "proposal.rejected",
+            AuditAction::ProposalApproved => "proposal.approved",
+            AuditAction::SchemaRefused => "schema.refused",
+            AuditAction::WebhookCreated => "webhook.created",
+            AuditAction::WebhookUpdated => "webhook.updated",
+            AuditAction::WebhookDeleted => "webhook.deleted",
+            AuditAction::WebhookSecretRotated => "webhook.secret_rotated",
         }
     }
 }

@@ -7,13 +7,14 @@
 //!
 //! `audit.rs` holds the audit log's rows; `sql.rs` the one implementation both databases share;
 //! `observed.rs` the reads observed per reader and subject; `proposals.rs` change proposals and
-//! their answers.
+//! their answers; `webhooks.rs` webhook subscriptions and their queues.
 
 mod audit;
 mod backend;
 mod observed;
 mod proposals;
 mod sql;
+mod webhooks;
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -27,6 +28,7 @@ pub(in crate::storage) use proposals::mark_applied;
 pub use proposals::{
     Applying, Closing, ProposalQuery, ProposalStore, StoredProposal, StoredResponse,
 };
+pub use webhooks::{Delivery, Retry, Webhook, WebhookStore};
 
 pub use crate::types::Contact;
 use crate::types::{ProposalState, SubjectName};
@@ -115,6 +117,8 @@ pub enum GovernanceConflict {
     NoSuchProposal(i64),
     /// The proposal is decided already.
     ProposalDecided { id: i64, state: ProposalState },
+    /// No webhook subscription has this id.
+    NoSuchWebhook(String),
 }
 
 /// What a governance write did: made the change (`Ok`), or nothing, for the conflict it found.
@@ -190,6 +194,8 @@ pub trait GovernanceStore: Send + Sync + 'static {
     /// Returns the subjects a service is granted to consume, sorted.
     async fn consumed_by(&self, service: &str) -> Result<Vec<String>>;
 
+    /// Appends `audit`, a record of something that changed nothing (a refused registration).
+    async fn record(&self, audit: &AuditEntry) -> Result<()>;
     /// Returns audit records matching `query`, newest first.
     async fn audit_records(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>>;
 }

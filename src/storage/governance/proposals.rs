@@ -104,12 +104,14 @@ pub trait ProposalStore: Send + Sync {
     async fn proposals(&self, query: &ProposalQuery) -> Result<Vec<StoredProposal>>;
     /// Returns one proposal.
     async fn proposal(&self, id: i64) -> Result<Option<StoredProposal>>;
-    /// Records (or replaces) a service's answer to an open proposal.
+    /// Records (or replaces) a service's answer to an open proposal, with `approved` when the
+    /// answer approves it.
     async fn answer_proposal(
         &self,
         id: i64,
         response: &StoredResponse,
         audit: &AuditEntry,
+        approved: Option<&AuditEntry>,
     ) -> Result<Checked>;
     /// Replaces an open proposal's breaking changes, found again after the subject's latest
     /// version or level changed. Recomputed state, not a change anyone made: not audited.
@@ -147,6 +149,7 @@ where
     for<'r> Option<i64>: Decode<'r, S::Db>,
     for<'r> String: Decode<'r, S::Db> + Type<S::Db>,
     for<'r> Option<String>: Decode<'r, S::Db>,
+    for<'q> Option<i32>: Encode<'q, S::Db> + Type<S::Db>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
     for<'n> &'n str: ColumnIndex<<S::Db as Database>::Row>,
 {
@@ -237,6 +240,7 @@ where
         id: i64,
         response: &StoredResponse,
         audit: &AuditEntry,
+        approved: Option<&AuditEntry>,
     ) -> Result<Checked> {
         let mut tx = self.begin_write().await?;
         let state: Option<String> = sqlx::query_scalar("SELECT state FROM proposals WHERE id = $1")
@@ -262,7 +266,11 @@ where
         .bind(response.answered_at.as_str())
         .execute(tx.as_mut())
         .await?;
-        S::commit_uncached(tx, audit).await.map(Ok)
+        append_audit::<S::Db>(tx.as_mut(), audit).await?;
+        if let Some(approved) = approved {
+            append_audit::<S::Db>(tx.as_mut(), approved).await?;
+        }
+        S::commit_unaudited(tx).await.map(Ok)
     }
 
     async fn rebase_proposal(

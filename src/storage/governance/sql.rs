@@ -386,6 +386,11 @@ where
             .await?)
     }
 
+    async fn record(&self, audit: &AuditEntry) -> Result<()> {
+        let tx = self.begin_write().await?;
+        S::commit_uncached(tx, audit).await
+    }
+
     async fn audit_records(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
         audit::records::<S::Db>(self.pool(), query).await
     }

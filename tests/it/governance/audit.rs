@@ -43,13 +43,14 @@ async fn the_audit_log_shows_every_step_with_its_principal() {
         ("orders", "producer.claimed"),
         ("orders", "consumer.granted"),
         ("orders", "consumer.granted"),
+        ("orders", "schema.refused"),
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
         .map(|(p, a)| (p.to_string(), a.to_string()))
         .collect();
     assert_eq!(steps, expected);
-    let registered = &audit["entries"][3];
+    let registered = &audit["entries"][4];
     assert_eq!(registered["subject"], "orders-value");
     assert_eq!(registered["version"], 1);
     // No secret is ever written to the log.

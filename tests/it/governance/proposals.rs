@@ -197,6 +197,7 @@ async fn a_break_lands_through_the_producers_registration_once_every_consumer_is
         steps,
         [
             ("proposal.applied", "orders"),
+            ("proposal.approved", "shipping"),
             ("proposal.answered", "shipping"),
             ("proposal.answered", "billing"),
             ("proposal.answered", "billing"),
