@@ -134,6 +134,11 @@ pub struct ServeConfig {
     /// waits twice as long, up to six hours, for about three days.
     #[arg(long, env = "ACCORD_WEBHOOK_FIRST_RETRY_MS", default_value_t = 5000)]
     pub webhook_first_retry_ms: u64,
+    /// Milliseconds an instance's claim on a webhook subscription lasts unless renewed: how
+    /// soon another instance (or a restarted one) takes over the deliveries of one that died.
+    /// The receiver's timeout is the shorter of 5 s and a third of this.
+    #[arg(long, env = "ACCORD_WEBHOOK_LEASE_MS", default_value_t = 30000)]
+    pub webhook_lease_ms: u64,
 }
 
 impl ServeConfig {
@@ -159,11 +164,15 @@ impl ServeConfig {
             None if listen.ip().is_unspecified() => format!("http://localhost:{}", listen.port()),
             None => format!("http://{listen}"),
         };
+        let defaults = crate::events::EventSettings::default();
+        let lease = Duration::from_millis(self.webhook_lease_ms.max(300));
         crate::events::EventSettings {
             source,
             allow_link_local: self.webhooks_allow_link_local,
             first_retry: Duration::from_millis(self.webhook_first_retry_ms.max(1)),
-            ..crate::events::EventSettings::default()
+            timeout: defaults.timeout.min(lease / 3),
+            lease,
+            ..defaults
         }
     }
 
@@ -196,6 +205,7 @@ impl std::fmt::Debug for ServeConfig {
             public_url,
             webhooks_allow_link_local,
             webhook_first_retry_ms,
+            webhook_lease_ms,
         } = self;
         f.debug_struct("ServeConfig")
             .field("config", config)
@@ -213,6 +223,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("public_url", public_url)
             .field("webhooks_allow_link_local", webhooks_allow_link_local)
             .field("webhook_first_retry_ms", webhook_first_retry_ms)
+            .field("webhook_lease_ms", webhook_lease_ms)
             .finish()
     }
 }

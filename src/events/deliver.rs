@@ -20,9 +20,7 @@ use crate::storage::{AuditRecord, Delivery, Retry, Store, Webhook};
 use crate::types::now;
 use crate::Result;
 
-/// How long a lease lasts: longer than a subscription's turn ([`TURN`]) takes.
-const LEASE: Duration = Duration::from_secs(60);
-/// How long one subscription is served before the lease is given back.
+/// How long one subscription is served before the lease is given back for others to take.
 const TURN: Duration = Duration::from_secs(20);
 /// How long failures go on before a subscription is marked failing.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(3 * 24 * 3600);
@@ -55,10 +53,8 @@ pub(super) fn spawn(events: &Arc<Events>) {
                 continue;
             }
             let at = millis();
-            let leased = events
-                .store
-                .lease_webhooks(&holder, at, at + LEASE.as_millis() as i64, free)
-                .await;
+            let until = at + events.settings.lease.as_millis() as i64;
+            let leased = events.store.lease_webhooks(&holder, at, until, free).await;
             let leased = match leased {
                 Ok(leased) => leased,
                 Err(err) => {
@@ -72,7 +68,11 @@ pub(super) fn spawn(events: &Arc<Events>) {
                 };
                 let (events, client, holder) = (events.clone(), client.clone(), holder.clone());
                 tokio::spawn(async move {
-                    if let Err(err) = serve(&events, &client, &webhook).await {
+                    let mut lease = Lease {
+                        holder: &holder,
+                        until,
+                    };
+                    if let Err(err) = serve(&events, &client, &webhook, &mut lease).await {
                         tracing::warn!(webhook = %webhook.id, error = %err, "webhook delivery stopped");
                     }
                     let _ = events.store.release_webhook(&webhook.id, &holder).await;
@@ -83,8 +83,42 @@ pub(super) fn spawn(events: &Arc<Events>) {
     });
 }
 
-/// Sends `webhook`'s queue in order until it is empty, a receiver fails, or its turn is over.
-async fn serve(events: &Events, client: &reqwest::Client, webhook: &Webhook) -> Result<()> {
+/// A subscription leased by this instance.
+struct Lease<'a> {
+    holder: &'a str,
+    /// When it runs out (milliseconds since the epoch).
+    until: i64,
+}
+
+impl Lease<'_> {
+    /// Returns false when the lease is lost; renews it once half of it has passed, so that a
+    /// lease runs out only when its holder stopped (killed, or cut off from the database).
+    async fn hold(&mut self, events: &Events, id: &str) -> Result<bool> {
+        let length = events.settings.lease.as_millis() as i64;
+        let at = millis();
+        if at < self.until - length / 2 {
+            return Ok(true);
+        }
+        let until = at + length;
+        let renewed = events
+            .store
+            .renew_webhook_lease(id, self.holder, until)
+            .await?;
+        self.until = until;
+        Ok(renewed)
+    }
+}
+
+/// Sends `webhook`'s queue in order until it is empty, a receiver fails, its turn is over or
+/// the lease is lost. The events done with are recorded a batch at a time: a crash before that
+/// sends them again, which at-least-once allows, and a busy registry is spared a write per
+/// event and subscription.
+async fn serve(
+    events: &Events,
+    client: &reqwest::Client,
+    webhook: &Webhook,
+    lease: &mut Lease<'_>,
+) -> Result<()> {
     let started = Instant::now();
     let store = events.store.as_ref();
     let mut interest: Option<HashSet<String>> = None;
@@ -93,32 +127,42 @@ async fn serve(events: &Events, client: &reqwest::Client, webhook: &Webhook) -> 
         if queued.is_empty() {
             return Ok(());
         }
+        let (mut done, mut delivered) = (Vec::new(), Vec::new());
+        let mut stop = None;
         for record in queued {
             if !wanted(store, webhook, &record, &mut interest).await? {
-                store.event_done(&webhook.id, record.seq, None).await?;
+                done.push(record.seq);
                 continue;
+            }
+            if !lease.hold(events, &webhook.id).await? {
+                stop = Some(None);
+                break;
             }
             let delivery = send(events, client, webhook, &record).await;
             let succeeded = delivery
                 .status
                 .is_some_and(|status| (200..300).contains(&status));
-            if succeeded {
-                store
-                    .event_done(&webhook.id, record.seq, Some(&delivery))
-                    .await?;
-                metrics::counter!("accord_webhook_deliveries_total", "outcome" => "delivered")
-                    .increment(1);
-                continue;
+            let outcome = if succeeded { "delivered" } else { "failed" };
+            metrics::counter!("accord_webhook_deliveries_total", "outcome" => outcome).increment(1);
+            if !succeeded {
+                stop = Some(Some(delivery));
+                break;
             }
-            metrics::counter!("accord_webhook_deliveries_total", "outcome" => "failed")
-                .increment(1);
-            let retry = retry_after(&events.settings, webhook, delivery.attempt);
-            if retry.failing {
-                tracing::warn!(webhook = %webhook.id, url = %webhook.url,
-                    "webhook deliveries failed for three days: the subscription is marked failing");
+            done.push(record.seq);
+            delivered.push(delivery);
+        }
+        store.events_done(&webhook.id, &done, &delivered).await?;
+        match stop {
+            None => continue,
+            Some(None) => return Ok(()),
+            Some(Some(failed)) => {
+                let retry = retry_after(&events.settings, webhook, failed.attempt);
+                if retry.failing {
+                    tracing::warn!(webhook = %webhook.id, url = %webhook.url,
+                        "webhook deliveries failed for three days: the subscription is marked failing");
+                }
+                return store.event_failed(&webhook.id, &failed, retry).await;
             }
-            store.event_failed(&webhook.id, &delivery, retry).await?;
-            return Ok(());
         }
     }
     Ok(())

@@ -41,6 +41,9 @@ pub struct EventSettings {
     pub concurrency: usize,
     /// How often the queues are looked at.
     pub poll: Duration,
+    /// How long an instance's claim on a subscription lasts unless renewed: how soon another
+    /// instance takes over the deliveries of one that died. Longer than `timeout`.
+    pub lease: Duration,
 }
 
 impl Default for EventSettings {
@@ -52,6 +55,7 @@ impl Default for EventSettings {
             timeout: Duration::from_secs(5),
             concurrency: 8,
             poll: Duration::from_millis(200),
+            lease: Duration::from_secs(30),
         }
     }
 }
@@ -88,6 +92,20 @@ impl Events {
         let events = Arc::new(Events { store, settings });
         deliver::spawn(&events);
         events
+    }
+
+    /// Returns the ids of the subscriptions whose deliveries were given up on, and of those
+    /// failing now and being retried.
+    pub async fn troubled(&self) -> crate::Result<(Vec<String>, Vec<String>)> {
+        let webhooks = self.store.webhooks().await?;
+        let ids = |keep: fn(&crate::storage::Webhook) -> bool| {
+            webhooks
+                .iter()
+                .filter(|w| keep(w))
+                .map(|w| w.id.clone())
+                .collect()
+        };
+        Ok((ids(|w| w.failing), ids(|w| !w.failing && w.attempts > 0)))
     }
 
     /// Returns `record` as a CloudEvent.

@@ -28,6 +28,19 @@ pub struct Health {
     /// `on`, or `off` when no admin token is configured and anyone may change anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication: Option<&'static str>,
+    /// Webhook subscriptions in trouble, by id; absent when there are none. They do not make
+    /// the registry unready: its own answers are unaffected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<WebhookHealth>,
+}
+
+/// Webhook subscriptions whose receivers fail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookHealth {
+    /// Given up on after failing for about three days; updating one starts it again.
+    pub failing: Vec<String>,
+    /// Failing now, and being retried with backoff.
+    pub retrying: Vec<String>,
 }
 
 /// Answer that the process is up
@@ -37,6 +50,7 @@ async fn healthz() -> ConfluentJson<Health> {
     ConfluentJson(Health {
         status: "UP",
         authentication: None,
+        webhooks: None,
     })
 }
 
@@ -46,14 +60,25 @@ async fn healthz() -> ConfluentJson<Health> {
         (status = 503, description = "The store does not answer (50001)", body = ErrorBody)))]
 async fn readyz(State(app): State<AppState>) -> Response {
     match app.registry.ping().await {
-        Ok(()) => ConfluentJson(Health {
-            status: "READY",
-            authentication: Some(match app.governance.is_authentication_on() {
-                true => "on",
-                false => "off: anyone may change every schema",
-            }),
-        })
-        .into_response(),
+        Ok(()) => {
+            let webhooks = match app.events.troubled().await {
+                Ok((failing, retrying)) if failing.is_empty() && retrying.is_empty() => None,
+                Ok((failing, retrying)) => Some(WebhookHealth { failing, retrying }),
+                Err(err) => {
+                    tracing::warn!(error = %err, "webhook subscriptions could not be read");
+                    None
+                }
+            };
+            ConfluentJson(Health {
+                status: "READY",
+                authentication: Some(match app.governance.is_authentication_on() {
+                    true => "on",
+                    false => "off: anyone may change every schema",
+                }),
+                webhooks,
+            })
+            .into_response()
+        }
         Err(err) => {
             tracing::warn!(error = ?err, "readiness check failed");
             ConfluentJson(ErrorBody {

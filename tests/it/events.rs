@@ -332,6 +332,10 @@ async fn a_receiver_that_fails_for_a_while_gets_the_events_later_in_order() {
     })
     .await;
     assert!(receiver.events().is_empty());
+    // Ready all the same, saying which subscription is in trouble.
+    let (status, ready) = app.get("/readyz").await;
+    assert_eq!(status, StatusCode::OK, "{ready}");
+    assert_eq!(ready["webhooks"]["retrying"], json!([id]), "{ready}");
     receiver.status.store(200, Ordering::SeqCst);
     receiver.until(3).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -351,6 +355,8 @@ async fn a_receiver_that_fails_for_a_while_gets_the_events_later_in_order() {
             .all(|e| e["type"] == "dev.accord.schema.registered"),
         "{events:?}"
     );
+    let (_, ready) = app.get("/readyz").await;
+    assert!(ready.get("webhooks").is_none(), "{ready}");
     let (_, body) = app.admin().get(&deliveries).await;
     let first = &body["deliveries"].as_array().unwrap()[0];
     assert_eq!(first["status"], 200);
@@ -708,4 +714,116 @@ async fn the_feed_pages_through_events_and_streams_them_from_the_last_event_id()
         text.contains("event: dev.accord.schema.registered"),
         "{text}"
     );
+}
+
+/// The admin's requests to a running `accord` process.
+pub struct Remote {
+    pub base: String,
+    client: reqwest::Client,
+}
+
+impl Remote {
+    pub fn new(base: &str) -> Remote {
+        Remote {
+            base: base.to_string(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+            .header("content-type", CONFLUENT_JSON)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("accord answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Registers a first version of `subject`.
+    pub async fn register(&self, subject: &str) {
+        let (status, body) = self
+            .post(
+                &format!("/subjects/{subject}/versions"),
+                json!({ "schema": record("R", &[ID]) }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// Subscribes `receiver` to every registration; returns the subscription's id.
+    pub async fn subscribe(&self, receiver: &Receiver) -> String {
+        let body = json!({ "url": receiver.url, "events": ["dev.accord.schema.registered"] });
+        let (status, made) = self.post("/governance/webhooks", body).await;
+        assert_eq!(status, 201, "{made}");
+        made["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// The flags of a process that retries and takes over dead instances' leases quickly.
+pub const QUICK_DELIVERY: [&str; 6] = [
+    "--admin-token",
+    ADMIN_TOKEN,
+    "--webhook-first-retry-ms",
+    "50",
+    "--webhook-lease-ms",
+    "900",
+];
+
+/// Returns the subjects of the events `receiver` got, in the order they first arrived, and how
+/// many arrived more than once.
+pub fn first_arrivals(receiver: &Receiver) -> (Vec<String>, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut subjects = Vec::new();
+    for event in receiver.events() {
+        if seen.insert(event["id"].as_str().unwrap().to_string()) {
+            subjects.push(event["subject"].as_str().unwrap().to_string());
+        }
+    }
+    let repeated = receiver.events().len() - subjects.len();
+    (subjects, repeated)
+}
+
+#[tokio::test]
+async fn killing_accord_between_commit_and_delivery_loses_no_event() {
+    let db = crate::backend::TestDb::new().await;
+    let receiver = Receiver::start().await;
+    receiver.status.store(500, Ordering::SeqCst);
+    let first = crate::backend::Process::start(db.url(), &QUICK_DELIVERY).await;
+    let remote = Remote::new(&first.base);
+    remote.subscribe(&receiver).await;
+    let subjects: Vec<String> = (0..12).map(|n| format!("kill-{n:02}-value")).collect();
+    for subject in &subjects[..6] {
+        remote.register(subject).await;
+    }
+    // Committed, attempted and refused: nothing delivered yet when the process dies.
+    eventually("attempts fail", Duration::from_secs(10), || async {
+        (*receiver.arrived.lock().unwrap() >= 2).then_some(())
+    })
+    .await;
+    first.kill();
+    assert!(receiver.events().is_empty());
+
+    // The next process delivers what the first could not, and is killed while delivering.
+    receiver.status.store(200, Ordering::SeqCst);
+    let second = crate::backend::Process::start(db.url(), &QUICK_DELIVERY).await;
+    let remote = Remote::new(&second.base);
+    for subject in &subjects[6..] {
+        remote.register(subject).await;
+    }
+    receiver.until(1).await;
+    second.kill();
+
+    let third = crate::backend::Process::start(db.url(), &QUICK_DELIVERY).await;
+    eventually("every event arrives", Duration::from_secs(20), || async {
+        (first_arrivals(&receiver).0.len() >= subjects.len()).then_some(())
+    })
+    .await;
+    let (arrived, _) = first_arrivals(&receiver);
+    assert_eq!(arrived, subjects, "every event, in order");
+    drop(third);
 }

@@ -10,7 +10,7 @@ mod connections;
 mod crash;
 mod enforced;
 mod errors;
-mod events;
+pub mod events;
 mod examples;
 mod faults;
 mod governance;

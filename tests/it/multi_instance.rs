@@ -2,6 +2,7 @@
 //! the instances behave as one registry.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -478,4 +479,59 @@ async fn a_proposal_opened_answered_and_landed_across_two_instances_is_one_propo
     let next = json!({ "schema": r#"{"type":"record","name":"R1","fields":[{"name":"f1","type":"string"},{"name":"g","type":"int"},{"name":"h","type":"int"}]}"# });
     let (status, _) = send(&client, Method::POST, a, register, &producer, next).await;
     assert_eq!(status, 409);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_deliver_each_event_once_and_one_takes_over_when_the_other_dies() {
+    use crate::events::{first_arrivals, Receiver, Remote, QUICK_DELIVERY};
+    let Some(db) = postgres_or_skip().await else {
+        return;
+    };
+    let (a, b) = tokio::join!(
+        Process::start(&db.url, &QUICK_DELIVERY),
+        Process::start(&db.url, &QUICK_DELIVERY)
+    );
+    let receivers = [Receiver::start().await, Receiver::start().await];
+    let (on_a, on_b) = (Remote::new(&a.base), Remote::new(&b.base));
+    for receiver in &receivers {
+        on_a.subscribe(receiver).await;
+    }
+    let subjects: Vec<String> = (0..40).map(|n| format!("two-{n:02}-value")).collect();
+    for (n, subject) in subjects[..30].iter().enumerate() {
+        let on = if n % 2 == 0 { &on_a } else { &on_b };
+        on.register(subject).await;
+    }
+    for receiver in &receivers {
+        receiver.until(30).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for receiver in &receivers {
+        let (arrived, repeated) = first_arrivals(receiver);
+        assert_eq!(arrived, subjects[..30], "in order");
+        assert_eq!(repeated, 0, "each event is delivered by one instance");
+    }
+
+    // The receivers fail for a while, so that either instance may hold a lease when A dies:
+    // B delivers everything all the same, once A's lease has run out.
+    for receiver in &receivers {
+        receiver.status.store(500, Ordering::SeqCst);
+    }
+    for subject in &subjects[30..] {
+        on_b.register(subject).await;
+    }
+    let tried = *receivers[0].arrived.lock().unwrap() + 4;
+    crate::backend::eventually("attempts fail", Duration::from_secs(10), || async {
+        (*receivers[0].arrived.lock().unwrap() >= tried).then_some(())
+    })
+    .await;
+    a.kill();
+    for receiver in &receivers {
+        receiver.status.store(200, Ordering::SeqCst);
+    }
+    for receiver in &receivers {
+        receiver.until(40).await;
+        let (arrived, _) = first_arrivals(receiver);
+        assert_eq!(arrived, subjects, "in order");
+    }
+    drop(b);
 }

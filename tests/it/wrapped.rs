@@ -392,8 +392,11 @@ impl WebhookStore for Faulty {
     async fn queued_events(&self, id: &str, limit: i64) -> Result<Vec<AuditRecord>> {
         self.inner.queued_events(id, limit).await
     }
-    async fn event_done(&self, id: &str, seq: i64, delivery: Option<&Delivery>) -> Result<()> {
-        self.inner.event_done(id, seq, delivery).await
+    async fn renew_webhook_lease(&self, id: &str, holder: &str, until: i64) -> Result<bool> {
+        self.inner.renew_webhook_lease(id, holder, until).await
+    }
+    async fn events_done(&self, id: &str, seqs: &[i64], deliveries: &[Delivery]) -> Result<()> {
+        self.inner.events_done(id, seqs, deliveries).await
     }
     async fn event_failed(&self, id: &str, delivery: &Delivery, retry: Retry) -> Result<()> {
         self.inner.event_failed(id, delivery, retry).await

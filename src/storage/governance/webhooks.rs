@@ -93,9 +93,12 @@ pub trait WebhookStore: Send + Sync {
     async fn release_webhook(&self, id: &str, holder: &str) -> Result<()>;
     /// Returns the first `limit` events queued for a subscription, oldest first.
     async fn queued_events(&self, id: &str, limit: i64) -> Result<Vec<AuditRecord>>;
-    /// Records a delivered (or skipped, `delivery` = `None`) event: off the queue, and the
-    /// subscription's failures forgotten.
-    async fn event_done(&self, id: &str, seq: i64, delivery: Option<&Delivery>) -> Result<()>;
+    /// Extends `holder`'s lease of a subscription to `until`; false when the lease was lost.
+    async fn renew_webhook_lease(&self, id: &str, holder: &str, until: i64) -> Result<bool>;
+    /// Records events that are done with, in one transaction: `seqs` off the queue (delivered,
+    /// or skipped as not wanted), `deliveries` recorded, and the subscription's failures
+    /// forgotten.
+    async fn events_done(&self, id: &str, seqs: &[i64], deliveries: &[Delivery]) -> Result<()>;
     /// Records a failed attempt and when to retry.
     async fn event_failed(&self, id: &str, delivery: &Delivery, retry: Retry) -> Result<()>;
     /// Returns a subscription's recent deliveries, newest first.
@@ -294,13 +297,32 @@ where
         rows.iter().map(rows::audit).collect()
     }
 
-    async fn event_done(&self, id: &str, seq: i64, delivery: Option<&Delivery>) -> Result<()> {
+    async fn renew_webhook_lease(&self, id: &str, holder: &str, until: i64) -> Result<bool> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM webhook_queue WHERE webhook = $1 AND seq = $2")
-            .bind(id)
-            .bind(seq)
-            .execute(tx.as_mut())
-            .await?;
+        let renewed: Option<String> = sqlx::query_scalar(
+            "UPDATE webhooks SET lease_until = $1 WHERE id = $2 AND leased_by = $3 RETURNING id",
+        )
+        .bind(until)
+        .bind(id)
+        .bind(holder)
+        .fetch_optional(tx.as_mut())
+        .await?;
+        S::commit_unaudited(tx).await?;
+        Ok(renewed.is_some())
+    }
+
+    async fn events_done(&self, id: &str, seqs: &[i64], deliveries: &[Delivery]) -> Result<()> {
+        if seqs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for seq in seqs {
+            sqlx::query("DELETE FROM webhook_queue WHERE webhook = $1 AND seq = $2")
+                .bind(id)
+                .bind(*seq)
+                .execute(tx.as_mut())
+                .await?;
+        }
         sqlx::query(
             "UPDATE webhooks SET attempts = 0, failing_since = NULL, next_attempt = 0 \
              WHERE id = $1",
@@ -308,9 +330,7 @@ where
         .bind(id)
         .execute(tx.as_mut())
         .await?;
-        if let Some(delivery) = delivery {
-            record::<S>(&mut tx, id, delivery).await?;
-        }
+        record::<S>(&mut tx, id, deliveries).await?;
         S::commit_unaudited(tx).await
     }
 
@@ -326,7 +346,7 @@ where
         .bind(id)
         .execute(tx.as_mut())
         .await?;
-        record::<S>(&mut tx, id, delivery).await?;
+        record::<S>(&mut tx, id, std::slice::from_ref(delivery)).await?;
         S::commit_unaudited(tx).await
     }
 
@@ -407,8 +427,8 @@ where
     Ok(row.is_some())
 }
 
-/// Records `delivery` of subscription `id` in `tx`, keeping the newest [`KEPT_DELIVERIES`].
-async fn record<S>(tx: &mut S::Write, id: &str, delivery: &Delivery) -> Result<()>
+/// Records `deliveries` of subscription `id` in `tx`, keeping the newest [`KEPT_DELIVERIES`].
+async fn record<S>(tx: &mut S::Write, id: &str, deliveries: &[Delivery]) -> Result<()>
 where
     S: SqlStore,
     for<'c> &'c mut Conn<S>: Executor<'c, Database = S::Db>,
@@ -418,19 +438,24 @@ where
     for<'q> Option<i64>: Encode<'q, S::Db> + Type<S::Db>,
     for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
 {
-    sqlx::query(
-        "INSERT INTO webhook_deliveries (webhook, seq, attempt, at, status, latency_ms, error) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(id)
-    .bind(delivery.seq)
-    .bind(delivery.attempt)
-    .bind(delivery.at.as_str())
-    .bind(delivery.status)
-    .bind(delivery.latency_ms)
-    .bind(delivery.error.as_deref())
-    .execute(tx.as_mut())
-    .await?;
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    for delivery in deliveries {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (webhook, seq, attempt, at, status, latency_ms, error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(delivery.seq)
+        .bind(delivery.attempt)
+        .bind(delivery.at.as_str())
+        .bind(delivery.status)
+        .bind(delivery.latency_ms)
+        .bind(delivery.error.as_deref())
+        .execute(tx.as_mut())
+        .await?;
+    }
     sqlx::query(
         "DELETE FROM webhook_deliveries WHERE webhook = $1 AND id <= \
            (SELECT id FROM webhook_deliveries WHERE webhook = $1 ORDER BY id DESC \
