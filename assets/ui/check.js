@@ -10,6 +10,7 @@ import {
 } from './dom.js'
 import { changeItem } from './diff.js'
 import { parseMessages, pretty } from './schema.js'
+import { proposeForm } from './proposals.js'
 
 const TYPES = [['AVRO', 'Avro'], ['PROTOBUF', 'Protobuf'], ['JSON', 'JSON Schema']]
 
@@ -89,15 +90,14 @@ export async function checkView(el, query) {
     submit.disabled = true
     replace(result, loading('Checking…'))
     try {
-      const impact = await api(`/governance/subjects/${seg(stream.value)}/impact`, {
-        method: 'POST',
-        body: {
-          schema: schema.value,
-          schemaType: type.value,
-          references: (latest && latest.references) || [],
-        },
-      })
-      replace(result, verdict(stream.value, impact))
+      const candidate = {
+        schema: schema.value,
+        schemaType: type.value,
+        references: (latest && latest.references) || [],
+      }
+      const impact = await api(`/governance/subjects/${seg(stream.value)}/impact`, { method: 'POST', body: candidate })
+      replace(result, verdict(stream.value, impact),
+        impact.compatible ? null : proposeForm(stream.value, candidate, impact))
       announce(impact.compatible ? 'Compatible' : 'Breaking change')
     } catch (error) {
       if (error.status !== 401) replace(result, errorBox(error, 'check this schema'))
