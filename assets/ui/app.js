@@ -2,17 +2,14 @@
 // area, and the sign-in prompt shown when authentication is on and no credential is held, or
 // when the API refuses the one held (HTTP 401).
 
-import { api, basic, bearer, onUnauthorized, session } from './api.js'
+import { api, basic, bearer, onUnauthorized, session, stopFollowing } from './api.js'
 import { announce, errorBox, h, replace } from './dom.js'
 import { streamsView } from './streams.js'
 import { streamView } from './stream.js'
 import { diffView } from './diff.js'
-import { checkView } from './check.js'
+import { checkView, inbox, proposalView, proposalsView } from './check.js'
 import { driftView, serviceView, servicesView, teamView, teamsView } from './owners.js'
-import { auditView } from './audit.js'
-import { inbox, proposalView, proposalsView } from './proposals.js'
-import { subscriptionsView } from './webhooks.js'
-import { stopFollowing } from './live.js'
+import { auditView, subscriptionsView } from './audit.js'
 
 /** Whether the server has authentication on: null until `/readyz` answers. */
 let authenticationOn = null

@@ -4,14 +4,13 @@
 // compare two versions. The page follows the stream's change events and redraws itself when
 // one happens (a new version, a proposal), without a reload.
 
-import { api, optional, seg } from './api.js'
+import { api, follow, optional, seg } from './api.js'
 import {
   announce, append, badge, contactList, empty, errorBox, formatBadge, h, href, levelBadge, link,
   loading, mapLimit, replace, section, timeAgo,
 } from './dom.js'
 import { schemaBlock } from './schema.js'
-import { follow } from './live.js'
-import { streamProposals } from './proposals.js'
+import { streamProposals } from './check.js'
 
 /** The stream view, showing `version` (the latest when null). */
 export async function streamView(el, subject, version) {
