@@ -13,8 +13,8 @@
 
 import { api, optional, seg, session } from './api.js'
 import {
-  announce, append, badge, contactList, empty, errorBox, exactTime, h, href, levelBadge, link, loading,
-  pageHeader, replace, section, timeAgo,
+  announce, append, badge, contactList, empty, errorBox, exactTime, formatBadge, h, href, levelBadge, link,
+  loading, pageHeader, replace, section, timeAgo,
 } from './dom.js'
 import { changeItem, schemaDiff } from './diff.js'
 import { parseMessages, pretty } from './schema.js'
@@ -327,11 +327,27 @@ function renderProposal(el, proposal, governance) {
           changes.length
             ? h('ol', { class: 'changes' }, changes.map(change => changeItem(change)))
             : h('p', { class: 'muted' }, 'None against the latest version now.'),
-          p.based_on ? h('p', { class: 'muted small' }, `Found against v${p.based_on} under ${p.compatibilityLevel}.`) : null),
-        h('section', { class: 'card' },
-          h('h2', null, latest ? `The candidate against v${latest.version}` : 'The candidate'),
-          diff || h('p', { class: 'muted' }, 'The stream has no version to compare with.'))),
-      h('div', { class: 'stream-side' }, actionsSection(p, governance, refresh))))
+          p.based_on ? h('p', { class: 'muted small' }, `Found against v${p.based_on} under ${p.compatibilityLevel}.`) : null)),
+      h('div', { class: 'stream-side' }, aboutSection(p, governance), actionsSection(p, governance, refresh))),
+    // The diff takes the page's width: two schemas side by side need it.
+    h('section', { class: 'card' },
+      h('h2', null, latest ? `The candidate against v${latest.version}` : 'The candidate'),
+      diff || h('p', { class: 'muted' }, 'The stream has no version to compare with.')))
+}
+
+/** The proposal's facts: its stream and producer, who opened it when, by when, and what it is. */
+function aboutSection(p, governance) {
+  const producer = governance && governance.producer
+  const fact = (term, ...value) => [h('dt', null, term), h('dd', null, value)]
+  return section('About',
+    h('dl', { class: 'facts-list' },
+      fact('Stream', link(href.stream(p.subject), h('span', { class: 'subject' }, p.subject))),
+      fact('Producer', producer
+        ? [link(href.service(producer.service), producer.service), ' (', link(href.team(producer.team), producer.team), ')']
+        : h('span', { class: 'muted' }, 'none')),
+      fact('Opened', p.opened_by, ', ', exactTime(p.opened_at)),
+      fact('Deadline', p.deadline ? exactTime(p.deadline) : h('span', { class: 'muted' }, 'none')),
+      fact('Format', formatBadge(p.schemaType), ' ', levelBadge(p.compatibilityLevel))))
 }
 
 /** What became of a decided proposal. */
