@@ -374,6 +374,7 @@ function answersSection(p, refresh) {
   const title = 'Affected services'
   const me = signedInService()
   const mine = p.affected.find(a => a.service === me)
+  const answerable = me ? (mine ? [mine] : []) : actsAsAdmin() ? p.affected : []
   return h('section', { class: 'card affected-answers' },
     h('h2', null, `${title} (${p.affected.length}) · ${answers(p.affected)}`),
     p.affected.length === 0
@@ -388,7 +389,7 @@ function answersSection(p, refresh) {
             a.declared ? null : h('p', { class: 'muted small' }, 'seen reading')),
           h('td', { 'data-label': 'Answer' }, answerCell(a)),
           h('td', { 'data-label': 'Contacts' }, contactList(a.contacts))))))),
-    mine && UNDECIDED.includes(p.state) ? answerForm(p, mine, refresh) : null)
+    answerable.length && UNDECIDED.includes(p.state) ? answerForm(p, answerable, refresh) : null)
 }
 
 function answerCell(a) {
@@ -399,10 +400,21 @@ function answerCell(a) {
       a.answered_by && a.answered_by !== a.service ? `by ${a.answered_by}, ` : '', timeAgo(a.answered_at)) : null)
 }
 
-/** The signed-in affected service's answer: ready, or blocked with a comment. */
-function answerForm(p, mine, refresh) {
+/**
+ * An answer, ready or blocked with a comment: the signed-in affected service's own, or — for the
+ * admin, and with authentication off — any affected service's, which the API records as answered
+ * by the admin acting for it.
+ */
+function answerForm(p, services, refresh) {
+  const own = services.length === 1 && services[0].service === signedInService()
+  const first = services.find(a => a.response === 'pending') || services[0]
   const comment = h('textarea', { id: 'answer-comment', name: 'comment', rows: 2, class: 'prose',
-    placeholder: 'Why it is blocked, or anything the producer should know' }, mine.comment || '')
+    placeholder: 'Why it is blocked, or anything the producer should know' }, first.comment || '')
+  const service = h('select', { id: 'answer-service', name: 'service' },
+    services.map(a => h('option', { value: a.service, selected: a === first }, `${a.service} (${a.response})`)))
+  service.addEventListener('change', () => {
+    comment.value = services.find(a => a.service === service.value).comment || ''
+  })
   const message = h('div', { 'aria-live': 'polite' })
   const buttons = []
   const send = response => async () => {
@@ -413,7 +425,7 @@ function answerForm(p, mine, refresh) {
     }
     for (const b of buttons) b.disabled = true
     try {
-      await api(`/governance/proposals/${seg(p.id)}/responses/${seg(mine.service)}`, {
+      await api(`/governance/proposals/${seg(p.id)}/responses/${seg(own ? first.service : service.value)}`, {
         method: 'PUT', body: { response, comment: comment.value.trim() || null },
       })
       // The navigation's inbox count follows (app.js listens).
@@ -426,9 +438,14 @@ function answerForm(p, mine, refresh) {
   }
   buttons.push(h('button', { type: 'button', class: 'button button-primary', onclick: send('ready') }, 'Ready'))
   buttons.push(h('button', { type: 'button', class: 'button', onclick: send('blocked') }, 'Blocked'))
-  return h('form', { class: 'answer-form', 'aria-label': `Answer for ${mine.service}`, onsubmit: e => e.preventDefault() },
-    h('h3', null, mine.response === 'pending' ? `Your answer, as ${mine.service}` : `Change your answer, as ${mine.service}`),
+  const title = own
+    ? (first.response === 'pending' ? `Your answer, as ${first.service}` : `Change your answer, as ${first.service}`)
+    : 'Answer for a service'
+  return h('form', { class: 'answer-form', 'aria-label': title, onsubmit: e => e.preventDefault() },
+    h('h3', null, title),
+    own ? null : h('p', { class: 'muted small' }, 'As the admin, acting for the service: the answer is recorded as yours.'),
     message,
+    own ? null : h('div', { class: 'field' }, h('label', { for: 'answer-service' }, 'Service'), service),
     h('div', { class: 'field' }, h('label', { for: 'answer-comment' }, 'Comment'), comment),
     h('div', { class: 'form-actions' }, buttons))
 }

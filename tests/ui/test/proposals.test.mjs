@@ -167,6 +167,60 @@ describe('change proposals in the web UI', () => {
     await page.getByText(/^Applied as version 2 by catalog/).waitFor()
   })
 
+  test('the admin answers for a service, and rejects a proposal with a reason', async () => {
+    const catalog = client(server.url, basicAuth('catalog', secrets.catalog))
+    const candidate = JSON.parse(MONEY_V2_BREAKING)
+    candidate.fields[1].type = 'int'
+    const proposal = await catalog('POST', `/governance/subjects/${MONEY}/proposals`, {
+      schema: JSON.stringify(candidate), summary: 'Currencies become ISO 4217 numbers',
+    })
+    await signOut(page)
+    await page.goto(`${server.url}/ui/#/proposals/${proposal.id}`)
+    await page.getByLabel('The admin (token)', { exact: true }).check()
+    await page.getByLabel('Admin token', { exact: true }).fill(ADMIN_TOKEN)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+
+    await page.getByLabel('Service', { exact: true }).selectOption('billing')
+    await page.getByLabel('Comment', { exact: true }).fill('the ledger export needs the letters')
+    await page.getByRole('button', { name: 'Blocked' }).click()
+    const billing = page.getByRole('table', { name: 'Affected services' }).locator('tbody tr', { hasText: 'billing' })
+    await billing.getByText('the ledger export needs the letters').waitFor()
+    assert.ok((await billing.innerText()).includes('blocked') && (await billing.innerText()).includes('by admin'))
+
+    await page.getByRole('button', { name: 'Reject' }).click()
+    await page.getByRole('alert').filter({ hasText: 'Give a reason' }).waitFor()
+    await page.getByLabel('Reason', { exact: true }).fill('billing is blocked; keep the letters')
+    await page.getByRole('button', { name: 'Reject' }).click()
+    await page.getByText(/^Rejected by admin/).waitFor()
+    await page.getByText('Reason: billing is blocked; keep the letters').waitFor()
+    assert.equal(await page.getByRole('button', { name: 'Reject' }).count(), 0)
+  })
+
+  test('after the event feed drops, the stream page reconnects from the last event it saw', async () => {
+    // The first connection to the feed fails; the page must connect again by itself.
+    const feeds = []
+    await page.route('**/governance/events*', route => {
+      const request = route.request()
+      if (!(request.headers().accept || '').includes('text/event-stream')) return route.continue()
+      feeds.push(request.headers()['last-event-id'])
+      return feeds.length === 1 ? route.abort() : route.continue()
+    })
+    await page.goto(`${server.url}/ui/#/streams/${MONEY}`)
+    await page.getByRole('link', { name: 'Version 2' }).waitFor()
+    await eventually(() => feeds.length >= 2, 'the page to connect to the feed again')
+    assert.match(feeds[1], /^\d+$/, 'the second connection resumes with Last-Event-ID')
+    await page.evaluate(() => { window.notReloaded = true })
+
+    const catalog = client(server.url, basicAuth('catalog', secrets.catalog))
+    const v3 = JSON.parse(MONEY_V2_BREAKING)
+    v3.fields.push({ name: 'scale', type: 'int', default: 0 })
+    await catalog('POST', `/subjects/${MONEY}/versions`, { schema: JSON.stringify(v3) })
+
+    await page.getByRole('link', { name: 'Version 3' }).waitFor()
+    assert.equal(await page.evaluate(() => window.notReloaded), true)
+    await page.unroute('**/governance/events*')
+  })
+
   test('no request leaves the server\'s origin, and no script fails', () => {
     const foreign = browser.requests.filter(url => new URL(url).origin !== server.url)
     assert.deepEqual(foreign, [])
