@@ -196,7 +196,7 @@ describe('change proposals in the web UI', () => {
     assert.equal(await page.getByRole('button', { name: 'Reject' }).count(), 0)
   })
 
-  test('after the event feed drops, the stream page reconnects from the last event it saw', async () => {
+  test('after the event feed drops, the stream page reconnects from the last event it saw, and leaving ends it', async () => {
     // The first connection to the feed fails; the page must connect again by itself.
     const feeds = []
     await page.route('**/governance/events*', route => {
@@ -219,6 +219,12 @@ describe('change proposals in the web UI', () => {
     await page.getByRole('link', { name: 'Version 3' }).waitFor()
     assert.equal(await page.evaluate(() => window.notReloaded), true)
     await page.unroute('**/governance/events*')
+
+    // Leaving the page ends its connection to the feed.
+    const closed = page.waitForEvent('requestfailed', request => request.url().includes('/governance/events'))
+    await page.locator('.mainnav').getByRole('link', { name: /^Proposals/ }).click()
+    await page.getByRole('table', { name: 'Decided proposals' }).waitFor()
+    await closed
   })
 
   test('no request leaves the server\'s origin, and no script fails', () => {
