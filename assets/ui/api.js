@@ -129,10 +129,11 @@ export function stopFollowing() {
 const RETRY_MS = [500, 1000, 2000, 5000, 10000]
 
 /**
- * Calls `onEvent(cloudEvent)` for each event matching `filters` (`subject`, `type`) that
- * happens from now on, until the returned `stop()` is called or the page is left.
+ * Calls `onEvent(cloudEvent)` for each event matching `filters` (`subject`, `type`) after the
+ * event `after` (an id from `feedHead`), until the returned `stop()` is called or the page is
+ * left.
  */
-export function follow(filters, onEvent) {
+export function follow(filters, after, onEvent) {
   const controller = new AbortController()
   let lastId = null
   let failures = 0
@@ -144,8 +145,7 @@ export function follow(filters, onEvent) {
   }
   followers.add(follower)
   const run = async () => {
-    // Start from the feed's head: the events before it are already on the page.
-    lastId = await head(filters)
+    lastId = String(after)
     while (!controller.signal.aborted) {
       try {
         await read(filters, lastId, controller.signal, event => {
@@ -176,8 +176,11 @@ export function follow(filters, onEvent) {
   return follower
 }
 
-/** Returns the id of the last event matching `filters` so far, paging through the feed. */
-async function head(filters) {
+/**
+ * Returns the id of the last event matching `filters` so far, paging through the feed. A page
+ * read after it shows every change up to it, so following from it misses none and repeats none.
+ */
+export async function feedHead(filters) {
   let after = 0
   for (;;) {
     const page = await api('/governance/events' + queryString({ ...filters, after, limit: 500 }))

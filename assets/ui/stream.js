@@ -4,7 +4,7 @@
 // compare two versions. The page follows the stream's change events and redraws itself when
 // one happens (a new version, a proposal), without a reload.
 
-import { api, follow, optional, seg } from './api.js'
+import { api, feedHead, follow, optional, seg } from './api.js'
 import {
   announce, append, badge, contactList, empty, errorBox, formatBadge, h, href, levelBadge, link,
   loading, mapLimit, replace, section, timeAgo,
@@ -16,7 +16,13 @@ import { streamProposals } from './check.js'
 export async function streamView(el, subject, version) {
   document.title = `${subject} · Accord`
   append(el, h('h1', { class: 'subject-title' }, subject), loading('Loading the stream…'))
-  if (!(await renderStream(el, subject, version))) return
+  // Where the feed stands before the stream is read: following from there sees every change
+  // the page may not show. A credential that may not read the feed gets a page that stays put.
+  const after = await feedHead({ subject }).catch(error => {
+    if (error.status === 401) throw error
+    return null
+  })
+  if (!(await renderStream(el, subject, version)) || after === null) return
   // Redraw on each change event of the stream; events that come while redrawing are folded
   // into one more redraw after it.
   let drawing = false
@@ -40,7 +46,7 @@ export async function streamView(el, subject, version) {
       announce(`A new version of ${subject} was registered`)
     }
   }
-  const follower = follow({ subject }, event => {
+  const follower = follow({ subject }, after, event => {
     if (!el.isConnected) follower.stop()
     else redraw(event)
   })
