@@ -109,6 +109,7 @@ describe('change proposals in the web UI', () => {
     assert.equal(await page.locator('#inbox-count').textContent(), '1 awaiting your answer')
     assert.ok(await page.locator('#inbox-count').isVisible())
     await page.getByRole('heading', { name: 'Open (1)' }).waitFor()
+    await screenshot(page, 'proposals')
     await inbox.getByRole('link', { name: `#1 ${SUMMARY}` }).click()
 
     await page.getByLabel('Comment', { exact: true }).fill('invoices parse strings since 5.1')
