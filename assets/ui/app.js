@@ -2,14 +2,14 @@
 // area, and the sign-in prompt shown when authentication is on and no credential is held, or
 // when the API refuses the one held (HTTP 401).
 
-import { api, basic, bearer, onUnauthorized, session } from './api.js'
+import { api, basic, bearer, onUnauthorized, session, stopFollowing } from './api.js'
 import { announce, errorBox, h, replace } from './dom.js'
 import { streamsView } from './streams.js'
 import { streamView } from './stream.js'
 import { diffView } from './diff.js'
-import { checkView } from './check.js'
+import { checkView, inbox, proposalView, proposalsView } from './check.js'
 import { driftView, serviceView, servicesView, teamView, teamsView } from './owners.js'
-import { auditView } from './audit.js'
+import { auditView, subscriptionsView } from './audit.js'
 
 /** Whether the server has authentication on: null until `/readyz` answers. */
 let authenticationOn = null
@@ -35,6 +35,9 @@ const routes = [
   { pattern: /^\/teams\/([^/]+)$/, nav: 'teams', view: ([name]) => el => teamView(el, name) },
   { pattern: /^\/drift$/, nav: 'drift', view: (_, query) => el => driftView(el, query) },
   { pattern: /^\/audit$/, nav: 'audit', view: (_, query) => el => auditView(el, query) },
+  { pattern: /^\/proposals$/, nav: 'proposals', view: () => el => proposalsView(el) },
+  { pattern: /^\/proposals\/(\d+)$/, nav: 'proposals', view: ([id]) => el => proposalView(el, id) },
+  { pattern: /^\/subscriptions$/, nav: 'subscriptions', view: () => el => subscriptionsView(el) },
 ]
 
 /** Splits the location's hash into a path and its query. */
@@ -47,7 +50,10 @@ function currentRoute() {
 /** Renders the view of the current URL, or the sign-in prompt when a credential is needed. */
 async function render({ focus = false } = {}) {
   const main = document.getElementById('main')
+  // The page being left stops following the event feed.
+  stopFollowing()
   renderSession()
+  updateInboxCount()
   if (authenticationOn && !session.authorization) {
     setNav(null)
     replace(main, signInView())
@@ -100,6 +106,28 @@ function renderSession() {
       h('button', { type: 'button', class: 'button button-small', onclick: signOut }, 'Sign out'))
   } else {
     area.replaceChildren()
+  }
+}
+
+/**
+ * The navigation's count of the proposals awaiting the signed-in service's answer. Read on each
+ * route change, so answering one and moving on updates it.
+ */
+async function updateInboxCount() {
+  const count = document.getElementById('inbox-count')
+  const service = authenticationOn && session.authorization && session.principal !== 'admin' ? session.principal : null
+  if (!count) return
+  if (!service) {
+    count.hidden = true
+    return
+  }
+  try {
+    const awaiting = await inbox(service)
+    replace(count, String(awaiting.length), h('span', { class: 'sr-only' }, ' awaiting your answer'))
+    count.hidden = awaiting.length === 0
+    count.title = `${awaiting.length} proposal${awaiting.length === 1 ? '' : 's'} awaiting ${service}'s answer`
+  } catch {
+    count.hidden = true
   }
 }
 
@@ -194,6 +222,7 @@ async function start() {
     authenticationOn = Boolean(session.authorization)
   }
   window.addEventListener('hashchange', () => render({ focus: true }))
+  window.addEventListener('accord-inbox-changed', () => updateInboxCount())
   await render()
 }
 

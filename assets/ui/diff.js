@@ -37,6 +37,27 @@ export async function diffView(el, subject, a, b) {
     return
   }
   const { changes, level } = parseMessages(check.messages)
+  const diff = schemaDiff(oldSchema, newSchema, changes)
+
+  replace(el,
+    h('div', { class: 'page-header' },
+      h('div', null,
+        h('p', { class: 'crumbs' }, link(href.streams(), 'Streams'), ' / ', link(href.stream(subject), subject), ' / '),
+        h('h1', null, `Diff of v${older} and v${newer}`),
+        h('p', { class: 'facts' }, formatBadge(newSchema.schemaType), ' ', levelBadge(level), ' ',
+          h('span', { class: 'muted' }, `schema ids ${oldSchema.id} → ${newSchema.id}`))),
+      h('div', { class: 'page-actions' }, pickVersions(subject, versions, older, newer))),
+    verdict(older, newer, check, changes, level),
+    diff)
+}
+
+/**
+ * The diff of two schemas (`{schema, schemaType, version}`; `label` names a side that is not a
+ * version, such as a proposal's candidate) with each of `changes` (from `parseMessages`)
+ * numbered on its line: the legend, the layout toggle and the table. Numbers each change and
+ * records where it is marked (`change.at`), so `changeItem` can link to its line.
+ */
+export function schemaDiff(oldSchema, newSchema, changes) {
   const left = pretty(oldSchema.schema, oldSchema.schemaType)
   const right = pretty(newSchema.schema, newSchema.schemaType)
   const marks = { old: new Map(), new: new Map() }
@@ -62,16 +83,7 @@ export async function diffView(el, subject, a, b) {
     ? splitTable(rows, left, right, marks, oldSchema, newSchema)
     : unifiedTable(rows, left, right, marks, oldSchema, newSchema))
   draw()
-
-  replace(el,
-    h('div', { class: 'page-header' },
-      h('div', null,
-        h('p', { class: 'crumbs' }, link(href.streams(), 'Streams'), ' / ', link(href.stream(subject), subject), ' / '),
-        h('h1', null, `Diff of v${older} and v${newer}`),
-        h('p', { class: 'facts' }, formatBadge(newSchema.schemaType), ' ', levelBadge(level), ' ',
-          h('span', { class: 'muted' }, `schema ids ${oldSchema.id} → ${newSchema.id}`))),
-      h('div', { class: 'page-actions' }, pickVersions(subject, versions, older, newer))),
-    verdict(older, newer, check, changes, level),
+  return h('div', { class: 'schema-diff' },
     h('div', { class: 'diff-toolbar' },
       h('p', { class: 'legend small muted' },
         h('span', { class: 'swatch swatch-del' }), ' removed ', h('span', { class: 'swatch swatch-add' }), ' added ',
@@ -80,6 +92,11 @@ export async function diffView(el, subject, a, b) {
         radio('layout', 'split', 'Side by side', layout, draw),
         radio('layout', 'unified', 'Unified', layout, draw))),
     table)
+}
+
+/** The column heading of one side of a diff. */
+function sideLabel(schema) {
+  return schema.label || `v${schema.version}`
 }
 
 function radio(name, value, label, state, onchange) {
@@ -177,8 +194,8 @@ function splitTable(rows, left, right, marks, oldSchema, newSchema) {
   return h('table', { class: 'diff diff-split', 'aria-label': 'Side-by-side diff' },
     h('colgroup', null, h('col', { class: 'col-ln' }), h('col'), h('col', { class: 'col-ln' }), h('col')),
     h('thead', null, h('tr', null,
-      h('th', { colspan: 2, scope: 'col' }, `v${oldSchema.version}`),
-      h('th', { colspan: 2, scope: 'col' }, `v${newSchema.version}`))),
+      h('th', { colspan: 2, scope: 'col' }, sideLabel(oldSchema)),
+      h('th', { colspan: 2, scope: 'col' }, sideLabel(newSchema)))),
     h('tbody', null, rows.map(row => {
       const here = [...(row.a !== null ? marks.old.get(row.a) || [] : []), ...(row.b !== null ? marks.new.get(row.b) || [] : [])]
       return h('tr', rowAttrs(row.kind, here),
@@ -205,7 +222,7 @@ function unifiedTable(rows, left, right, marks, oldSchema, newSchema) {
   return h('table', { class: 'diff diff-unified', 'aria-label': 'Unified diff' },
     h('colgroup', null, h('col', { class: 'col-ln' }), h('col', { class: 'col-ln' }), h('col')),
     h('thead', null, h('tr', null,
-      h('th', { scope: 'col' }, `v${oldSchema.version}`), h('th', { scope: 'col' }, `v${newSchema.version}`),
+      h('th', { scope: 'col' }, sideLabel(oldSchema)), h('th', { scope: 'col' }, sideLabel(newSchema)),
       h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Line')))),
     h('tbody', null, body))
 }

@@ -43,6 +43,9 @@ export const href = {
   team: name => `#/teams/${enc(name)}`,
   audit: query => '#/audit' + queryString(query),
   drift: query => '#/drift' + queryString(query),
+  proposals: () => '#/proposals',
+  proposal: id => `#/proposals/${enc(id)}`,
+  subscriptions: () => '#/subscriptions',
 }
 
 function enc(part) {

@@ -1,19 +1,59 @@
 // A stream: its versions as a timeline, the chosen version's schema, its producer, its
 // declared consumers beside the services seen reading it (last read, versions in use,
 // undeclared readers flagged, silent consumers greyed), references out and in, and a way to
-// compare two versions.
+// compare two versions. The page follows the stream's change events and redraws itself when
+// one happens (a new version, a proposal), without a reload.
 
-import { api, optional, seg } from './api.js'
+import { api, feedHead, follow, optional, seg } from './api.js'
 import {
-  append, badge, contactList, empty, errorBox, formatBadge, h, href, levelBadge, link,
+  announce, append, badge, contactList, empty, errorBox, formatBadge, h, href, levelBadge, link,
   loading, mapLimit, replace, section, timeAgo,
 } from './dom.js'
 import { schemaBlock } from './schema.js'
+import { streamProposals } from './check.js'
 
 /** The stream view, showing `version` (the latest when null). */
 export async function streamView(el, subject, version) {
   document.title = `${subject} · Accord`
   append(el, h('h1', { class: 'subject-title' }, subject), loading('Loading the stream…'))
+  // Where the feed stands before the stream is read: following from there sees every change
+  // the page may not show. A credential that may not read the feed gets a page that stays put.
+  const after = await feedHead({ subject }).catch(error => {
+    if (error.status === 401) throw error
+    return null
+  })
+  if (!(await renderStream(el, subject, version)) || after === null) return
+  // Redraw on each change event of the stream; events that come while redrawing are folded
+  // into one more redraw after it.
+  let drawing = false
+  let again = false
+  const redraw = async event => {
+    if (drawing) {
+      again = true
+      return
+    }
+    drawing = true
+    do {
+      again = false
+      // Draw off screen, then swap, so the page does not flash a loading state.
+      const next = h('div')
+      const drawn = await renderStream(next, subject, version).catch(() => false)
+      if (!el.isConnected) return follower.stop()
+      if (drawn) el.replaceChildren(...next.childNodes)
+    } while (again)
+    drawing = false
+    if (event.type === 'dev.accord.schema.registered') {
+      announce(`A new version of ${subject} was registered`)
+    }
+  }
+  const follower = follow({ subject }, after, event => {
+    if (!el.isConnected) follower.stop()
+    else redraw(event)
+  })
+}
+
+/** Draws the stream into `el`; returns false when it could not be read (the error is shown). */
+async function renderStream(el, subject, version) {
   let versions, governance, chosen
   try {
     ;[versions, governance] = await Promise.all([
@@ -26,12 +66,13 @@ export async function streamView(el, subject, version) {
     replace(el, h('h1', { class: 'subject-title' }, subject),
       errorBox(error, version ? `show version ${version} of this stream` : 'show this stream'),
       h('p', null, link(href.streams(), 'Back to the streams')))
-    return
+    return false
   }
-  const [audit, referencedBy, readers] = await Promise.all([
+  const [audit, referencedBy, readers, proposals] = await Promise.all([
     optional(`/governance/audit?subject=${seg(subject)}&limit=1000`),
     referencesIn(subject, chosen.version),
     optional(`/governance/subjects/${seg(subject)}/readers`),
+    streamProposals(subject),
   ])
   const registered = new Map()
   for (const entry of (audit && audit.entries) || []) {
@@ -44,6 +85,7 @@ export async function streamView(el, subject, version) {
     header(subject, governance, chosen, latest),
     h('div', { class: 'stream-grid' },
       h('div', { class: 'stream-main' },
+        proposals,
         versionsSection(subject, versions, chosen.version, registered, audit !== null),
         readersSection(governance.consumers, readers),
         schemaSection(subject, chosen, latest),
@@ -51,6 +93,7 @@ export async function streamView(el, subject, version) {
       h('div', { class: 'stream-side' },
         producerSection(governance.producer),
         compareSection(subject, versions, chosen.version))))
+  return true
 }
 
 function header(subject, governance, chosen, latest) {

@@ -28,9 +28,10 @@ async function isReady(url) {
 }
 
 /**
- * Starts accord; `adminToken` turns authentication on. Returns `{url, stop}`.
+ * Starts accord; `adminToken` turns authentication on, `args` are more flags for `serve`.
+ * Returns `{url, stop}`.
  */
-export async function startAccord({ adminToken } = {}) {
+export async function startAccord({ adminToken, args: extra = [] } = {}) {
   const binary = process.env.ACCORD_BIN || DEFAULT_BIN
   if (!fs.existsSync(binary)) {
     throw new Error(`accord binary not found at ${binary}; run \`cargo build --bin accord\` first`)
@@ -47,6 +48,7 @@ export async function startAccord({ adminToken } = {}) {
     `sqlite://${path.join(dir, 'accord.db')}`,
   ]
   if (adminToken) args.push('--admin-token', adminToken)
+  args.push(...extra)
   const log = []
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.on('data', chunk => log.push(chunk))
