@@ -40,13 +40,19 @@ pub enum Command {
         url: String,
     },
     /// Check the schema files that accord.toml maps against the registry: exit 0 when all are
-    /// compatible, 1 on a breaking change, 2 on an error.
+    /// compatible (or their breaks agreed in approved proposals), 1 on a breaking change, 2 on
+    /// an error.
     Check(crate::ci::CheckArgs),
     /// Compare two schema files offline under a compatibility level (exit codes as `check`).
     Diff(crate::ci::DiffArgs),
     /// Register the schema files that accord.toml maps, references first, or with SUBJECT
     /// FILE one file; idempotent.
     Register(crate::ci::RegisterArgs),
+    /// Open a proposal for each mapped file that would break its subject, naming the affected
+    /// consumers who are to answer it; exit 0 when each has one, 2 on an error.
+    Propose(crate::ci::ProposeArgs),
+    /// List the open and approved proposals of the mapped subjects, with each consumer's answer.
+    Proposals(crate::ci::ProposalsArgs),
     #[command(flatten)]
     Everyday(crate::commands::Everyday),
 }

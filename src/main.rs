@@ -32,6 +32,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Check(args) => accord::ci::check(args).await.exit(),
         Command::Diff(args) => accord::ci::diff(args).exit(),
         Command::Register(args) => accord::ci::register(args).await.exit(),
+        Command::Propose(args) => accord::ci::propose(args).await.exit(),
+        Command::Proposals(args) => accord::ci::proposals(args).await.exit(),
         Command::Everyday(command) => accord::commands::run(command).await.exit(),
     }
 }

@@ -18,7 +18,7 @@ pub async fn check(args: CheckArgs) -> Outcome {
     match run(&args).await {
         Ok(report) => {
             Printer::new(format).check(&report);
-            match report.compatible {
+            match report.agreed {
                 true => Outcome::Compatible,
                 false => Outcome::Breaking,
             }
@@ -46,6 +46,7 @@ async fn run(args: &CheckArgs) -> Result<CheckReport> {
     progress.clear();
     Ok(CheckReport {
         compatible: subjects.iter().all(|v| v.compatible),
+        agreed: subjects.iter().all(Verdict::passes),
         subjects,
     })
 }
@@ -53,7 +54,7 @@ async fn run(args: &CheckArgs) -> Result<CheckReport> {
 /// Asks the registry about one contract. A subject with no version yet has nothing to break,
 /// and the registry could not parse a file whose referenced subjects are new too, so it is
 /// not asked.
-async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdict> {
+pub(super) async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdict> {
     if let Some(level) = registry.new_subject_level(&contract.subject).await? {
         return Ok(Verdict {
             subject: contract.subject.clone(),
@@ -64,6 +65,7 @@ async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdi
             changes: Vec::new(),
             affected: Vec::new(),
             undeclared: Vec::new(),
+            proposal: None,
         });
     }
     let impact = registry.impact(contract).await?;
@@ -76,11 +78,12 @@ async fn verdict(registry: &RegistryClient, contract: &Contract) -> Result<Verdi
         changes: report::changes(&impact.messages),
         affected: impact.affected,
         undeclared: impact.undeclared,
+        proposal: impact.proposal,
     })
 }
 
 /// Returns the contracts `--subject` names, in project order; all of them without the flag.
-fn select<'p>(project: &'p Project, subjects: &[String]) -> Result<Vec<&'p Contract>> {
+pub(super) fn select<'p>(project: &'p Project, subjects: &[String]) -> Result<Vec<&'p Contract>> {
     for subject in subjects {
         if project.contract(subject).is_none() {
             let mapped: Vec<&str> = project

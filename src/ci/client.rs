@@ -55,6 +55,45 @@ pub struct Impact {
     pub affected: Vec<AffectedConsumer>,
     #[serde(default)]
     pub undeclared: Vec<UndeclaredReader>,
+    /// The undecided proposal whose candidate is exactly this schema, if one exists.
+    #[serde(default)]
+    pub proposal: Option<ProposalRef>,
+}
+
+/// A proposal a check found for exactly the checked schema.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProposalRef {
+    pub id: i64,
+    /// `open` or `approved`.
+    pub state: String,
+}
+
+/// An affected service's answer to a proposal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProposalAnswer {
+    pub service: String,
+    pub team: String,
+    #[serde(default)]
+    pub contacts: Vec<ContactInfo>,
+    /// `pending`, `ready` or `blocked`.
+    pub response: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A proposal as the registry shows it, in the fields the commands print.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProposalInfo {
+    pub id: i64,
+    pub subject: String,
+    pub state: String,
+    pub summary: String,
+    pub opened_by: String,
+    pub opened_at: String,
+    #[serde(default)]
+    pub deadline: Option<String>,
+    #[serde(default)]
+    pub affected: Vec<ProposalAnswer>,
 }
 
 /// A registered version of a subject, as a lookup answers it.
@@ -139,6 +178,34 @@ impl RegistryClient {
             .send(self.http.post(self.url(&path)).json(&body(contract)))
             .await?;
         Ok(self.check_status(response, &path).await?.json().await?)
+    }
+
+    /// Opens a proposal to land `contract`'s schema in its subject, with `summary` and an
+    /// optional `deadline` (RFC 3339).
+    pub async fn propose(
+        &self,
+        contract: &Contract,
+        summary: &str,
+        deadline: Option<&str>,
+    ) -> Result<ProposalInfo> {
+        let path = format!(
+            "/governance/subjects/{}/proposals",
+            segment(&contract.subject)
+        );
+        let mut request = body(contract);
+        request["summary"] = summary.into();
+        if let Some(deadline) = deadline {
+            request["deadline"] = deadline.into();
+        }
+        let created = self.json(Method::POST, &path, Some(&request)).await?;
+        Ok(serde_json::from_value(created)?)
+    }
+
+    /// Returns the proposals of `subject`, newest first.
+    pub async fn proposals(&self, subject: &str) -> Result<Vec<ProposalInfo>> {
+        let path = format!("/governance/proposals?subject={}", segment(subject));
+        let mut list = self.json(Method::GET, &path, None).await?;
+        Ok(serde_json::from_value(list["proposals"].take())?)
     }
 
     /// Returns the version of `contract`'s subject that already holds this schema, if any.

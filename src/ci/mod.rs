@@ -10,6 +10,7 @@ mod check;
 pub mod client;
 mod diff;
 pub mod project;
+mod propose;
 mod references;
 mod register;
 pub mod report;
@@ -24,6 +25,7 @@ use crate::types::{Compatibility, SchemaType};
 
 pub use check::check;
 pub use diff::diff;
+pub use propose::{proposals, propose};
 pub use register::register;
 
 /// How a command ended, and so its exit code.
@@ -95,6 +97,35 @@ pub struct CheckArgs {
     /// Check only this subject (repeatable).
     #[arg(long = "subject", value_name = "SUBJECT")]
     pub subjects: Vec<String>,
+}
+
+/// `accord propose`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProposeArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Why the break is needed and how consumers should migrate.
+    #[arg(long)]
+    pub summary: String,
+    /// When the consumers should answer by (RFC 3339, such as 2027-01-31T00:00:00Z).
+    #[arg(long)]
+    pub deadline: Option<String>,
+    /// Propose only for this subject (repeatable).
+    #[arg(long = "subject", value_name = "SUBJECT")]
+    pub subjects: Vec<String>,
+}
+
+/// `accord proposals`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProposalsArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Only this subject's (repeatable).
+    #[arg(long = "subject", value_name = "SUBJECT")]
+    pub subjects: Vec<String>,
+    /// Decided proposals too (applied, withdrawn, rejected).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `accord register`: the project's files, or with `SUBJECT FILE` one file.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::client::{AffectedConsumer, UndeclaredReader};
+use super::client::{AffectedConsumer, ProposalInfo, ProposalRef, UndeclaredReader};
 use super::OutputFormat;
 
 /// One breaking change: what kind, where in the schema, and why.
@@ -35,6 +35,19 @@ pub struct Verdict {
     pub affected: Vec<AffectedConsumer>,
     /// Services seen reading the subject without being declared, which a break reaches too.
     pub undeclared: Vec<UndeclaredReader>,
+    /// The open or approved proposal for exactly this schema; an approved one agrees the break.
+    pub proposal: Option<ProposalRef>,
+}
+
+impl Verdict {
+    /// True when the file breaks nothing, or its break is agreed in an approved proposal.
+    pub fn passes(&self) -> bool {
+        self.compatible
+            || self
+                .proposal
+                .as_ref()
+                .is_some_and(|p| p.state == "approved")
+    }
 }
 
 /// `accord check`'s result.
@@ -42,6 +55,31 @@ pub struct Verdict {
 pub struct CheckReport {
     pub subjects: Vec<Verdict>,
     pub compatible: bool,
+    /// True when every breaking change is agreed in an approved proposal (so the check
+    /// passes); true as well when nothing breaks.
+    pub agreed: bool,
+}
+
+/// One subject `accord propose` opened a proposal for, or found one already open.
+#[derive(Debug, Serialize)]
+pub struct Proposed {
+    pub subject: String,
+    pub file: PathBuf,
+    /// False when a proposal for exactly this schema was already open or approved.
+    pub opened: bool,
+    pub proposal: ProposalInfo,
+}
+
+/// `accord propose`'s result.
+#[derive(Debug, Serialize)]
+pub struct ProposeReport {
+    pub proposals: Vec<Proposed>,
+}
+
+/// `accord proposals`' result.
+#[derive(Debug, Serialize)]
+pub struct ProposalsReport {
+    pub proposals: Vec<ProposalInfo>,
 }
 
 /// `accord diff`'s result.
@@ -173,17 +211,123 @@ impl Printer {
                     reader.last_seen
                 );
             }
+            if !verdict.compatible {
+                self.proposal_line(verdict);
+            }
         }
         let breaking = report.subjects.iter().filter(|v| !v.compatible).count();
-        match breaking {
-            0 => crate::outln!(
+        let agreed = report
+            .subjects
+            .iter()
+            .filter(|v| !v.compatible && v.passes())
+            .count();
+        match (breaking, agreed) {
+            (0, _) => crate::outln!(
                 "{} subject(s) checked: all compatible",
                 report.subjects.len()
             ),
-            n => crate::outln!(
+            (n, 0) => crate::outln!(
                 "{} subject(s) checked: {n} would break",
                 report.subjects.len()
             ),
+            (n, m) => crate::outln!(
+                "{} subject(s) checked: {n} would break, {m} of them agreed in approved proposals",
+                report.subjects.len()
+            ),
+        }
+    }
+
+    /// Says where a breaking verdict stands with proposals.
+    fn proposal_line(&self, verdict: &Verdict) {
+        match &verdict.proposal {
+            Some(p) if p.state == "approved" => crate::outln!(
+                "  agreed: proposal {} is approved; registering this schema lands it",
+                p.id
+            ),
+            Some(p) => crate::outln!(
+                "  proposal {} is {}: waiting for the consumers' answers (accord proposals)",
+                p.id,
+                p.state
+            ),
+            None if !verdict.affected.is_empty() || !verdict.undeclared.is_empty() => {
+                crate::outln!("  to agree on it with them: accord propose --summary \"...\"")
+            }
+            None => {}
+        }
+    }
+
+    /// Prints the result of `accord propose`.
+    pub fn propose(&self, report: &ProposeReport) {
+        if self.format == OutputFormat::Json {
+            return print_json(report);
+        }
+        if report.proposals.is_empty() {
+            crate::outln!("nothing to propose: no mapped subject would break");
+        }
+        for proposed in &report.proposals {
+            let p = &proposed.proposal;
+            let what = match proposed.opened {
+                true => "proposed",
+                false => "already proposed",
+            };
+            crate::outln!(
+                "{what} {} ({}): proposal {}, {}",
+                proposed.subject,
+                proposed.file.display(),
+                p.id,
+                p.state
+            );
+            self.answers(p);
+        }
+    }
+
+    /// Prints the result of `accord proposals`.
+    pub fn proposals(&self, report: &ProposalsReport) {
+        if self.format == OutputFormat::Json {
+            return print_json(report);
+        }
+        if report.proposals.is_empty() {
+            crate::outln!("no proposals for the mapped subjects");
+        }
+        for p in &report.proposals {
+            let ready = p.affected.iter().filter(|a| a.response == "ready").count();
+            crate::outln!(
+                "proposal {} {:<9} {}: {} (by {}, {}; {ready}/{} ready{})",
+                p.id,
+                p.state,
+                p.subject,
+                p.summary,
+                p.opened_by,
+                p.opened_at,
+                p.affected.len(),
+                p.deadline
+                    .as_deref()
+                    .map(|d| format!("; deadline {d}"))
+                    .unwrap_or_default()
+            );
+            if p.state == "open" || p.state == "approved" {
+                self.answers(p);
+            }
+        }
+    }
+
+    /// Prints each affected service's answer with its team and contacts.
+    fn answers(&self, proposal: &ProposalInfo) {
+        for answer in &proposal.affected {
+            let owner = AffectedConsumer {
+                service: answer.service.clone(),
+                team: answer.team.clone(),
+                contacts: answer.contacts.clone(),
+            };
+            let comment = match answer.comment.is_empty() {
+                true => String::new(),
+                false => format!(": {}", answer.comment),
+            };
+            crate::outln!(
+                "  {:<8} {}{comment}",
+                answer.response,
+                affects(std::slice::from_ref(&owner)).unwrap_or_default()
+            );
         }
     }
 

@@ -2,14 +2,17 @@
 //! subscription, a bounded number at a time, with exponential backoff and jitter for about three
 //! days before a subscription is marked failing.
 //!
-//! Every instance runs the same loop: lease the subscriptions that have events due, send each
-//! one's queue in order until it is empty or a receiver fails, give the lease back. A lease that
-//! is not given back (a killed instance) runs out, and another instance takes over; an event sent
-//! but not yet marked done when an instance dies is sent again.
+//! Every instance runs the same loop: every `poll`, lease the subscriptions that have events
+//! due (or renew its own leases), and send each one's queue in order until it is empty or a
+//! receiver fails. Between two polls a busy registry queues a batch, which is sent and recorded
+//! as done in one write: the deliveries cost the registry's writes a few transactions a second,
+//! however many events there are. A lease that is not renewed (a killed instance) runs out, and
+//! another instance takes over; an event sent but not yet recorded as done when an instance dies
+//! is sent again.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -26,8 +29,9 @@ const TURN: Duration = Duration::from_secs(20);
 const GIVE_UP_AFTER: Duration = Duration::from_secs(3 * 24 * 3600);
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
-/// Events read from a queue at once.
-const BATCH: i64 = 50;
+/// Events read from a queue at once: more than a busy registry queues between two polls, so
+/// that each poll sends one batch and records it in one transaction.
+const BATCH: i64 = 1000;
 
 /// Starts the delivery loop of `events`, which ends when they are dropped.
 pub(super) fn spawn(events: &Arc<Events>) {
@@ -43,6 +47,9 @@ pub(super) fn spawn(events: &Arc<Events>) {
     let (poll, concurrency) = (events.settings.poll, events.settings.concurrency.max(1));
     tokio::spawn(async move {
         let permits = Arc::new(Semaphore::new(concurrency));
+        // The subscriptions being served: a lease renewed at a poll while its turn goes on is
+        // not served twice.
+        let in_flight = Arc::new(Mutex::new(HashSet::<String>::new()));
         loop {
             tokio::time::sleep(poll).await;
             let Some(events) = weak.upgrade() else {
@@ -52,9 +59,13 @@ pub(super) fn spawn(events: &Arc<Events>) {
             if free == 0 {
                 continue;
             }
+            let serving = in_flight.lock().expect("not poisoned").len() as i64;
             let at = millis();
             let until = at + events.settings.lease.as_millis() as i64;
-            let leased = events.store.lease_webhooks(&holder, at, until, free).await;
+            let leased = events
+                .store
+                .lease_webhooks(&holder, at, until, free + serving)
+                .await;
             let leased = match leased {
                 Ok(leased) => leased,
                 Err(err) => {
@@ -63,10 +74,18 @@ pub(super) fn spawn(events: &Arc<Events>) {
                 }
             };
             for webhook in leased {
+                if !in_flight
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(webhook.id.clone())
+                {
+                    continue;
+                }
                 let Ok(permit) = permits.clone().acquire_owned().await else {
                     return;
                 };
                 let (events, client, holder) = (events.clone(), client.clone(), holder.clone());
+                let in_flight = in_flight.clone();
                 tokio::spawn(async move {
                     let mut lease = Lease {
                         holder: &holder,
@@ -75,7 +94,7 @@ pub(super) fn spawn(events: &Arc<Events>) {
                     if let Err(err) = serve(&events, &client, &webhook, &mut lease).await {
                         tracing::warn!(webhook = %webhook.id, error = %err, "webhook delivery stopped");
                     }
-                    let _ = events.store.release_webhook(&webhook.id, &holder).await;
+                    in_flight.lock().expect("not poisoned").remove(&webhook.id);
                     drop(permit);
                 });
             }
@@ -153,12 +172,14 @@ async fn serve(
         }
         store.events_done(&webhook.id, &done, &delivered).await?;
         match stop {
+            // A short batch emptied the queue: the next poll sends what arrives meanwhile.
+            None if (done.len() as i64) < BATCH => return Ok(()),
             None => continue,
             Some(None) => return Ok(()),
             Some(Some(failed)) => {
                 let retry = retry_after(&events.settings, webhook, failed.attempt);
                 if retry.failing {
-                    tracing::warn!(webhook = %webhook.id, url = %webhook.url,
+                    tracing::warn!(webhook = %webhook.id, url = %webhook.url_for_display(),
                         "webhook deliveries failed for three days: the subscription is marked failing");
                 }
                 return store.event_failed(&webhook.id, &failed, retry).await;

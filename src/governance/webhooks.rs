@@ -178,7 +178,7 @@ impl Governance {
             events: spec.events.unwrap_or(current.events.clone()),
             subjects: spec.subjects.unwrap_or(current.subjects.clone()),
             team,
-            follow: spec.follow,
+            follow: spec.follow.or(current.follow.clone()),
             failing: false,
             attempts: 0,
             ..current
@@ -256,7 +256,7 @@ impl Governance {
         action: AuditAction,
         webhook: &Webhook,
     ) -> crate::storage::AuditEntry {
-        let url = webhook.url.split(['?', '#']).next().unwrap_or_default();
+        let url = webhook.url_for_display();
         let details = serde_json::json!({ "id": webhook.id, "url": url, "team": webhook.team });
         entry(caller, action, None, None, details)
     }

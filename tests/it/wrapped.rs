@@ -386,9 +386,6 @@ impl WebhookStore for Faulty {
     ) -> Result<Vec<Webhook>> {
         self.inner.lease_webhooks(holder, now, until, limit).await
     }
-    async fn release_webhook(&self, id: &str, holder: &str) -> Result<()> {
-        self.inner.release_webhook(id, holder).await
-    }
     async fn queued_events(&self, id: &str, limit: i64) -> Result<Vec<AuditRecord>> {
         self.inner.queued_events(id, limit).await
     }

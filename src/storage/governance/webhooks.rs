@@ -43,6 +43,14 @@ pub struct Webhook {
     pub next_attempt: i64,
 }
 
+impl Webhook {
+    /// The URL without its query and fragment, which may hold a token: for logs and the audit
+    /// log.
+    pub fn url_for_display(&self) -> &str {
+        self.url.split(['?', '#']).next().unwrap_or_default()
+    }
+}
+
 /// One delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
@@ -80,8 +88,8 @@ pub trait WebhookStore: Send + Sync {
     /// Deletes a subscription with its queue and deliveries.
     async fn delete_webhook(&self, id: &str, audit: &AuditEntry) -> Result<Checked>;
 
-    /// Leases up to `limit` subscriptions that have events due at `now` and no live lease, for
-    /// `holder` until `until`; returns them.
+    /// Leases up to `limit` subscriptions that have events due at `now` and no live lease but
+    /// `holder`'s own, for `holder` until `until`; returns them.
     async fn lease_webhooks(
         &self,
         holder: &str,
@@ -89,8 +97,6 @@ pub trait WebhookStore: Send + Sync {
         until: i64,
         limit: i64,
     ) -> Result<Vec<Webhook>>;
-    /// Gives a lease back.
-    async fn release_webhook(&self, id: &str, holder: &str) -> Result<()>;
     /// Returns the first `limit` events queued for a subscription, oldest first.
     async fn queued_events(&self, id: &str, limit: i64) -> Result<Vec<AuditRecord>>;
     /// Extends `holder`'s lease of a subscription to `until`; false when the lease was lost.
@@ -240,10 +246,11 @@ where
         // Most of the time nothing is due: found without a write.
         let due: Option<String> = sqlx::query_scalar(
             "SELECT w.id FROM webhooks w WHERE w.failing = 0 AND w.next_attempt <= $1 \
-               AND w.lease_until <= $1 \
+               AND (w.lease_until <= $1 OR w.leased_by = $2) \
                AND EXISTS (SELECT 1 FROM webhook_queue q WHERE q.webhook = w.id) LIMIT 1",
         )
         .bind(now)
+        .bind(holder)
         .fetch_optional(self.pool())
         .await?;
         if due.is_none() {
@@ -255,10 +262,10 @@ where
         let leased: Vec<String> = sqlx::query_scalar(
             "UPDATE webhooks SET lease_until = $1, leased_by = $2 \
              WHERE id IN (SELECT w.id FROM webhooks w WHERE w.failing = 0 \
-                 AND w.next_attempt <= $3 AND w.lease_until <= $3 \
+                 AND w.next_attempt <= $3 AND (w.lease_until <= $3 OR w.leased_by = $2) \
                  AND EXISTS (SELECT 1 FROM webhook_queue q WHERE q.webhook = w.id) \
                  ORDER BY w.next_attempt LIMIT $4) \
-               AND lease_until <= $3 RETURNING id",
+               AND (lease_until <= $3 OR leased_by = $2) RETURNING id",
         )
         .bind(until)
         .bind(holder)
@@ -272,16 +279,6 @@ where
             webhooks.extend(self.webhook(&id).await?);
         }
         Ok(webhooks)
-    }
-
-    async fn release_webhook(&self, id: &str, holder: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE webhooks SET lease_until = 0 WHERE id = $1 AND leased_by = $2")
-            .bind(id)
-            .bind(holder)
-            .execute(tx.as_mut())
-            .await?;
-        S::commit_unaudited(tx).await
     }
 
     async fn queued_events(&self, id: &str, limit: i64) -> Result<Vec<AuditRecord>> {

@@ -110,8 +110,10 @@ async fn check_writes_a_stable_json_report() {
                     "contacts": [{"kind": "email", "value": "payments@example.com"}],
                 }],
                 "undeclared": [],
+                "proposal": null,
             }],
             "compatible": false,
+            "agreed": false,
         })
     );
 }

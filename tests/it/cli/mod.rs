@@ -9,6 +9,7 @@ mod governance;
 mod hints;
 mod init;
 mod pipes;
+mod proposals;
 mod register;
 mod schemas;
 
