@@ -3,7 +3,10 @@
 # bench/load.sh (16 connections, a new subject and schema per request, durable before the
 # answer) for DURATION seconds on a registry with no subscription, then again with SUBSCRIPTIONS
 # subscriptions to every event, delivered to a local receiver (the fixed-response server), and
-# the ratio of the two. Also prints how long the deliveries took to catch up after the second run.
+# the ratio of the two. In between, the same with SUBSCRIPTIONS subscriptions to events that no
+# registration raises: the outbox's own cost (each registration queues its event for every
+# subscription, in its transaction; the deliverer reads and drops them), without sending. Also
+# prints how long the deliveries took to catch up after the last run.
 #
 #   bench/webhooks.sh                  # SQLite in a temporary directory
 #   bench/webhooks.sh postgres://...   # an empty PostgreSQL database of your choosing
@@ -55,11 +58,20 @@ delivered() {
 }
 
 echo "machine: $(nproc) cores; store: ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}; wrk -t$THREADS -c16 -d${DURATION}s"
+subscribe() { # EVENTS-JSON → creates SUBSCRIPTIONS subscriptions; prints their ids
+  for n in $(seq 1 "$SUBSCRIPTIONS"); do
+    curl -sf -H 'Content-Type: application/json' "$A/governance/webhooks" \
+      -d "{\"url\": \"http://127.0.0.1:$RECEIVER_PORT/hook-$n\", \"events\": $1}" \
+      | sed -E 's/^\{"id":"([^"]+)".*/\1/'
+    echo
+  done
+}
+
 NONE=$(register none)
-for n in $(seq 1 "$SUBSCRIPTIONS"); do
-  curl -sf -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"url\": \"http://127.0.0.1:$RECEIVER_PORT/hook-$n\"}" "$A/governance/webhooks"
-done
+FILTERED_IDS=$(subscribe '["dev.accord.team.*"]')
+FILTERED=$(register filtered)
+for id in $FILTERED_IDS; do curl -sf -o /dev/null -X DELETE "$A/governance/webhooks/$id"; done
+subscribe '["*"]' >/dev/null
 BEFORE=$(delivered)
 WITH=$(register with)
 EXPECTED=$(awk -v before="${BEFORE:-0}" -v rps="$WITH" -v d="$DURATION" -v n="$SUBSCRIPTIONS" \
@@ -73,6 +85,8 @@ CATCH_UP=$(( ($(date +%s%N) - start) / 1000000 ))
 
 RATIO=$(awk -v a="$WITH" -v b="$NONE" 'BEGIN { printf "%.2f", a / b }')
 printf '%-32s %10s/s\n' "register, no subscription" "$NONE"
+printf '%-32s %10s/s  (%s×)\n' "register, $SUBSCRIPTIONS not matching" "$FILTERED" \
+  "$(awk -v a="$FILTERED" -v b="$NONE" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-32s %10s/s  (%s×)\n' "register, $SUBSCRIPTIONS subscriptions" "$WITH" "$RATIO"
 printf '%-32s %10s ms after the run (%s deliveries)\n' "deliveries caught up" "$CATCH_UP" "$(delivered)"
 if awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.9) }'; then

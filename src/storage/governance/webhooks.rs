@@ -313,12 +313,18 @@ where
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        for seq in seqs {
-            sqlx::query("DELETE FROM webhook_queue WHERE webhook = $1 AND seq = $2")
-                .bind(id)
-                .bind(*seq)
-                .execute(tx.as_mut())
-                .await?;
+        // One statement for the batch: a registry busy registering waits on these writes.
+        for chunk in seqs.chunks(500) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "DELETE FROM webhook_queue WHERE webhook = $1 AND seq IN ({})",
+                placeholders.join(", ")
+            );
+            let mut delete = sqlx::query(&sql).bind(id);
+            for seq in chunk {
+                delete = delete.bind(*seq);
+            }
+            delete.execute(tx.as_mut()).await?;
         }
         sqlx::query(
             "UPDATE webhooks SET attempts = 0, failing_since = NULL, next_attempt = 0 \
@@ -435,23 +441,42 @@ where
     for<'q> Option<i64>: Encode<'q, S::Db> + Type<S::Db>,
     for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
 {
-    if deliveries.is_empty() {
+    // Only the newest are kept: older ones of a large batch are not written at all.
+    let newest = &deliveries[deliveries.len().saturating_sub(KEPT_DELIVERIES as usize)..];
+    if newest.is_empty() {
         return Ok(());
     }
-    for delivery in deliveries {
-        sqlx::query(
+    for chunk in newest.chunks(50) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let n = 2 + row * 6;
+                format!(
+                    "($1, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n,
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO webhook_deliveries (webhook, seq, attempt, at, status, latency_ms, error) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(delivery.seq)
-        .bind(delivery.attempt)
-        .bind(delivery.at.as_str())
-        .bind(delivery.status)
-        .bind(delivery.latency_ms)
-        .bind(delivery.error.as_deref())
-        .execute(tx.as_mut())
-        .await?;
+             VALUES {}",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql).bind(id);
+        for delivery in chunk {
+            insert = insert
+                .bind(delivery.seq)
+                .bind(delivery.attempt)
+                .bind(delivery.at.as_str())
+                .bind(delivery.status)
+                .bind(delivery.latency_ms)
+                .bind(delivery.error.as_deref());
+        }
+        insert.execute(tx.as_mut()).await?;
     }
     sqlx::query(
         "DELETE FROM webhook_deliveries WHERE webhook = $1 AND id <= \
