@@ -78,7 +78,13 @@ impl AppState {
     ) -> Self {
         // The recorder first: the registry registers its metric handles when it is built.
         let metrics = metrics_handle();
-        let events = Events::start(store.clone(), events);
+        let events = Events::start(
+            store.clone(),
+            EventSettings {
+                enforce_reads: access.read_access == ReadAccess::Enforce,
+                ..events
+            },
+        );
         let registry = Arc::new(Registry::new(store.clone()));
         let governance = Arc::new(Governance::new(
             store,

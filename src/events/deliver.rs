@@ -149,7 +149,7 @@ async fn serve(
         let (mut done, mut delivered) = (Vec::new(), Vec::new());
         let mut stop = None;
         for record in queued {
-            if !wanted(store, webhook, &record, &mut interest).await? {
+            if !wanted(events, webhook, &record, &mut interest).await? {
                 done.push(record.seq);
                 continue;
             }
@@ -190,10 +190,10 @@ async fn serve(
 }
 
 /// Returns true when `webhook` takes `record`: its types and subjects match, and a team's
-/// subscription sees only what concerns the team (with `follow: consumed`, the streams its
-/// services consume or read).
+/// subscription sees only what concerns the team (with `follow: consumed`, or with reads
+/// enforced, only the streams its services produce, consume or read).
 async fn wanted(
-    store: &dyn Store,
+    events: &Events,
     webhook: &Webhook,
     record: &AuditRecord,
     interest: &mut Option<HashSet<String>>,
@@ -211,8 +211,9 @@ async fn wanted(
     let Some(team) = &webhook.team else {
         return Ok(true);
     };
+    let streams_only = webhook.follow.is_some() || events.settings.enforce_reads;
     if interest.is_none() {
-        *interest = Some(team_interest(store, team, webhook.follow.is_some()).await?);
+        *interest = Some(team_interest(events.store.as_ref(), team, streams_only).await?);
     }
     let interest = interest.as_ref().expect("filled above");
     let concerns_team = record
@@ -220,7 +221,7 @@ async fn wanted(
         .as_ref()
         .is_some_and(|s| interest.contains(s))
         || record.details.get("team").and_then(|t| t.as_str()) == Some(team.as_str());
-    Ok(match (subject, webhook.follow.is_some()) {
+    Ok(match (subject, streams_only) {
         (Some(subject), true) => interest.contains(subject),
         (Some(_), false) => true,
         (None, _) => concerns_team,

@@ -44,6 +44,9 @@ pub struct EventSettings {
     /// How long an instance's claim on a subscription lasts unless renewed: how soon another
     /// instance takes over the deliveries of one that died. Longer than `timeout`.
     pub lease: Duration,
+    /// Reads are enforced (`--read-access enforce`): a team's subscription hears only of the
+    /// streams its services may read.
+    pub enforce_reads: bool,
 }
 
 impl Default for EventSettings {
@@ -56,6 +59,7 @@ impl Default for EventSettings {
             concurrency: 8,
             poll: Duration::from_millis(200),
             lease: Duration::from_secs(30),
+            enforce_reads: false,
         }
     }
 }

@@ -827,3 +827,56 @@ async fn killing_accord_between_commit_and_delivery_loses_no_event() {
     assert_eq!(arrived, subjects, "every event, in order");
     drop(third);
 }
+
+#[tokio::test]
+async fn with_reads_enforced_a_team_s_subscription_hears_only_of_the_streams_it_may_read() {
+    let access = AccessSettings {
+        admin_token: Some(ADMIN_TOKEN.to_string()),
+        read_access: ReadAccess::Enforce,
+    };
+    let app = TestApp::with_events(access, quick()).await;
+    let receiver = Receiver::start().await;
+    let admin = app.admin();
+    admin
+        .post("/governance/teams", json!({ "name": "money" }))
+        .await;
+    admin
+        .post(
+            "/governance/services",
+            json!({ "name": "billing", "team": "money" }),
+        )
+        .await;
+    for subject in ["orders-value", "secret-value"] {
+        admin
+            .post(
+                &format!("/subjects/{subject}/versions"),
+                json!({ "schema": record("R", &[ID]) }),
+            )
+            .await;
+    }
+    admin
+        .put(
+            "/governance/subjects/orders-value/consumers/billing",
+            json!({}),
+        )
+        .await;
+    let body = json!({ "team": "money", "events": ["dev.accord.schema.*"], "url": receiver.url });
+    let (status, made) = admin.post("/governance/webhooks", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    for subject in ["secret-value", "orders-value"] {
+        admin
+            .post(
+                &format!("/subjects/{subject}/versions"),
+                json!({ "schema": record("R", &[ID, NOTE]) }),
+            )
+            .await;
+    }
+    receiver.until(1).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let subjects: Vec<Value> = receiver
+        .events()
+        .iter()
+        .map(|e| e["subject"].clone())
+        .collect();
+    assert_eq!(subjects, [json!("orders-value")]);
+}
