@@ -64,7 +64,7 @@ pub enum Error {
     InvalidMode,
     #[error("{0}")]
     OperationNotPermitted(String),
-    #[error("One or more references exist to the schema {{subject={0},version={1}}}.")]
+    #[error("One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={0},version={1}}}.")]
     ReferenceExists(String, Version),
     #[error("Schema already registered with id {existing} instead of input id {requested}")]
     IdDoesNotMatch {

@@ -125,17 +125,33 @@ export async function checkView(el, query) {
 
 function verdict(subject, impact) {
   const { changes } = parseMessages(impact.messages)
+  const warned = warnings(impact.warnings || [])
   if (impact.compatible) {
-    return h('div', { class: 'notice notice-ok' },
-      h('p', null, h('strong', null, 'Compatible. '),
-        `Registering it in ${subject} breaks no consumer under `, levelBadge(impact.compatibilityLevel), '.'))
+    return h('div', { class: 'verdict' },
+      h('div', { class: 'notice notice-ok' },
+        h('p', null, h('strong', null, 'Compatible. '),
+          `Registering it in ${subject} breaks no consumer under `, levelBadge(impact.compatibilityLevel), '.')),
+      warned)
   }
   return h('div', { class: 'verdict' },
+    warned,
     h('div', { class: 'notice notice-error breaking' },
       h('p', null, h('strong', null, `Breaking: ${changes.length} change${changes.length === 1 ? '' : 's'} `),
         `the registry would refuse in ${subject} under `, levelBadge(impact.compatibilityLevel), '.'),
       h('ol', { class: 'changes' }, changes.map((change, i) => changeItem({ ...change, number: i + 1 })))),
     affectedSection(impact.affected, impact.undeclared || []))
+}
+
+/**
+ * What the stricter checks found in a schema the registry accepts (an invalid default, a name
+ * other languages refuse): worth fixing, never a reason the registry refuses it.
+ */
+function warnings(lines) {
+  if (!lines.length) return null
+  return h('div', { class: 'notice notice-warning warnings', role: 'note' },
+    h('p', null, h('strong', null, `${lines.length} warning${lines.length === 1 ? '' : 's'}: `),
+      'the registry accepts this schema, as Confluent does, but readers or code generators may not.'),
+    h('ul', null, lines.map(line => h('li', null, line))))
 }
 
 /** The granted consumers and the undeclared readers a breaking change reaches, in one table. */

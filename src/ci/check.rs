@@ -31,17 +31,21 @@ async fn run(args: &CheckArgs) -> Result<CheckReport> {
     let project = Project::load(&args.project.config)?;
     let registry = RegistryClient::from_env(&registry_url(&args.project, &project)?)?;
     let selected = select(&project, &args.subjects)?;
+    let mut warnings = Vec::with_capacity(selected.len());
     for contract in &selected {
-        project.parse(contract)?;
+        warnings.push(project.parse(contract)?.warnings());
     }
     let progress = Progress::new(selected.len());
     let mut subjects = Vec::with_capacity(selected.len());
-    for (done, contract) in selected.iter().enumerate() {
+    for ((done, contract), warnings) in selected.iter().enumerate().zip(warnings) {
         progress.show(done, "checking", &contract.subject);
         let verdict = verdict(&registry, contract)
             .await
             .with_context(|| format!("checking {}", contract.subject))?;
-        subjects.push(verdict);
+        subjects.push(Verdict {
+            warnings,
+            ..verdict
+        });
     }
     progress.clear();
     Ok(CheckReport {
@@ -66,6 +70,7 @@ pub(super) async fn verdict(registry: &RegistryClient, contract: &Contract) -> R
             affected: Vec::new(),
             undeclared: Vec::new(),
             proposal: None,
+            warnings: Vec::new(),
         });
     }
     let impact = registry.impact(contract).await?;
@@ -79,6 +84,7 @@ pub(super) async fn verdict(registry: &RegistryClient, contract: &Contract) -> R
         affected: impact.affected,
         undeclared: impact.undeclared,
         proposal: impact.proposal,
+        warnings: Vec::new(),
     })
 }
 

@@ -37,6 +37,9 @@ pub struct Verdict {
     pub undeclared: Vec<UndeclaredReader>,
     /// The open or approved proposal for exactly this schema; an approved one agrees the break.
     pub proposal: Option<ProposalRef>,
+    /// What the stricter checks find in a file the registry accepts (an invalid default, a
+    /// name other languages refuse); never a reason the check fails.
+    pub warnings: Vec<String>,
 }
 
 impl Verdict {
@@ -181,6 +184,15 @@ impl Printer {
                 false => verdict.level.clone(),
             };
             self.verdict_line(&label, verdict.compatible, &level);
+            for warning in &verdict.warnings {
+                match self.format {
+                    OutputFormat::Github => crate::outln!(
+                        "{}",
+                        warning_annotation(Some(&verdict.file), "Warning", warning)
+                    ),
+                    _ => crate::outln!("  warning: {warning}"),
+                }
+            }
             if self.format == OutputFormat::Github {
                 let title = format!("Breaking change to {}", verdict.subject);
                 let affects = affects(&verdict.affected)
@@ -416,6 +428,15 @@ pub(crate) fn affects(affected: &[AffectedConsumer]) -> Option<String> {
 
 /// Returns a GitHub Actions `::error` workflow command, escaped as the runner expects.
 pub fn annotation(file: Option<&Path>, title: &str, message: &str) -> String {
+    workflow_command("error", file, title, message)
+}
+
+/// Returns a GitHub Actions `::warning` workflow command, escaped as the runner expects.
+pub fn warning_annotation(file: Option<&Path>, title: &str, message: &str) -> String {
+    workflow_command("warning", file, title, message)
+}
+
+fn workflow_command(level: &str, file: Option<&Path>, title: &str, message: &str) -> String {
     let data = |s: &str| {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -427,7 +448,7 @@ pub fn annotation(file: Option<&Path>, title: &str, message: &str) -> String {
         properties.push(format!("file={}", property(&file.display().to_string())));
     }
     properties.push(format!("title={}", property(title)));
-    format!("::error {}::{}", properties.join(","), data(message))
+    format!("::{level} {}::{}", properties.join(","), data(message))
 }
 
 fn print_json<T: Serialize>(report: &T) {

@@ -41,6 +41,9 @@ pub struct Impact {
     pub undeclared: Vec<Undeclared>,
     /// The undecided proposal whose candidate is exactly this schema, if one exists.
     pub proposal: Option<ProposalMatch>,
+    /// What Accord's stricter checks find in a schema the registry accepts, as Confluent does:
+    /// an invalid default, a name other languages refuse. Never a reason to refuse it.
+    pub warnings: Vec<String>,
 }
 
 impl Contracts {
@@ -141,6 +144,7 @@ impl Contracts {
         let verdict = self
             .check(caller, subject, None, request.clone(), normalize, false)
             .await?;
+        let warnings = self.registry.warnings(&request).await?;
         let proposal = match verdict.messages.is_empty() {
             true => None,
             false => self.proposal_for(subject, &request).await?,
@@ -152,6 +156,7 @@ impl Contracts {
             messages: verdict.messages,
             affected: verdict.affected,
             undeclared: verdict.undeclared,
+            warnings,
         })
     }
 

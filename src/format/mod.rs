@@ -82,11 +82,25 @@ impl ParsedSchema {
     }
 
     /// Returns the normalized text, used instead of the canonical text when `normalize` is on.
-    pub fn normalized(&self) -> String {
+    /// Normalizing checks what registering alone lets through (Avro's field defaults); the
+    /// error says what it found.
+    pub fn normalized(&self) -> Result<String, String> {
         match self {
             ParsedSchema::Avro(schema) => avro::normalize(schema),
-            ParsedSchema::Json(schema) => json::normalize(schema),
-            ParsedSchema::Protobuf(schema) => protobuf::normalize(schema),
+            ParsedSchema::Json(schema) => Ok(json::normalize(schema)),
+            ParsedSchema::Protobuf(schema) => Ok(protobuf::normalize(schema)),
+        }
+    }
+
+    /// Returns what Accord's stricter checks find in a schema that Confluent accepts: each line
+    /// a reason a reader, a writer or a code generator may trip over. Empty when there is none.
+    /// These are warnings for people (`accord check`, the impact answer, the web UI), never
+    /// part of the Confluent API's answers.
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            ParsedSchema::Avro(schema) => schema.warnings(),
+            ParsedSchema::Json(schema) => schema.warnings().to_vec(),
+            ParsedSchema::Protobuf(_) => Vec::new(),
         }
     }
 

@@ -299,6 +299,12 @@ impl Registry {
         Ok(Earlier(earlier))
     }
 
+    /// Returns what the stricter checks find in `request`'s schema, which the registry accepts
+    /// as Confluent does (see [`ParsedSchema::warnings`]).
+    pub async fn warnings(&self, request: &SchemaRequest) -> Result<Vec<String>> {
+        Ok(self.candidate(request, false).await?.parsed.warnings())
+    }
+
     /// Parses `request`, resolving its references, into what the store would keep.
     async fn candidate(&self, request: &SchemaRequest, normalize: bool) -> Result<Candidate> {
         if request.schema.len() > MAX_SCHEMA_BYTES {
@@ -330,7 +336,7 @@ impl Registry {
                         (&a.name, &a.subject, a.version).cmp(&(&b.name, &b.subject, b.version))
                     });
                     references.dedup();
-                    parsed.normalized()
+                    parsed.normalized().map_err(Error::InvalidSchema)?
                 } else {
                     parsed.canonical()
                 };

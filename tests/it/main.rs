@@ -34,4 +34,5 @@ mod storage;
 mod subjects;
 mod support;
 mod ui;
+mod warnings;
 mod wrapped;

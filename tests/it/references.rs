@@ -60,7 +60,7 @@ async fn a_referenced_version_cannot_be_deleted() {
     let version = app.delete("/subjects/money/versions/1").await;
     assert_eq!(
         assert_error(&version, StatusCode::UNPROCESSABLE_ENTITY, 42206),
-        "One or more references exist to the schema {subject=money,version=1}."
+        "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=money,version=1}."
     );
     assert_error(
         &app.delete("/subjects/money").await,

@@ -32,12 +32,26 @@ pub struct AvroSchema {
     dependency_names: Vec<String>,
     dependencies: Vec<Dependency>,
     canonical: String,
+    /// Why field defaults are invalid: Confluent registers such a schema, but not normalized.
+    invalid_defaults: Vec<String>,
+    /// What Java accepts but other readers or code generators may not.
+    warnings: Vec<String>,
 }
 
 impl AvroSchema {
     /// Returns the text the registry stores and serves: Java's compact `Schema.toString()`.
     pub fn canonical(&self) -> String {
         self.canonical.clone()
+    }
+
+    /// Returns what the stricter checks find: invalid field defaults (Java's
+    /// `Schema.isValidDefault`), then what Java accepts but other languages may not.
+    pub fn warnings(&self) -> Vec<String> {
+        self.invalid_defaults
+            .iter()
+            .chain(&self.warnings)
+            .cloned()
+            .collect()
     }
 
     fn node(&self, id: NodeId) -> &Node {
@@ -52,9 +66,13 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<AvroSchema, String> {
     parse::parse_with_dependencies(text, deps)
 }
 
-/// Returns Confluent's normalized text for `schema` (`normalize=true`).
-pub fn normalize(schema: &AvroSchema) -> String {
-    normalize::normalize(schema)
+/// Returns Confluent's normalized text for `schema` (`normalize=true`). Normalizing validates
+/// the field defaults, as Confluent's does: the error is the first invalid one.
+pub fn normalize(schema: &AvroSchema) -> Result<String, String> {
+    match schema.invalid_defaults.first() {
+        Some(reason) => Err(reason.clone()),
+        None => Ok(normalize::normalize(schema)),
+    }
 }
 
 /// Returns why `reader` cannot read data written with `writer`, in Confluent's verbose form;

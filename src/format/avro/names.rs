@@ -39,15 +39,23 @@ pub(super) fn parse_name(
     Ok(name)
 }
 
-/// Checks every dotted component of a name with the rule `[A-Za-z_][A-Za-z0-9_]*`.
+/// Checks the simple name with the rule `[A-Za-z_][A-Za-z0-9_]*`. Java (Avro 1.11) leaves the
+/// namespace unchecked; [`namespace_warning`] reports what it lets through.
 fn check_full_name(name: &Name) -> Result<(), String> {
-    check_name(&name.name)?;
-    if let Some(space) = &name.space {
-        for component in space.split('.') {
-            check_name(component).map_err(|err| format!("namespace '{space}': {err}"))?;
-        }
-    }
-    Ok(())
+    check_name(&name.name)
+}
+
+/// Says why a namespace breaks the naming rule in one of its components, if it does: Java
+/// registers such a name, but other languages' code generators refuse it.
+pub(super) fn namespace_warning(kind: &str, name: &Name) -> Option<String> {
+    let space = name.space.as_ref()?;
+    let err = space
+        .split('.')
+        .find_map(|component| check_name(component).err())?;
+    Some(format!(
+        "{kind} '{}': namespace '{space}': {err}",
+        name.full()
+    ))
 }
 
 pub(super) fn check_name(name: &str) -> Result<(), String> {

@@ -1,12 +1,16 @@
-//! Builds the schema arena from JSON, refusing what Java's `Schema.Parser` (Avro 1.11, name and
-//! default validation on) refuses, then cross-checks the result with the apache-avro crate.
+//! Builds the schema arena from JSON, refusing what Java's `Schema.Parser` (Avro 1.11, name
+//! validation on) refuses, then cross-checks the result with the apache-avro crate. Confluent
+//! parses with default validation off, so an invalid field default is kept and reported in
+//! [`AvroSchema::invalid_defaults`]; only normalization, which validates, refuses it.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::cross_check::cross_check;
-use super::names::{check_name, parse_aliases, parse_name, split_name, string_aliases};
+use super::names::{
+    check_name, namespace_warning, parse_aliases, parse_name, split_name, string_aliases,
+};
 use super::{
     canonical, defaults, json, AvroSchema, Dependency, Enum, Field, Fixed, Kind, Name, Node,
     NodeId, Order, Primitive, Record,
@@ -60,6 +64,8 @@ pub(super) fn parse_with_dependencies(
         dependency_names,
         dependencies: deps.to_vec(),
         canonical: String::new(),
+        invalid_defaults: parser.invalid_defaults,
+        warnings: parser.warnings,
     };
     schema.canonical = canonical::write(&schema, schema.root);
     cross_check(&schema)?;
@@ -72,6 +78,10 @@ struct Parser {
     names: HashMap<String, NodeId>,
     /// Records whose fields are still being parsed (Java: "Schema fields not set yet").
     pending: HashSet<NodeId>,
+    /// Why each invalid field default is invalid, naming its record and field.
+    invalid_defaults: Vec<String>,
+    /// What Java accepts but other readers or code generators may not.
+    warnings: Vec<String>,
 }
 
 impl Parser {
@@ -107,6 +117,18 @@ impl Parser {
                 "a schema must be a type name, an object or a union, not {other}"
             )),
         }
+    }
+
+    /// Reads a named type's name; a namespace that breaks the naming rule is only warned of.
+    fn name(
+        &mut self,
+        object: &Map<String, Value>,
+        space: Option<&str>,
+        kind: &str,
+    ) -> Result<Name, String> {
+        let name = parse_name(object, space, kind)?;
+        self.warnings.extend(namespace_warning(kind, &name));
+        Ok(name)
     }
 
     fn push(&mut self, kind: Kind, object: &Map<String, Value>, reserved: &[&str]) -> NodeId {
@@ -173,7 +195,7 @@ impl Parser {
         object: &Map<String, Value>,
         space: Option<&str>,
     ) -> Result<NodeId, String> {
-        let name = parse_name(object, space, "record")?;
+        let name = self.name(object, space, "record")?;
         let full = name.full();
         let record = Record {
             name: name.clone(),
@@ -190,9 +212,13 @@ impl Parser {
         };
         let mut fields: Vec<Field> = Vec::with_capacity(field_values.len());
         for value in field_values {
+            let reported = self.invalid_defaults.len();
             let field = self
                 .parse_field(value, name.space.as_deref())
                 .map_err(|err| format!("record '{full}': {err}"))?;
+            for reason in &mut self.invalid_defaults[reported..] {
+                *reason = format!("record '{full}': {reason}");
+            }
             if fields.iter().any(|f| f.name == field.name) {
                 return Err(format!(
                     "record '{full}' has two fields named '{}'",
@@ -227,7 +253,7 @@ impl Parser {
         };
         let default = match value.get("default") {
             None => None,
-            Some(given) => Some(self.check_default(name, schema, given)?),
+            Some(given) => Some(self.check_default(name, schema, given)),
         };
         let object = value.as_object().cloned().unwrap_or_default();
         Ok(Field {
@@ -241,20 +267,32 @@ impl Parser {
         })
     }
 
-    /// Java turns a string default of a float or double field into a number, then validates.
-    fn check_default(&self, field: &str, schema: NodeId, given: &Value) -> Result<Value, String> {
+    /// Java turns a string default of a float or double field into a number, then validates;
+    /// a default that is not valid is kept as given and recorded in `invalid_defaults`.
+    fn check_default(&mut self, field: &str, schema: NodeId, given: &Value) -> Value {
         let is_floating = matches!(
             self.nodes[schema].kind,
             Kind::Primitive(Primitive::Float | Primitive::Double)
         );
-        if let (true, Some(text)) = (is_floating, given.as_str()) {
-            return parse_java_double(text).ok_or_else(|| {
-                format!("invalid default for field '{field}': \"{text}\" is not a number")
-            });
+        let checked = match (is_floating, given.as_str()) {
+            (true, Some(text)) => {
+                parse_java_double(text).ok_or_else(|| format!("\"{text}\" is not a number"))
+            }
+            _ => defaults::check(&self.nodes, &self.pending, schema, given).map(|()| given.clone()),
+        };
+        if let (Kind::Enum(e), Some(symbol)) = (&self.nodes[schema].kind, given.as_str()) {
+            if !e.symbols.iter().any(|s| s == symbol) {
+                self.warnings.push(format!(
+                    "the default of field '{field}', '{symbol}', is not a symbol of enum '{}': a reader that needs it fails",
+                    e.name.full()
+                ));
+            }
         }
-        defaults::check(&self.nodes, &self.pending, schema, given)
-            .map(|()| given.clone())
-            .map_err(|err| format!("invalid default for field '{field}': {err}"))
+        checked.unwrap_or_else(|err| {
+            self.invalid_defaults
+                .push(format!("invalid default for field '{field}': {err}"));
+            given.clone()
+        })
     }
 
     fn parse_enum(
@@ -262,7 +300,7 @@ impl Parser {
         object: &Map<String, Value>,
         space: Option<&str>,
     ) -> Result<NodeId, String> {
-        let name = parse_name(object, space, "enum")?;
+        let name = self.name(object, space, "enum")?;
         let full = name.full();
         let Some(Value::Array(symbol_values)) = object.get("symbols") else {
             return Err(format!("enum '{full}' has no \"symbols\" array"));
@@ -310,7 +348,7 @@ impl Parser {
         object: &Map<String, Value>,
         space: Option<&str>,
     ) -> Result<NodeId, String> {
-        let name = parse_name(object, space, "fixed")?;
+        let name = self.name(object, space, "fixed")?;
         let full = name.full();
         let size = object
             .get("size")

@@ -30,6 +30,8 @@ pub struct JsonSchema {
     canonical: String,
     normalized: String,
     model: model::Model,
+    /// What Confluent accepts but JSON Schema validators may not.
+    warnings: Vec<String>,
 }
 
 impl JsonSchema {
@@ -43,11 +45,16 @@ impl JsonSchema {
     pub fn draft(&self) -> Draft {
         self.draft
     }
+
+    /// Returns what the stricter checks find in a schema Confluent accepts, one line each.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
 }
 
 /// Parses `text` as a JSON Schema whose `$ref`s to other documents resolve through `deps`.
 ///
-/// The error is a human-readable reason: invalid JSON, an unknown `$schema`, a meta-schema
+/// The error is a human-readable reason: invalid JSON, a meta-schema
 /// violation with its JSON path, or the `$ref` that cannot be resolved.
 pub fn parse(text: &str, deps: &[Dependency]) -> Result<JsonSchema, String> {
     parse::parse(text, deps)

@@ -24,9 +24,9 @@ pub enum Draft {
 }
 
 impl Draft {
-    /// Reads the draft from a document's `$schema`; draft 7 when there is none, as Confluent's
-    /// `JsonSchema.rawSchema()` assumes.
-    fn of(schema: &Value) -> Result<Draft, String> {
+    /// Reads the draft from a document's `$schema`; draft 7 when there is none or it names no
+    /// draft, as Confluent's `JsonSchema.rawSchema()` assumes (the latter is warned of).
+    fn of(schema: &Value, warnings: &mut Vec<String>) -> Result<Draft, String> {
         let declared = match schema.get("$schema") {
             None => return Ok(Draft::Draft7),
             Some(Value::String(uri)) => uri,
@@ -43,7 +43,12 @@ impl Draft {
             "json-schema.org/draft-07/schema" => Draft::Draft7,
             "json-schema.org/draft/2019-09/schema" => Draft::Draft201909,
             "json-schema.org/draft/2020-12/schema" => Draft::Draft202012,
-            _ => return Err(format!("unsupported $schema '{declared}'")),
+            _ => {
+                warnings.push(format!(
+                    "$schema '{declared}' names no JSON Schema draft: it is read as draft-07"
+                ));
+                Draft::Draft7
+            }
         })
     }
 
@@ -87,7 +92,8 @@ impl fmt::Display for Draft {
 }
 
 pub(super) fn parse(text: &str, deps: &[Dependency]) -> Result<JsonSchema, String> {
-    let (value, draft) = read(text)?;
+    let mut warnings = Vec::new();
+    let (value, draft) = read(text, &mut warnings)?;
     let main_base = base_of(&value, draft);
     let mut documents = vec![Document {
         names: main_base.iter().cloned().collect(),
@@ -97,8 +103,9 @@ pub(super) fn parse(text: &str, deps: &[Dependency]) -> Result<JsonSchema, Strin
     }];
     let mut served = Vec::with_capacity(deps.len());
     for dep in deps {
-        let (dep_value, dep_draft) =
-            read(&dep.schema).map_err(|e| format!("dependency '{}': {e}", dep.name))?;
+        let mut dep_warnings = Vec::new();
+        let (dep_value, dep_draft) = read(&dep.schema, &mut dep_warnings)
+            .map_err(|e| format!("dependency '{}': {e}", dep.name))?;
         let own_id = base_of(&dep_value, dep_draft);
         let resolved_name = model::join(main_base.as_deref(), &dep.name);
         let mut names = vec![dep.name.clone(), resolved_name.clone()];
@@ -120,17 +127,22 @@ pub(super) fn parse(text: &str, deps: &[Dependency]) -> Result<JsonSchema, Strin
         canonical,
         normalized,
         model,
+        warnings,
     })
 }
 
-/// Reads one document: JSON (serde_json refuses nesting deeper than 128), an object or a
-/// boolean, a known draft, valid against that draft's meta-schema.
-fn read(text: &str) -> Result<(Value, Draft), String> {
+/// Reads one document: JSON (serde_json refuses nesting deeper than 128), a known draft, valid
+/// against that draft's meta-schema. A document that is neither an object nor a boolean is
+/// registered by Confluent and read as accepting anything: so it is here, with a warning.
+fn read(text: &str, warnings: &mut Vec<String>) -> Result<(Value, Draft), String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
     if !value.is_object() && !value.is_boolean() {
-        return Err("a JSON Schema must be an object or a boolean".to_string());
+        warnings.push(format!(
+            "a JSON Schema is an object or a boolean, not {value}: validators read this one as accepting anything, or refuse it"
+        ));
+        return Ok((Value::Bool(true), Draft::Draft7));
     }
-    let draft = Draft::of(&value)?;
+    let draft = Draft::of(&value, warnings)?;
     draft.meta_validate(&value)?;
     Ok((value, draft))
 }

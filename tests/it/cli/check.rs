@@ -111,6 +111,7 @@ async fn check_writes_a_stable_json_report() {
                 }],
                 "undeclared": [],
                 "proposal": null,
+                "warnings": [],
             }],
             "compatible": false,
             "agreed": false,
@@ -224,4 +225,55 @@ async fn check_exits_2_for_an_unknown_subject_or_an_unresolvable_reference() {
     );
     assert_eq!(unresolved.code, 2);
     assert!(unresolved.stderr.contains("schemas/orders/order-created.avsc: type 'com.example.shared.Money' is defined neither in this file nor in any Avro file"), "{}", unresolved.stderr);
+}
+
+#[tokio::test]
+async fn check_passes_a_file_the_registry_accepts_and_warns_of_what_stricter_checks_find() {
+    let server = Server::start(None).await;
+    let project = Project::examples();
+    project.write(
+        "schemas/orders/order-created.avsc",
+        r#"{"type":"record","name":"OrderCreated","namespace":"1orders","fields":[{"name":"id","type":"string","default":1}]}"#,
+    );
+
+    let human = project.accord(
+        &server,
+        &["check", "--subject", "orders.order-created-value"],
+        &[],
+    );
+    let github = project.accord(
+        &server,
+        &[
+            "check",
+            "--subject",
+            "orders.order-created-value",
+            "--format",
+            "github",
+        ],
+        &[],
+    );
+
+    assert_eq!(human.code, 0, "{}{}", human.stdout, human.stderr);
+    assert!(
+        human.stdout.contains(
+            "  warning: record '1orders.OrderCreated': invalid default for field 'id': 1 is not a valid string value"
+        ),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("  warning: record '1orders.OrderCreated': namespace '1orders'"),
+        "{}",
+        human.stdout
+    );
+    assert_eq!(github.code, 0, "{}", github.stderr);
+    assert!(
+        github.stdout.lines().any(|l| l.starts_with(
+            "::warning file=schemas/orders/order-created.avsc,title=Warning::record '1orders.OrderCreated'"
+        )),
+        "{}",
+        github.stdout
+    );
 }

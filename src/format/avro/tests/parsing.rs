@@ -1,7 +1,13 @@
-use super::{dependency, parse, refusal};
+use super::{avro, dependency, normalize, parse, refusal};
 
 fn assert_refused(text: &str, expected: &str) {
     let err = refusal(text);
+    assert!(err.contains(expected), "expected '{expected}' in: {err}");
+}
+
+/// Checks that `text` registers, but that normalizing it refuses an invalid default.
+fn assert_invalid_default(text: &str, expected: &str) {
+    let err = normalize(&avro(text)).expect_err("an invalid default");
     assert!(err.contains(expected), "expected '{expected}' in: {err}");
 }
 
@@ -42,13 +48,20 @@ fn illegal_names_are_refused() {
         "illegal character in 'R-x'",
     );
     assert_refused(
-        r#"{"type":"record","name":"R","namespace":"a.9b","fields":[]}"#,
-        "namespace 'a.9b'",
-    );
-    assert_refused(
         r#"{"type":"record","name":"R","fields":[{"name":"a b","type":"int"}]}"#,
         "field 'a b'",
     );
+}
+
+#[test]
+fn a_namespace_breaking_the_naming_rule_is_registered_with_a_warning() {
+    // Java's `Schema.Name` (Avro 1.11) checks the simple name only.
+    let schema = avro(r#"{"type":"record","name":"R","namespace":"a.9b","fields":[]}"#);
+    assert_eq!(
+        schema.warnings(),
+        ["record 'a.9b.R': namespace 'a.9b': illegal initial character in '9b'"]
+    );
+    assert!(normalize(&schema).is_ok());
 }
 
 #[test]
@@ -116,8 +129,10 @@ fn fixed_needs_a_non_negative_integer_size() {
     assert_refused(r#"{"type":"fixed","name":"F"}"#, "\"size\"");
 }
 
+/// Confluent parses with default validation off: an invalid default registers (with a
+/// warning), but normalizing validates and refuses it.
 #[test]
-fn field_defaults_must_match_their_type() {
+fn field_defaults_that_do_not_match_their_type_are_warned_of_and_refused_normalized() {
     let cases = [
         (r#""int""#, r#""1""#),
         (r#""int""#, "2147483648"),
@@ -130,15 +145,35 @@ fn field_defaults_must_match_their_type() {
         (r#""null""#, "0"),
         (r#"{"type":"array","items":"int"}"#, r#"["a"]"#),
         (r#"{"type":"map","values":"int"}"#, "[]"),
-        (r#"{"type":"enum","name":"E","symbols":["A"]}"#, r#""B""#),
+        (r#"{"type":"enum","name":"E","symbols":["A"]}"#, "1"),
         (r#"{"type":"fixed","name":"F","size":2}"#, "2"),
     ];
     for (field_type, default) in cases {
         let text = super::record(&format!(
             r#"{{"name":"f","type":{field_type},"default":{default}}}"#
         ));
-        assert_refused(&text, "invalid default for field 'f'");
+        let schema = avro(&text);
+        let warnings = schema.warnings();
+        assert_eq!(warnings.len(), 1, "{text}: {warnings:?}");
+        assert!(
+            warnings[0].starts_with("record 'R': invalid default for field 'f': "),
+            "{text}: {warnings:?}"
+        );
+        assert_eq!(normalize(&schema), Err(warnings[0].clone()), "{text}");
     }
+}
+
+#[test]
+fn an_enum_default_that_is_not_a_symbol_is_valid_as_in_java_but_warned_of() {
+    let text = super::record(
+        r#"{"name":"f","type":{"type":"enum","name":"E","symbols":["A"]},"default":"Z"}"#,
+    );
+    let schema = avro(&text);
+    assert_eq!(
+        schema.warnings(),
+        ["the default of field 'f', 'Z', is not a symbol of enum 'E': a reader that needs it fails"]
+    );
+    assert!(normalize(&schema).is_ok());
 }
 
 #[test]
@@ -165,7 +200,7 @@ fn matching_defaults_are_accepted() {
 #[test]
 fn a_union_default_must_match_the_first_branch() {
     let text = super::record(r#"{"name":"f","type":["null","int"],"default":1}"#);
-    assert_refused(&text, "first branch");
+    assert_invalid_default(&text, "first branch");
 }
 
 #[test]
@@ -177,7 +212,7 @@ fn a_record_default_needs_every_field_without_its_own_default() {
     let text = super::record(&format!(
         r#"{{"name":"f","type":{inner},"default":{{"b":1}}}}"#
     ));
-    assert_refused(&text, "lacks field 'a'");
+    assert_invalid_default(&text, "lacks field 'a'");
 }
 
 #[test]

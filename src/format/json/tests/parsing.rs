@@ -29,16 +29,35 @@ fn a_schema_without_dollar_schema_is_draft_7_as_in_confluent() {
 }
 
 #[test]
-fn an_unknown_dollar_schema_is_refused() {
-    let err = refusal(r#"{"$schema":"http://example.com/my-meta","type":"string"}"#);
-    assert!(err.contains("unsupported $schema"), "{err}");
+fn an_unknown_dollar_schema_is_read_as_draft_7_with_a_warning_as_in_confluent() {
+    let schema = json(r#"{"$schema":"http://example.com/my-meta","type":"string"}"#);
+    assert_eq!(schema.draft(), Draft::Draft7);
+    assert_eq!(
+        schema.warnings(),
+        ["$schema 'http://example.com/my-meta' names no JSON Schema draft: it is read as draft-07"]
+    );
 }
 
 #[test]
-fn text_that_is_not_json_or_not_a_schema_document_is_refused() {
+fn text_that_is_not_json_is_refused() {
     assert!(refusal("{").starts_with("invalid JSON"));
-    assert!(refusal("42").contains("object or a boolean"));
-    assert!(refusal(r#""string""#).contains("object or a boolean"));
+}
+
+#[test]
+fn json_that_is_not_a_schema_document_registers_with_a_warning_as_in_confluent() {
+    for text in ["42", r#""string""#, "[]"] {
+        let schema = json(text);
+        assert_eq!(schema.canonical(), text);
+        let warnings = schema.warnings();
+        assert_eq!(warnings.len(), 1, "{text}: {warnings:?}");
+        assert!(
+            warnings[0].starts_with(&format!(
+                "a JSON Schema is an object or a boolean, not {text}"
+            )),
+            "{warnings:?}"
+        );
+    }
+    assert!(json(r#"{"type":"string"}"#).warnings().is_empty());
 }
 
 #[test]
