@@ -15,11 +15,13 @@ mod known;
 mod options;
 mod parse;
 mod render;
+mod serialized;
 
 #[cfg(test)]
 mod tests;
 
 use base64::Engine;
+use prost::Message;
 use prost_reflect::FileDescriptor;
 
 use super::{Dependency, ReaderIs};
@@ -44,7 +46,10 @@ impl ProtobufSchema {
     /// Returns the base64 (standard, padded) of the file's serialized `FileDescriptorProto`,
     /// what `format=serialized` serves.
     pub fn serialized(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.file.encode_to_vec())
+        let linked = self.file.file_descriptor_proto();
+        let descriptor =
+            serialized::descriptor(&self.canonical, linked).unwrap_or_else(|_| linked.clone());
+        base64::engine::general_purpose::STANDARD.encode(descriptor.encode_to_vec())
     }
 }
 
@@ -57,7 +62,8 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
     let file = pool
         .get_file_by_name(MAIN_FILE)
         .ok_or_else(|| "the schema file is missing after compilation".to_string())?;
-    let canonical = render::render(&file, false);
+    let declares_syntax = !parse::is_descriptor(text) && serialized::declares_syntax(text);
+    let canonical = render::render(&file, false, declares_syntax);
     if parse::is_descriptor(text) {
         // No compiler checked a descriptor's names (an empty or spaced name decodes fine), and
         // its rendering is what is stored: it must compile, or the schema could never be read
@@ -72,7 +78,7 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
 /// Returns Confluent's normalized text for `schema` (`normalize=true`): fields, oneofs, enum
 /// constants, reserved ranges, imports and options sorted, type names fully qualified.
 pub fn normalize(schema: &ProtobufSchema) -> String {
-    render::render(&schema.file, true)
+    render::render(&schema.file, true, false)
 }
 
 /// Returns why `reader` cannot read data written with `writer`, in Confluent's form; empty when

@@ -18,9 +18,14 @@ use prost_reflect::{EnumDescriptor, ExtensionDescriptor, FileDescriptor, Service
 use super::declared::declared_messages;
 use super::options::{bracketed, escape, Opt};
 
-/// Renders `file`; `normalize` applies Confluent's normalization.
-pub(super) fn render(file: &FileDescriptor, normalize: bool) -> String {
-    Renderer::new(file, normalize).file()
+/// Renders `file`; `normalize` applies Confluent's normalization. `declares_syntax` says the
+/// source has a `syntax` statement, which a compiled proto2 file does not record.
+pub(super) fn render(file: &FileDescriptor, normalize: bool, declares_syntax: bool) -> String {
+    let mut renderer = Renderer::new(file, normalize);
+    if declares_syntax && renderer.syntax.is_empty() {
+        renderer.syntax = "proto2".to_string();
+    }
+    renderer.file()
 }
 
 pub(super) struct Renderer<'a> {

@@ -4,6 +4,7 @@
 mod canonical;
 mod compat;
 mod parsing;
+mod serialized;
 
 use crate::format::{Dependency, ReaderIs};
 use crate::types::SchemaType;
