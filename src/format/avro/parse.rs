@@ -251,10 +251,9 @@ impl Parser {
             None => Order::Ascending,
             Some(order) => parse_order(order).map_err(|err| format!("field '{name}': {err}"))?,
         };
-        let default = match value.get("default") {
-            None => None,
-            Some(given) => Some(self.check_default(name, schema, given)),
-        };
+        let default = value
+            .get("default")
+            .map(|given| self.check_default(name, schema, given));
         let object = value.as_object().cloned().unwrap_or_default();
         Ok(Field {
             name: name.to_string(),

@@ -72,11 +72,11 @@ fn has_syntax_statement(file: &FileDescriptorProto) -> bool {
 }
 
 /// Pairs each written element with its compiled counterpart of the same name.
-fn pairs<'l, W, L>(
+fn pairs<W, L>(
     written: Vec<W>,
-    linked: &'l [L],
+    linked: &[L],
     name: impl Fn(&L) -> &str + Copy,
-) -> impl Iterator<Item = (W, Option<&'l L>)>
+) -> impl Iterator<Item = (W, Option<&L>)>
 where
     W: Named,
 {
