@@ -108,7 +108,8 @@ impl VersionSelector {
         if segment.eq_ignore_ascii_case("latest") {
             return Ok(VersionSelector::Latest);
         }
-        match segment.parse::<i32>() {
+        // Confluent reads `1 ` as version 1; a blank segment stays invalid.
+        match segment.trim().parse::<i32>() {
             Ok(-1) => Ok(VersionSelector::Latest),
             Ok(n) if n >= 1 => Ok(VersionSelector::Number(Version(n))),
             _ => Err(crate::Error::InvalidVersion(segment.to_string())),

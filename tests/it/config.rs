@@ -144,11 +144,15 @@ async fn an_unknown_or_missing_mode_is_42204() {
 }
 
 #[tokio::test]
-async fn deleting_the_global_mode_resets_it() {
+async fn the_global_mode_cannot_be_deleted_as_in_confluent() {
     let app = TestApp::new().await;
     app.put("/mode", json!({ "mode": "READONLY" })).await;
-    assert_eq!(app.delete("/mode").await.1, json!({ "mode": "READONLY" }));
-    assert_eq!(app.get("/mode").await.1, json!({ "mode": "READWRITE" }));
+    assert_error(
+        &app.delete("/mode").await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        405,
+    );
+    assert_eq!(app.get("/mode").await.1, json!({ "mode": "READONLY" }));
 }
 
 #[tokio::test]

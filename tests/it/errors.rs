@@ -218,23 +218,38 @@ async fn invalid_subject_names_are_42208() {
 }
 
 #[tokio::test]
-async fn query_values_of_the_wrong_kind_are_400s() {
+async fn query_values_that_do_not_parse_are_plain_404s_as_in_jax_rs() {
     let app = TestApp::new().await;
-    assert_error(
-        &app.get("/subjects?offset=abc").await,
-        StatusCode::BAD_REQUEST,
-        400,
-    );
+    for query in [
+        "offset=abc",
+        "limit=x",
+        "limit=1.0",
+        "limit=%201",
+        "limit=2147483648",
+    ] {
+        let reply = app.get(&format!("/subjects?{query}")).await;
+        assert_eq!(
+            assert_error(&reply, StatusCode::NOT_FOUND, 404),
+            "HTTP 404 Not Found",
+            "{query}"
+        );
+    }
     assert_error(
         &app.get("/subjects?offset=-1").await,
         StatusCode::BAD_REQUEST,
         400,
     );
-    assert_error(
-        &app.get("/subjects?limit=-5").await,
-        StatusCode::BAD_REQUEST,
-        400,
-    );
+}
+
+#[tokio::test]
+async fn a_limit_of_zero_or_less_is_no_limit_and_a_repeated_parameter_counts_once() {
+    let app = TestApp::new().await;
+    app.register("a", "\"string\"").await;
+    app.register("b", "\"int\"").await;
+    for query in ["limit=0", "limit=-5", "limit=%2B2", "offset=0&offset=5"] {
+        let reply = app.get(&format!("/subjects?{query}")).await;
+        assert_eq!(reply, (StatusCode::OK, json!(["a", "b"])), "{query}");
+    }
 }
 
 #[tokio::test]
