@@ -55,7 +55,9 @@ impl Registry {
             .unwrap_or(DEFAULT_COMPATIBILITY))
     }
 
-    /// Replaces the compatibility setting of `subject` (or the global one).
+    /// Sets the compatibility setting of `subject` (or the global one). As in Confluent, a
+    /// field the request leaves out keeps the value in force for the scope, which for a subject
+    /// without its own setting is the global one.
     pub async fn set_config(
         &self,
         subject: Option<&SubjectName>,
@@ -74,6 +76,11 @@ impl Registry {
                 }
             });
         }
+        let base = self.config(subject, true).await?;
+        let config = ConfigRecord {
+            compatibility: config.compatibility.or(base.compatibility),
+            normalize: config.normalize.or(base.normalize),
+        };
         let details = serde_json::json!({
             "compatibility": config.compatibility,
             "normalize": config.normalize,

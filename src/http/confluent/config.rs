@@ -94,7 +94,7 @@ async fn get_subject_config(
     PathParams(subject): PathParams<String>,
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let config = app
         .contracts
         .config(&caller, Scope::Subject(&subject), params.default_to_global)
@@ -185,7 +185,7 @@ async fn get_subject_mode(
     PathParams(subject): PathParams<String>,
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ModeResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let mode = app
         .contracts
         .mode(&caller, Scope::Subject(&subject), params.default_to_global)
