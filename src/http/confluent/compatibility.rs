@@ -73,7 +73,9 @@ async fn check(
     body: RegisterSchemaRequest,
     params: CheckParams,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
-    if body.schema.as_deref().is_none_or(|s| s.trim().is_empty()) {
+    let request = body.into_request()?;
+    // Confluent checks no schema against nothing, even on a subject that exists.
+    if request.schema.trim().is_empty() {
         return Err(Error::EmptySchema(String::new()));
     }
     let verdict = app
@@ -82,7 +84,7 @@ async fn check(
             caller,
             subject,
             against,
-            body.into_request()?,
+            request,
             params.normalize,
             params.verbose,
         )

@@ -5,8 +5,13 @@
 
 use axum::extract::{FromRequest, MatchedPath, Request};
 use axum::http::Method;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
+use serde_json::{Map, Value};
 
 use crate::http::extract::body_bytes;
 use crate::Error;
@@ -22,13 +27,15 @@ pub enum Kind {
     Boolean,
     /// `List<SchemaReference>`: an array of objects whose `version` is an `Integer`.
     References,
+    /// Any JSON, kept as sent.
+    Any,
 }
 
 /// A request body type, with the Java name and the fields whose JSON type Jackson checks.
 pub trait JacksonBody: DeserializeOwned {
     /// The Java class name, as Jackson's errors name it.
     const JAVA_NAME: &'static str;
-    /// The fields whose type is checked and coerced; others pass through unchanged.
+    /// The fields the type reads, checked and coerced by kind; others are skipped.
     const FIELDS: &'static [(&'static str, Kind)];
 }
 
@@ -88,7 +95,8 @@ fn argument(req: &Request) -> String {
     name.to_string()
 }
 
-/// Reads `bytes` as a JSON object of type `java_name` and coerces its `fields`.
+/// Reads `bytes` as a JSON object of type `java_name` and coerces its `fields`; other fields
+/// are read as null.
 pub fn coerce_body(
     bytes: &[u8],
     java_name: &str,
@@ -99,7 +107,10 @@ pub fn coerce_body(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(missing());
     }
-    let value: Value = serde_json::from_slice(bytes)
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = TopLevel(fields)
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
         .map_err(|err| Error::BadRequest(format!("Invalid JSON in request body: {err}")))?;
     let mut object = match value {
         Value::Null => return Err(missing()),
@@ -112,6 +123,67 @@ pub fn coerce_body(
         }
     }
     Ok(Value::Object(object))
+}
+
+/// Reads a body's top level, keeping the values of `fields` and skipping the others without
+/// recursion (their keys stay, with null values); an array's elements are skipped too.
+struct TopLevel<'a>(&'a [(&'a str, Kind)]);
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = match self.0.iter().any(|(field, _)| *field == key) {
+                true => map.next_value::<Value>()?,
+                false => map.next_value::<IgnoredAny>().map(|_| Value::Null)?,
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::String(text.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
 }
 
 /// Jackson's error for a value that cannot become an instance of `java_name`.
@@ -158,6 +230,7 @@ fn coerce(value: Value, kind: Kind) -> Result<Value, Error> {
         Kind::Integer => integer(value),
         Kind::Boolean => boolean(value),
         Kind::References => references(value),
+        Kind::Any => Ok(value),
     }
 }
 

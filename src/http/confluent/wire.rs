@@ -80,6 +80,8 @@ impl JacksonBody for RegisterSchemaRequest {
         ("schema", Kind::Text),
         ("schemaType", Kind::Text),
         ("references", Kind::References),
+        ("metadata", Kind::Any),
+        ("ruleSet", Kind::Any),
         ("id", Kind::Integer),
         ("version", Kind::Integer),
     ];
@@ -298,8 +300,13 @@ impl JacksonBody for ConfigUpdateRequest {
         ("compatibility", Kind::Text),
         ("normalize", Kind::Boolean),
         ("validateFields", Kind::Boolean),
+        ("validateRules", Kind::Boolean),
         ("alias", Kind::Text),
         ("compatibilityGroup", Kind::Text),
+        ("defaultMetadata", Kind::Any),
+        ("overrideMetadata", Kind::Any),
+        ("defaultRuleSet", Kind::Any),
+        ("overrideRuleSet", Kind::Any),
     ];
 }
 
