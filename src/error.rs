@@ -52,6 +52,9 @@ pub enum Error {
     },
     #[error("Invalid schema: {0}")]
     InvalidSchema(String),
+    /// A `schemaType` not spelt exactly `AVRO`, `PROTOBUF` or `JSON`.
+    #[error("Invalid schema type {0}")]
+    InvalidSchemaType(String),
     /// A registration without a schema; the hint, when there is one, says what the body lacks.
     #[error("Empty schema{0}")]
     EmptySchema(String),
@@ -60,7 +63,7 @@ pub enum Error {
     /// An unknown level; the hint, when there is one, follows Confluent's sentence.
     #[error("Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive{0}")]
     InvalidCompatibilityLevel(&'static str),
-    #[error("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT")]
+    #[error("Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.")]
     InvalidMode,
     #[error("{0}")]
     OperationNotPermitted(String),
@@ -71,7 +74,7 @@ pub enum Error {
         existing: SchemaId,
         requested: SchemaId,
     },
-    #[error("The specified subject '{0}' is not valid: use 1 to 255 bytes without control characters, not __GLOBAL or __EMPTY")]
+    #[error("The specified subject '{0}' is not a valid.")]
     InvalidSubject(String),
     #[error("Schema too large: {0} bytes exceeds the limit of {1} bytes")]
     SchemaTooLarge(usize, usize),
@@ -123,8 +126,8 @@ pub enum Error {
     HeadersTooLarge,
     #[error("Malformed HTTP request: its request line or a header could not be parsed")]
     MalformedRequest,
-    #[error("Unsupported content type '{0}'; send application/vnd.schemaregistry.v1+json")]
-    UnsupportedMediaType(String),
+    #[error("HTTP 415 Unsupported Media Type")]
+    UnsupportedMediaType,
     #[error("Error in the backend data store")]
     Storage(sqlx::Error),
     /// The store cannot be reached (connection refused or lost, no free connection in time).
@@ -152,7 +155,9 @@ impl Error {
             SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
             AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
             Incompatible { .. } => (StatusCode::CONFLICT, 409),
-            InvalidSchema(_) | EmptySchema(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
+            InvalidSchema(_) | InvalidSchemaType(_) | EmptySchema(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, 42201)
+            }
             InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),
             InvalidCompatibilityLevel(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
             InvalidMode => (StatusCode::UNPROCESSABLE_ENTITY, 42204),
@@ -184,7 +189,7 @@ impl Error {
             UriTooLong(_) => (StatusCode::URI_TOO_LONG, 414),
             HeadersTooLarge => (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, 431),
             MalformedRequest => (StatusCode::BAD_REQUEST, 400),
-            UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415),
+            UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415),
             Storage(_) | Migration(_) => (StatusCode::INTERNAL_SERVER_ERROR, 50001),
             StoreUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, 50001),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, 500),

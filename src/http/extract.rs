@@ -72,13 +72,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ConfluentJson<T> {
 /// a body over [`MAX_BODY_BYTES`].
 pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
     if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
-        let text = content_type.to_str().unwrap_or_default();
-        let essence = text.split(';').next().unwrap_or_default().trim();
+        let essence = content_type
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim();
         if !ACCEPTED_MEDIA_TYPES
             .iter()
             .any(|t| t.eq_ignore_ascii_case(essence))
         {
-            return Err(Error::UnsupportedMediaType(text.to_string()));
+            return Err(Error::UnsupportedMediaType);
         }
     }
     let bytes = Bytes::from_request(req, state)
@@ -109,14 +114,22 @@ pub fn decode_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     })
 }
 
-/// Decodes a query string as [`Params`] does; a value of the wrong kind is a 400.
+/// Decodes a query string as [`Params`] does. As in JAX-RS, a repeated parameter counts once,
+/// with its first value, and a value that does not parse (`limit=x`) is a plain 404.
 pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
-    serde_urlencoded::from_str(query)
-        .map_err(|err| Error::BadRequest(format!("Invalid query parameter: {err}")))
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query).map_err(|_| Error::NotFound)?;
+    let mut first: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        if !first.iter().any(|(seen, _)| *seen == key) {
+            first.push((key, value));
+        }
+    }
+    let query = serde_urlencoded::to_string(&first).map_err(|_| Error::NotFound)?;
+    serde_urlencoded::from_str(&query).map_err(|_| Error::NotFound)
 }
 
-/// Query parameters, parsed leniently as the Confluent registry does; a value of the wrong kind
-/// is a 400 that names it.
+/// Query parameters, parsed leniently as the Confluent registry does (see [`decode_query`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Params<T>(pub T);
 
@@ -150,46 +163,31 @@ pub fn lenient_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, 
 }
 
 /// Paging parameters shared by the list endpoints: `offset` (default 0) and `limit`
-/// (default and `-1`: no limit).
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+/// (default, 0 and any negative: no limit), each a Java `int`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Page {
     #[serde(default)]
-    pub offset: i64,
-    #[serde(default = "no_limit")]
-    pub limit: i64,
-}
-
-impl Default for Page {
-    fn default() -> Self {
-        Page {
-            offset: 0,
-            limit: -1,
-        }
-    }
-}
-
-fn no_limit() -> i64 {
-    -1
+    pub offset: i32,
+    #[serde(default)]
+    pub limit: i32,
 }
 
 impl Page {
     /// Returns the page of `items` these parameters select.
     pub fn apply<T>(self, items: Vec<T>) -> Result<Vec<T>, Error> {
+        // Confluent answers a negative offset with a 500; a 400 says what is wrong.
         if self.offset < 0 {
             return Err(Error::BadRequest(format!(
                 "Invalid query parameter: offset must not be negative, got {}",
                 self.offset
             )));
         }
-        if self.limit < -1 {
-            return Err(Error::BadRequest(format!(
-                "Invalid query parameter: limit must be -1 (no limit) or more, got {}",
-                self.limit
-            )));
-        }
         let offset = usize::try_from(self.offset).unwrap_or(usize::MAX);
-        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        let limit = match usize::try_from(self.limit) {
+            Ok(0) | Err(_) => usize::MAX,
+            Ok(limit) => limit,
+        };
         Ok(items.into_iter().skip(offset).take(limit).collect())
     }
 }

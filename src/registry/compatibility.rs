@@ -34,7 +34,18 @@ pub fn check(
     candidate: &ParsedSchema,
     previous: &[Previous<'_>],
 ) -> Vec<String> {
+    let level_message = format!(
+        "{{validateFields: 'false', compatibility: '{}'}}",
+        level.as_str()
+    );
     for old in previous {
+        // Confluent answers a change of type with the reason and the level alone.
+        if candidate.schema_type() != old.schema.schema_type() {
+            return vec![
+                "Incompatible because of different schema type".to_string(),
+                level_message,
+            ];
+        }
         let mut messages = Vec::new();
         if level.is_backward() {
             messages.extend(ParsedSchema::can_read(candidate, old.schema, ReaderIs::New));
@@ -48,10 +59,7 @@ pub fn check(
                 "{{oldSchema: '{}'}}",
                 truncate(old.text, 10 * 1024)
             ));
-            messages.push(format!(
-                "{{validateFields: 'false', compatibility: '{}'}}",
-                level.as_str()
-            ));
+            messages.push(level_message);
             return messages;
         }
     }

@@ -126,7 +126,7 @@ pub(super) fn live_holder<'a>(
 
 /// The refusal of a change to a subject in read-only mode.
 pub(super) fn read_only(subject: &SubjectName) -> Error {
-    Error::OperationNotPermitted(format!("Subject '{subject}' is in read-only mode"))
+    Error::OperationNotPermitted(format!("Subject {subject} is in read-only mode"))
 }
 
 #[cfg(test)]

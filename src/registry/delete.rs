@@ -62,18 +62,18 @@ impl Registry {
         if versions.is_empty() {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
-        let target =
-            match selector {
-                VersionSelector::Latest => versions
-                    .iter()
-                    .rev()
-                    .find(|v| permanent || !v.is_deleted)
-                    .ok_or_else(|| Error::SubjectNotFound(subject.to_string()))?,
-                VersionSelector::Number(n) => versions
-                    .iter()
-                    .find(|v| v.version == n)
-                    .ok_or(Error::VersionNotFound(n))?,
-            };
+        let target = match selector {
+            VersionSelector::Latest => versions
+                .iter()
+                .rev()
+                .find(|v| permanent || !v.is_deleted)
+                // Confluent names `latest` -1 when only soft-deleted versions are left.
+                .ok_or(Error::VersionNotFound(Version(-1)))?,
+            VersionSelector::Number(n) => versions
+                .iter()
+                .find(|v| v.version == n)
+                .ok_or(Error::VersionNotFound(n))?,
+        };
         match (permanent, target.is_deleted) {
             (false, true) => {
                 return Err(Error::VersionSoftDeleted(

@@ -74,15 +74,15 @@ impl Registry {
         subject: &SubjectName,
         include: Include,
     ) -> Result<Vec<Version>> {
-        let versions: Vec<Version> = self
-            .store
-            .versions(subject)
-            .await?
+        let all = self.store.versions(subject).await?;
+        let exists = !all.is_empty();
+        let versions: Vec<Version> = all
             .into_iter()
             .filter(|v| include.admits(v.is_deleted))
             .map(|v| v.version)
             .collect();
-        if versions.is_empty() {
+        // As in Confluent, `deletedOnly` lists none of a subject with no deleted version.
+        if versions.is_empty() && !(exists && include == Include::DeletedOnly) {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
         Ok(versions)
@@ -95,13 +95,9 @@ impl Registry {
         selector: VersionSelector,
         include_deleted: bool,
     ) -> Result<Arc<StoredVersion>> {
+        // Confluent's `latest` is the latest live version, with `deleted=true` too.
         let found = match selector {
-            VersionSelector::Latest if !include_deleted => self.latest(subject).await?,
-            VersionSelector::Latest => self
-                .store
-                .latest_version(subject, Include::LiveAndDeleted)
-                .await?
-                .map(Arc::new),
+            VersionSelector::Latest => self.latest(subject).await?,
             VersionSelector::Number(n) => self
                 .store
                 .version(subject, n)
@@ -113,6 +109,16 @@ impl Registry {
             (Some(version), _) => Ok(version),
             (None, VersionSelector::Number(n)) if self.subject_exists(subject).await? => {
                 Err(Error::VersionNotFound(n))
+            }
+            (None, VersionSelector::Latest)
+                if include_deleted
+                    && self
+                        .store
+                        .latest_version(subject, Include::LiveAndDeleted)
+                        .await?
+                        .is_some() =>
+            {
+                Err(Error::VersionNotFound(Version(-1)))
             }
             (None, _) => Err(Error::SubjectNotFound(subject.to_string())),
         }
@@ -170,23 +176,21 @@ impl Registry {
         Ok(schema)
     }
 
-    /// Returns the subject versions that use schema `id` and are admitted by `include`.
+    /// Returns the subject versions that use schema `id` and are admitted by `include`: none
+    /// when every one is soft-deleted, and 40403 `Schema not found` when no version uses it.
     pub async fn schema_usages(
         &self,
         id: SchemaId,
         include: Include,
     ) -> Result<Vec<SubjectVersion>> {
-        let usages: Vec<SubjectVersion> = self
-            .store
-            .schema_usages(id)
-            .await?
+        let usages = self.store.schema_usages(id).await?;
+        if usages.is_empty() {
+            return Err(Error::SchemaNotFound);
+        }
+        Ok(usages
             .into_iter()
             .filter(|usage| include.admits(usage.is_deleted))
-            .collect();
-        if usages.is_empty() {
-            return Err(Error::SchemaIdNotFound(id));
-        }
-        Ok(usages)
+            .collect())
     }
 
     /// Returns the highest schema id assigned so far.

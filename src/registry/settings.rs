@@ -21,7 +21,11 @@ impl Registry {
     ) -> Result<ConfigRecord> {
         if let Some(subject) = subject {
             if let Some(own) = self.stored_config(Some(subject)).await? {
-                return Ok(own);
+                // Confluent shows the default level on a setting stored without one.
+                return Ok(ConfigRecord {
+                    compatibility: Some(own.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
+                    ..own
+                });
             }
             if !default_to_global {
                 return Err(Error::SubjectCompatibilityNotConfigured(
@@ -55,7 +59,8 @@ impl Registry {
             .unwrap_or(DEFAULT_COMPATIBILITY))
     }
 
-    /// Replaces the compatibility setting of `subject` (or the global one).
+    /// Sets the compatibility setting of `subject` (or the global one). As in Confluent, a
+    /// field the request leaves out keeps the scope's own value, if it has one.
     pub async fn set_config(
         &self,
         subject: Option<&SubjectName>,
@@ -74,6 +79,11 @@ impl Registry {
                 }
             });
         }
+        let base = self.stored_config(subject).await?.unwrap_or_default();
+        let config = ConfigRecord {
+            compatibility: config.compatibility.or(base.compatibility),
+            normalize: config.normalize.or(base.normalize),
+        };
         let details = serde_json::json!({
             "compatibility": config.compatibility,
             "normalize": config.normalize,

@@ -58,18 +58,30 @@ impl FromStr for SchemaType {
 pub struct SubjectName(String);
 
 impl SubjectName {
-    /// The longest subject name accepted, in bytes: a Kafka topic name (249) and `-value`.
-    pub const MAX_BYTES: usize = 255;
+    /// The longest subject name accepted, in bytes. Confluent has no limit; this one keeps a
+    /// name within what a PostgreSQL index entry holds.
+    pub const MAX_BYTES: usize = 2048;
 
-    /// Validates `name` as the Confluent registry does (42208 when it is not a valid subject),
-    /// and refuses names longer than [`Self::MAX_BYTES`].
+    /// Validates `name` as the Confluent registry does before it writes (42208 when it is not
+    /// a valid subject: blank, with a control character, or `__GLOBAL`/`__EMPTY`, also within
+    /// a context as in `:.ctx:__GLOBAL`), and refuses names longer than [`Self::MAX_BYTES`].
     pub fn parse(name: &str) -> Result<Self, crate::Error> {
-        let reserved = name == "__GLOBAL" || name == "__EMPTY";
+        let unqualified = name
+            .strip_prefix(":.")
+            .and_then(|rest| rest.split_once(':'))
+            .map_or(name, |(_, subject)| subject);
+        let reserved = unqualified == "__GLOBAL" || unqualified == "__EMPTY";
         let too_long = name.len() > Self::MAX_BYTES;
         if name.is_empty() || reserved || too_long || name.chars().any(char::is_control) {
             return Err(crate::Error::InvalidSubject(name.to_string()));
         }
         Ok(SubjectName(name.to_string()))
+    }
+
+    /// Names a subject to read, unvalidated as Confluent reads: a name that could never be
+    /// registered is simply not found.
+    pub fn lookup(name: &str) -> Self {
+        SubjectName(name.to_string())
     }
 
     /// Returns the name as a string slice.
@@ -108,7 +120,8 @@ impl VersionSelector {
         if segment.eq_ignore_ascii_case("latest") {
             return Ok(VersionSelector::Latest);
         }
-        match segment.parse::<i32>() {
+        // Confluent reads `1 ` as version 1; a blank segment stays invalid.
+        match segment.trim().parse::<i32>() {
             Ok(-1) => Ok(VersionSelector::Latest),
             Ok(n) if n >= 1 => Ok(VersionSelector::Number(Version(n))),
             _ => Err(crate::Error::InvalidVersion(segment.to_string())),

@@ -136,7 +136,11 @@ async fn checking_against_a_missing_subject_or_version() {
             json!({ "schema": "\"string\"" }),
         )
         .await;
-    assert_error(&explicit, StatusCode::NOT_FOUND, 40401);
+    // Confluent names the version, not the subject.
+    assert_eq!(
+        assert_error(&explicit, StatusCode::NOT_FOUND, 40402),
+        "Version 1 not found."
+    );
     app.register("s", "\"string\"").await;
     let missing = app
         .post(
@@ -215,4 +219,40 @@ async fn forward_refuses_removing_a_field_the_old_schema_needs() {
         message.contains("in the old schema has no default value and is missing in the new schema"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn a_change_of_schema_type_is_reported_with_the_level_alone() {
+    let app = TestApp::new().await;
+    app.register("s", "\"string\"").await;
+    let (status, verdict) = app
+        .post(
+            "/compatibility/subjects/s/versions?verbose=true",
+            json!({ "schema": r#"{"type":"object"}"#, "schemaType": "JSON" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        verdict,
+        json!({
+            "is_compatible": false,
+            "messages": [
+                "Incompatible because of different schema type",
+                "{validateFields: 'false', compatibility: 'BACKWARD'}"
+            ]
+        })
+    );
+}
+
+#[tokio::test]
+async fn checking_no_schema_is_an_empty_schema() {
+    let app = TestApp::new().await;
+    app.register("s", "\"string\"").await;
+    for body in [json!({}), json!({ "schema": "" })] {
+        let reply = app.post("/compatibility/subjects/s/versions", body).await;
+        assert_eq!(
+            assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 42201),
+            "Empty schema"
+        );
+    }
 }

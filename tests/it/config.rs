@@ -65,7 +65,7 @@ async fn all_seven_levels_are_accepted_in_any_case() {
 }
 
 #[tokio::test]
-async fn an_unknown_or_missing_level_is_42203() {
+async fn an_unknown_level_is_42203_and_a_missing_one_changes_nothing() {
     let app = TestApp::new().await;
     assert_error(
         &app.put("/config", json!({ "compatibility": "SIDEWAYS" }))
@@ -73,10 +73,38 @@ async fn an_unknown_or_missing_level_is_42203() {
         StatusCode::UNPROCESSABLE_ENTITY,
         42203,
     );
-    assert_error(
-        &app.put("/config/s", json!({})).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        42203,
+    app.put("/config/s", json!({ "compatibility": "FULL" }))
+        .await;
+    for body in [
+        json!({}),
+        json!({ "compatibility": null }),
+        json!({ "compatibilityLevel": "NONE" }),
+    ] {
+        assert_eq!(
+            app.put("/config/s", body).await,
+            (StatusCode::OK, json!({}))
+        );
+    }
+    assert_eq!(
+        app.get("/config/s").await.1,
+        json!({ "compatibilityLevel": "FULL" })
+    );
+}
+
+#[tokio::test]
+async fn a_setting_keeps_the_fields_a_request_leaves_out() {
+    let app = TestApp::new().await;
+    app.put("/config", json!({ "compatibility": "FULL" })).await;
+    app.put("/config", json!({ "normalize": true })).await;
+    assert_eq!(
+        app.get("/config").await.1,
+        json!({ "compatibilityLevel": "FULL", "normalize": true })
+    );
+    // A subject setting stored without a level shows the default one, as in Confluent.
+    app.put("/config/s", json!({ "normalize": false })).await;
+    assert_eq!(
+        app.get("/config/s").await.1,
+        json!({ "compatibilityLevel": "BACKWARD", "normalize": false })
     );
 }
 
@@ -144,11 +172,15 @@ async fn an_unknown_or_missing_mode_is_42204() {
 }
 
 #[tokio::test]
-async fn deleting_the_global_mode_resets_it() {
+async fn the_global_mode_cannot_be_deleted_as_in_confluent() {
     let app = TestApp::new().await;
     app.put("/mode", json!({ "mode": "READONLY" })).await;
-    assert_eq!(app.delete("/mode").await.1, json!({ "mode": "READONLY" }));
-    assert_eq!(app.get("/mode").await.1, json!({ "mode": "READWRITE" }));
+    assert_error(
+        &app.delete("/mode").await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        405,
+    );
+    assert_eq!(app.get("/mode").await.1, json!({ "mode": "READONLY" }));
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ mod governance;
 mod hints;
 mod hostile;
 mod hot_reads;
+mod jackson;
 mod json_schema;
 mod limits;
 mod multi_instance;

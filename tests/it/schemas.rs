@@ -52,13 +52,47 @@ async fn an_unknown_id_is_40403_naming_the_id() {
 }
 
 #[tokio::test]
-async fn a_non_numeric_id_is_a_400() {
+async fn an_id_that_is_no_java_int_is_a_plain_404_and_zero_or_less_is_not_found() {
     let app = TestApp::new().await;
-    assert_error(
-        &app.get("/schemas/ids/abc").await,
-        StatusCode::BAD_REQUEST,
-        400,
-    );
+    for id in ["abc", "1.5", "2147483648"] {
+        for suffix in ["", "/schema", "/subjects", "/versions"] {
+            let reply = app.get(&format!("/schemas/ids/{id}{suffix}")).await;
+            assert_eq!(
+                assert_error(&reply, StatusCode::NOT_FOUND, 404),
+                "HTTP 404 Not Found",
+                "{id}{suffix}"
+            );
+        }
+    }
+    for id in ["0", "-1"] {
+        let reply = app.get(&format!("/schemas/ids/{id}")).await;
+        assert_eq!(
+            assert_error(&reply, StatusCode::NOT_FOUND, 40403),
+            format!("Schema {id} not found")
+        );
+        for suffix in ["/subjects", "/versions"] {
+            let reply = app.get(&format!("/schemas/ids/{id}{suffix}")).await;
+            assert_eq!(
+                assert_error(&reply, StatusCode::NOT_FOUND, 40403),
+                "Schema not found"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_id_whose_versions_are_all_soft_deleted_has_no_subjects_or_versions() {
+    let app = TestApp::new().await;
+    let id = app.register("s", "\"string\"").await;
+    app.delete("/subjects/s/versions/1").await;
+    for suffix in ["subjects", "versions"] {
+        let reply = app.get(&format!("/schemas/ids/{id}/{suffix}")).await;
+        assert_eq!(reply, (StatusCode::OK, json!([])), "{suffix}");
+    }
+    let (_, deleted) = app
+        .get(&format!("/schemas/ids/{id}/subjects?deleted=true"))
+        .await;
+    assert_eq!(deleted, json!(["s"]));
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::error::ErrorBody;
 use crate::governance::Principal;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
 use crate::types::{SubjectName, VersionSelector};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Mounts the `/compatibility` endpoints.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -73,17 +73,29 @@ async fn check(
     body: RegisterSchemaRequest,
     params: CheckParams,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
+    let request = body.into_request()?;
+    // Confluent checks no schema against nothing, even on a subject that exists.
+    if request.schema.trim().is_empty() {
+        return Err(Error::EmptySchema(String::new()));
+    }
     let verdict = app
         .contracts
         .check(
             caller,
             subject,
             against,
-            body.into_request()?,
+            request,
             params.normalize,
             params.verbose,
         )
-        .await?;
+        .await
+        .map_err(|err| match (err, against) {
+            // Confluent names the version, not the subject, when checking against a number.
+            (Error::SubjectNotFound(_), Some(VersionSelector::Number(n))) => {
+                Error::VersionNotFound(n)
+            }
+            (err, _) => err,
+        })?;
     Ok(ConfluentJson(CompatibilityCheckResponse {
         is_compatible: verdict.messages.is_empty(),
         messages: params.verbose.then_some(verdict.messages),

@@ -6,6 +6,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::jackson::JacksonJson;
 use super::wire::{ConfigResponse, ConfigUpdateRequest, ModeResponse, ModeUpdateRequest};
 use crate::app::AppState;
 use crate::contracts::Scope;
@@ -27,11 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             set_subject_config,
             delete_subject_config
         ))
-        .routes(routes!(
-            get_global_mode,
-            set_global_mode,
-            delete_global_mode
-        ))
+        // Confluent routes no DELETE /mode: it is a 405.
+        .routes(routes!(get_global_mode, set_global_mode))
         .routes(routes!(
             get_subject_mode,
             set_subject_mode,
@@ -66,7 +64,7 @@ async fn get_global_config(
 async fn set_global_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
+    JacksonJson(body): JacksonJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     app.contracts
         .set_config(&caller, Scope::Global, body.into_record()?)
@@ -96,7 +94,7 @@ async fn get_subject_config(
     PathParams(subject): PathParams<String>,
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ConfigResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let config = app
         .contracts
         .config(&caller, Scope::Subject(&subject), params.default_to_global)
@@ -113,7 +111,7 @@ async fn set_subject_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
-    ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
+    JacksonJson(body): JacksonJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
     app.contracts
@@ -168,23 +166,12 @@ async fn set_global_mode(
     State(app): State<AppState>,
     Caller(caller): Caller,
     Params(params): Params<ForceParam>,
-    ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
+    JacksonJson(body): JacksonJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
     app.contracts
         .set_mode(&caller, Scope::Global, body.parse()?, params.force)
         .await?;
     Ok(ConfluentJson(body))
-}
-
-/// Reset the global mode to READWRITE
-#[utoipa::path(delete, path = "/mode", tag = "Mode",
-    responses((status = 200, description = "The mode that was replaced", body = ModeResponse)))]
-async fn delete_global_mode(
-    State(app): State<AppState>,
-    Caller(caller): Caller,
-) -> Result<ConfluentJson<ModeResponse>> {
-    let mode = app.contracts.delete_mode(&caller, Scope::Global).await?;
-    Ok(ConfluentJson(ModeResponse { mode }))
 }
 
 /// Get a subject's mode
@@ -198,7 +185,7 @@ async fn get_subject_mode(
     PathParams(subject): PathParams<String>,
     Params(params): Params<DefaultToGlobalParam>,
 ) -> Result<ConfluentJson<ModeResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let mode = app
         .contracts
         .mode(&caller, Scope::Subject(&subject), params.default_to_global)
@@ -216,7 +203,7 @@ async fn set_subject_mode(
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
     Params(params): Params<ForceParam>,
-    ConfluentJson(body): ConfluentJson<ModeUpdateRequest>,
+    JacksonJson(body): JacksonJson<ModeUpdateRequest>,
 ) -> Result<ConfluentJson<ModeUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
     let scope = Scope::Subject(&subject);

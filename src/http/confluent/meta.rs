@@ -1,7 +1,7 @@
 //! The small endpoints tools probe: `/`, `/v1/metadata/*`, `/contexts`, and the 8.x association
 //! lookup that serializers try first and must find empty so that they fall back to subjects.
 
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,14 +13,14 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{ConfluentJson, PathParams};
+use crate::http::extract::{body_bytes, ConfluentJson, PathParams};
 use crate::http::ui::UI_PATH;
 use crate::{Error, Result};
 
 /// Mounts the probe endpoints.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(root))
+        .routes(routes!(root, post_root))
         .routes(routes!(metadata_id))
         .routes(routes!(metadata_version))
         .routes(routes!(list_contexts))
@@ -39,6 +39,33 @@ async fn root(headers: HeaderMap) -> Response {
         return Redirect::to(UI_PATH).into_response();
     }
     ConfluentJson(json!({})).into_response()
+}
+
+/// Answer that the server is up, to a POST
+///
+/// Confluent routes `POST /` too: it reads the body as a map of strings and answers `{}`.
+#[utoipa::path(post, path = "/", tag = "Server",
+    responses((status = 200, description = "An empty object", body = Object),
+        (status = 400, description = "A body that is not a JSON object of strings", body = ErrorBody)))]
+async fn post_root(request: Request) -> Result<ConfluentJson<Value>> {
+    let bytes = body_bytes(request, &()).await?;
+    if !bytes.iter().all(u8::is_ascii_whitespace) {
+        let body: Value = serde_json::from_slice(&bytes)
+            .map_err(|err| Error::BadRequest(format!("Invalid JSON in request body: {err}")))?;
+        let is_map_of_strings = match &body {
+            Value::Null => true,
+            Value::Object(map) => map
+                .values()
+                .all(|v| !matches!(v, Value::Object(_) | Value::Array(_))),
+            _ => false,
+        };
+        if !is_map_of_strings {
+            return Err(Error::BadRequest(
+                "Cannot deserialize value of type `String>`: the body must be a JSON object of strings".to_string(),
+            ));
+        }
+    }
+    Ok(ConfluentJson(json!({})))
 }
 
 /// Returns whether an `Accept` header asks for HTML before JSON, as a browser's does.
@@ -71,7 +98,6 @@ fn prefers_html(accept: Option<&HeaderValue>) -> bool {
 pub struct ServerMetadata {
     #[schema(value_type = Object)]
     pub scope: Value,
-    pub id: String,
 }
 
 /// Get the registry's cluster id
@@ -79,8 +105,10 @@ pub struct ServerMetadata {
     responses((status = 200, body = ServerMetadata)))]
 async fn metadata_id() -> ConfluentJson<ServerMetadata> {
     ConfluentJson(ServerMetadata {
-        scope: json!({"path": [], "clusters": {"schema-registry-cluster": "accord"}}),
-        id: "accord".to_string(),
+        scope: json!({"path": [], "clusters": {
+            "kafka-cluster": "accord",
+            "schema-registry-cluster": "accord",
+        }}),
     })
 }
 

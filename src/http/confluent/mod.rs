@@ -2,6 +2,7 @@
 
 mod compatibility;
 mod config;
+mod jackson;
 mod meta;
 pub mod rendered;
 mod schemas;

@@ -29,18 +29,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_versions_by_id))
 }
 
-/// Reads a path segment as a schema id: a positive integer.
+/// Reads a path segment as a schema id, as JAX-RS reads an `int`: anything else is a plain
+/// 404, and an id no schema has (0, negatives) is looked up and not found.
 pub(crate) fn schema_id(segment: &str) -> Result<SchemaId> {
     segment
         .parse::<i32>()
-        .ok()
-        .filter(|id| *id > 0)
         .map(SchemaId)
-        .ok_or_else(|| {
-            Error::BadRequest(format!(
-                "Invalid schema id '{segment}': expected a positive integer"
-            ))
-        })
+        .map_err(|_| Error::NotFound)
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

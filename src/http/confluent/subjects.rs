@@ -97,7 +97,7 @@ async fn list_versions(
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let versions = app
         .contracts
         .version_numbers(&caller, &subject, filter.include())
@@ -201,7 +201,7 @@ async fn get_version(
     Params(params): Params<DeletedParam>,
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let selector = VersionSelector::parse(&version)?;
     let found = app
         .contracts
@@ -228,7 +228,7 @@ async fn get_version_schema(
     Params(params): Params<DeletedParam>,
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let selector = VersionSelector::parse(&version)?;
     let found = app
         .contracts
@@ -252,7 +252,7 @@ async fn get_referenced_by(
     Params(params): Params<DeletedParam>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = SubjectName::lookup(&subject);
     let selector = VersionSelector::parse(&version)?;
     let ids = app
         .contracts

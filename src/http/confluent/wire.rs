@@ -1,15 +1,12 @@
 //! The Confluent request and response bodies, field for field, with its omission rules:
 //! `schemaType` is left out for AVRO and empty fields are left out altogether.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{FromRequest, Request};
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::http::extract::{body_bytes, decode_body};
+use super::jackson::{read_value, JacksonBody, Kind};
 use crate::registry::SchemaRequest;
 use crate::storage::{ConfigRecord, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
@@ -77,30 +74,41 @@ const SCHEMA_KEYS: [&str; 7] = [
 /// the body must look like.
 pub struct SchemaBody(pub RegisterSchemaRequest);
 
+impl JacksonBody for RegisterSchemaRequest {
+    const JAVA_NAME: &'static str = "RegisterSchemaRequest";
+    const FIELDS: &'static [(&'static str, Kind)] = &[
+        ("schema", Kind::Text),
+        ("schemaType", Kind::Text),
+        ("references", Kind::References),
+        ("metadata", Kind::Any),
+        ("ruleSet", Kind::Any),
+        ("id", Kind::Integer),
+        ("version", Kind::Integer),
+    ];
+}
+
 impl<S: Send + Sync> FromRequest<S> for SchemaBody {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        let bytes = body_bytes(req, state).await?;
-        match decode_body::<RegisterSchemaRequest>(&bytes) {
-            Ok(mut body) => {
-                if body.schema.is_none() {
-                    // Its top-level keys only: their values are skipped, however deep.
-                    let keys: BTreeMap<String, IgnoredAny> = decode_body(&bytes)?;
-                    body.keys = keys.into_keys().collect();
-                }
-                Ok(SchemaBody(body))
-            }
+        let value = match read_value::<RegisterSchemaRequest, S>(req, state).await {
+            Ok(value) => value,
             Err(Error::BadRequest(message)) if message.starts_with("Invalid JSON") => {
-                Err(Error::BadRequest(format!("{message}; {SCHEMA_BODY}")))
+                return Err(Error::BadRequest(format!("{message}; {SCHEMA_BODY}")))
             }
-            Err(Error::UnprocessableEntity(message)) if message.starts_with("Invalid request") => {
-                Err(Error::UnprocessableEntity(format!(
-                    "{message}; {SCHEMA_BODY}"
-                )))
-            }
-            Err(other) => Err(other),
+            Err(other) => return Err(other),
+        };
+        let keys: Vec<String> = value
+            .as_object()
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        let mut body: RegisterSchemaRequest = serde_json::from_value(value).map_err(|err| {
+            Error::UnprocessableEntity(format!("Invalid request body: {err}; {SCHEMA_BODY}"))
+        })?;
+        if body.schema.is_none() {
+            body.keys = keys;
         }
+        Ok(SchemaBody(body))
     }
 }
 
@@ -111,8 +119,13 @@ impl RegisterSchemaRequest {
             return Err(Error::EmptySchema(self.without_schema()));
         }
         let schema_type = match self.schema_type.as_deref() {
-            None | Some("") => SchemaType::Avro,
-            Some(name) => name.parse().map_err(Error::InvalidSchema)?,
+            None => SchemaType::Avro,
+            // Confluent matches the name exactly: `avro` and `` are refused.
+            Some(name) => crate::format::SUPPORTED_TYPES
+                .iter()
+                .copied()
+                .find(|t| t.as_str() == name)
+                .ok_or_else(|| Error::InvalidSchemaType(name.to_string()))?,
         };
         let positive = |value: Option<i64>, what: &str| -> Result<Option<i32>, Error> {
             match value {
@@ -279,25 +292,31 @@ pub struct ConfigUpdateRequest {
     /// Whether schemas are normalized before they are registered or looked up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
-    /// `compatibilityLevel`, the key `GET /config` answers with, sent back in place of
-    /// `compatibility`: kept only to say so.
-    #[serde(default, rename = "compatibilityLevel", skip_serializing)]
-    #[schema(ignore)]
-    pub compatibility_level: Option<IgnoredAny>,
+}
+
+impl JacksonBody for ConfigUpdateRequest {
+    const JAVA_NAME: &'static str = "ConfigUpdateRequest";
+    const FIELDS: &'static [(&'static str, Kind)] = &[
+        ("compatibility", Kind::Text),
+        ("normalize", Kind::Boolean),
+        ("validateFields", Kind::Boolean),
+        ("validateRules", Kind::Boolean),
+        ("alias", Kind::Text),
+        ("compatibilityGroup", Kind::Text),
+        ("defaultMetadata", Kind::Any),
+        ("overrideMetadata", Kind::Any),
+        ("defaultRuleSet", Kind::Any),
+        ("overrideRuleSet", Kind::Any),
+    ];
 }
 
 impl ConfigUpdateRequest {
-    /// Validates the request into a setting; a missing or unknown level is a 42203.
+    /// Validates the request into a setting; an unknown level is a 42203. As in Confluent, a
+    /// request without a level (`{}`, or only `compatibilityLevel`) changes nothing.
     pub fn into_record(&self) -> Result<ConfigRecord, Error> {
         let compatibility = match self.compatibility.as_deref() {
             Some(level) => Some(Compatibility::parse(level)?),
-            None if self.normalize.is_some() => None,
-            None if self.compatibility_level.is_some() => {
-                return Err(Error::InvalidCompatibilityLevel(
-                    r#"; the key is "compatibility" ("compatibilityLevel" is the key GET /config answers with), as in {"compatibility": "FULL"}"#,
-                ))
-            }
-            None => return Err(Error::InvalidCompatibilityLevel("")),
+            None => None,
         };
         Ok(ConfigRecord {
             compatibility,
@@ -318,6 +337,11 @@ pub struct ModeUpdateRequest {
     /// `READWRITE`, `READONLY`, `READONLY_OVERRIDE` or `IMPORT`.
     #[serde(default)]
     pub mode: Option<String>,
+}
+
+impl JacksonBody for ModeUpdateRequest {
+    const JAVA_NAME: &'static str = "ModeUpdateRequest";
+    const FIELDS: &'static [(&'static str, Kind)] = &[("mode", Kind::Text)];
 }
 
 impl ModeUpdateRequest {

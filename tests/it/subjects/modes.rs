@@ -81,7 +81,10 @@ async fn read_only_mode_refuses_writes_with_42205_and_still_serves_reads() {
     let register = app
         .post("/subjects/s/versions", json!({ "schema": "\"int\"" }))
         .await;
-    assert_error(&register, StatusCode::UNPROCESSABLE_ENTITY, 42205);
+    assert_eq!(
+        assert_error(&register, StatusCode::UNPROCESSABLE_ENTITY, 42205),
+        "Subject s is in read-only mode"
+    );
     assert_error(
         &app.delete("/subjects/s").await,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -147,6 +147,84 @@ async fn invalid_version_ids_are_42202() {
 }
 
 #[tokio::test]
+async fn a_version_with_trailing_space_reads_as_the_number() {
+    let app = TestApp::new().await;
+    app.register("s", "\"string\"").await;
+    assert_eq!(app.get("/subjects/s/versions/1%20").await.1["version"], 1);
+    assert_error(
+        &app.get("/subjects/s/versions/%20").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        42202,
+    );
+}
+
+#[tokio::test]
+async fn names_that_cannot_be_registered_are_read_as_not_found() {
+    let app = TestApp::new().await;
+    for name in ["__GLOBAL", "__EMPTY", "tab%09here"] {
+        let reply = app.get(&format!("/subjects/{name}/versions")).await;
+        assert_error(&reply, StatusCode::NOT_FOUND, 40401);
+        let reply = app.get(&format!("/subjects/{name}/versions/1")).await;
+        assert_error(&reply, StatusCode::NOT_FOUND, 40401);
+        let reply = app.get(&format!("/config/{name}")).await;
+        assert_error(&reply, StatusCode::NOT_FOUND, 40408);
+    }
+    for write in [
+        app.post(
+            "/subjects/tab%09here/versions",
+            json!({ "schema": "\"string\"" }),
+        )
+        .await,
+        app.post(
+            "/subjects/%3A.ctx%3A__GLOBAL/versions",
+            json!({ "schema": "\"string\"" }),
+        )
+        .await,
+        app.put("/config/__EMPTY", json!({ "compatibility": "NONE" }))
+            .await,
+    ] {
+        let message = assert_error(&write, StatusCode::UNPROCESSABLE_ENTITY, 42208);
+        assert!(message.ends_with("' is not a valid."), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn deleted_only_lists_none_of_a_subject_without_deleted_versions() {
+    let app = TestApp::new().await;
+    app.register("s", "\"string\"").await;
+    assert_eq!(
+        app.get("/subjects/s/versions?deletedOnly=true").await,
+        (StatusCode::OK, json!([]))
+    );
+    assert_error(
+        &app.get("/subjects/nope/versions?deletedOnly=true").await,
+        StatusCode::NOT_FOUND,
+        40401,
+    );
+}
+
+#[tokio::test]
+async fn latest_is_the_latest_live_version_even_with_deleted_true() {
+    let app = TestApp::new().await;
+    app.register("s", &record("R", &[ID])).await;
+    app.register("s", &record("R", &[ID, QTY_DEFAULT])).await;
+    app.delete("/subjects/s/versions/2").await;
+    let (_, latest) = app.get("/subjects/s/versions/latest?deleted=true").await;
+    assert_eq!(latest["version"], 1);
+    app.delete("/subjects/s/versions/1").await;
+    let reply = app.get("/subjects/s/versions/latest?deleted=true").await;
+    assert_eq!(
+        assert_error(&reply, StatusCode::NOT_FOUND, 40402),
+        "Version -1 not found."
+    );
+    let reply = app.delete("/subjects/s/versions/latest").await;
+    assert_eq!(
+        assert_error(&reply, StatusCode::NOT_FOUND, 40402),
+        "Version -1 not found."
+    );
+}
+
+#[tokio::test]
 async fn subjects_with_a_slash_arrive_percent_encoded_in_one_segment() {
     let app = TestApp::new().await;
     let (status, _) = app
