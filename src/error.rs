@@ -52,6 +52,9 @@ pub enum Error {
     },
     #[error("Invalid schema: {0}")]
     InvalidSchema(String),
+    /// An explicit version, outside IMPORT mode, that is not the subject's next one.
+    #[error("Version is not one more than previous version")]
+    VersionNotNext,
     /// A registration without a schema; the hint, when there is one, says what the body lacks.
     #[error("Empty schema{0}")]
     EmptySchema(String),
@@ -152,7 +155,9 @@ impl Error {
             SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
             AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
             Incompatible { .. } => (StatusCode::CONFLICT, 409),
-            InvalidSchema(_) | EmptySchema(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
+            InvalidSchema(_) | EmptySchema(_) | VersionNotNext => {
+                (StatusCode::UNPROCESSABLE_ENTITY, 42201)
+            }
             InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),
             InvalidCompatibilityLevel(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
             InvalidMode => (StatusCode::UNPROCESSABLE_ENTITY, 42204),

@@ -2,7 +2,7 @@
 
 use super::decide::read_only;
 use super::{audit, AuditAction, Registry};
-use crate::storage::StoredVersion;
+use crate::storage::{Include, StoredVersion};
 use crate::types::{Actor, SchemaId, SubjectName, Version, VersionSelector};
 use crate::{Error, Result};
 
@@ -62,18 +62,18 @@ impl Registry {
         if versions.is_empty() {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
-        let target =
-            match selector {
-                VersionSelector::Latest => versions
-                    .iter()
-                    .rev()
-                    .find(|v| permanent || !v.is_deleted)
-                    .ok_or_else(|| Error::SubjectNotFound(subject.to_string()))?,
-                VersionSelector::Number(n) => versions
-                    .iter()
-                    .find(|v| v.version == n)
-                    .ok_or(Error::VersionNotFound(n))?,
-            };
+        let target = match selector {
+            VersionSelector::Latest => versions
+                .iter()
+                .rev()
+                .find(|v| permanent || !v.is_deleted)
+                // Confluent's registry names "latest" by its number, -1.
+                .ok_or(Error::VersionNotFound(Version(-1)))?,
+            VersionSelector::Number(n) => versions
+                .iter()
+                .find(|v| v.version == n)
+                .ok_or(Error::VersionNotFound(n))?,
+        };
         match (permanent, target.is_deleted) {
             (false, true) => {
                 return Err(Error::VersionSoftDeleted(
@@ -105,6 +105,47 @@ impl Registry {
         self.cache.invalidate(subject.as_str(), &[target.schema.id]);
         tracing::info!(subject = %subject, version = target.version.0, permanent, "version deleted");
         Ok(target.version)
+    }
+
+    /// Permanently deletes the soft-deleted versions of `scope` (one subject, or every one), as
+    /// the Confluent registry does on entering IMPORT mode: their ids are gone with them.
+    pub(super) async fn clear_deleted(
+        &self,
+        scope: Option<&SubjectName>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let subjects = match scope {
+            Some(subject) => vec![subject.clone()],
+            None => self
+                .store
+                .subjects(Include::LiveAndDeleted)
+                .await?
+                .iter()
+                .map(|name| SubjectName::parse(name))
+                .collect::<Result<_>>()?,
+        };
+        for subject in &subjects {
+            let versions = self.store.versions(subject).await?;
+            let deleted: Vec<&StoredVersion> = versions.iter().filter(|v| v.is_deleted).collect();
+            if deleted.is_empty() {
+                continue;
+            }
+            let numbers: Vec<Version> = deleted.iter().map(|v| v.version).collect();
+            let details = serde_json::json!({ "versions": numbers, "permanent": true });
+            let entry = audit(
+                actor,
+                AuditAction::SubjectDeleted,
+                Some(subject),
+                None,
+                details,
+            );
+            self.store
+                .delete_versions(subject, &numbers, true, &entry)
+                .await?;
+            let ids: Vec<SchemaId> = deleted.iter().map(|v| v.schema.id).collect();
+            self.cache.invalidate(subject.as_str(), &ids);
+        }
+        Ok(())
     }
 
     async fn refuse_if_read_only(&self, subject: &SubjectName) -> Result<()> {

@@ -170,23 +170,21 @@ impl Registry {
         Ok(schema)
     }
 
-    /// Returns the subject versions that use schema `id` and are admitted by `include`.
+    /// Returns the subject versions that use schema `id` and are admitted by `include`: none
+    /// when only soft-deleted versions use it, a 40403 when no version does.
     pub async fn schema_usages(
         &self,
         id: SchemaId,
         include: Include,
     ) -> Result<Vec<SubjectVersion>> {
-        let usages: Vec<SubjectVersion> = self
-            .store
-            .schema_usages(id)
-            .await?
-            .into_iter()
-            .filter(|usage| include.admits(usage.is_deleted))
-            .collect();
+        let usages = self.store.schema_usages(id).await?;
         if usages.is_empty() {
             return Err(Error::SchemaIdNotFound(id));
         }
-        Ok(usages)
+        Ok(usages
+            .into_iter()
+            .filter(|usage| include.admits(usage.is_deleted))
+            .collect())
     }
 
     /// Returns the highest schema id assigned so far.
