@@ -28,8 +28,7 @@ impl Registry {
             (true, false) => versions.iter().collect(),
         };
         for target in &targets {
-            self.refuse_if_referenced(subject, target.version, permanent)
-                .await?;
+            self.refuse_if_referenced(subject, target.version).await?;
         }
         let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
         let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
@@ -89,8 +88,7 @@ impl Registry {
             }
             _ => {}
         }
-        self.refuse_if_referenced(subject, target.version, permanent)
-            .await?;
+        self.refuse_if_referenced(subject, target.version).await?;
         let details = serde_json::json!({ "permanent": permanent });
         let entry = audit(
             actor,
@@ -155,19 +153,12 @@ impl Registry {
         Ok(())
     }
 
-    /// Refuses to delete a version that a live schema references; a permanent deletion is also
-    /// refused while a soft-deleted schema still references it.
-    async fn refuse_if_referenced(
-        &self,
-        subject: &SubjectName,
-        version: Version,
-        permanent: bool,
-    ) -> Result<()> {
+    /// Refuses to delete a version that a live schema references. A soft-deleted referrer
+    /// blocks nothing, not even a permanent deletion: Confluent's registry forgets a version's
+    /// references when it is soft-deleted.
+    async fn refuse_if_referenced(&self, subject: &SubjectName, version: Version) -> Result<()> {
         let referrers = self.store.referrers(subject, version).await?;
-        if referrers
-            .iter()
-            .any(|(_, usage)| permanent || !usage.is_deleted)
-        {
+        if referrers.iter().any(|(_, usage)| !usage.is_deleted) {
             return Err(Error::ReferenceExists(subject.to_string(), version));
         }
         Ok(())
