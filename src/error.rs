@@ -55,6 +55,9 @@ pub enum Error {
     /// A `schemaType` not spelt exactly `AVRO`, `PROTOBUF` or `JSON`.
     #[error("Invalid schema type {0}")]
     InvalidSchemaType(String),
+    /// An explicit version, outside IMPORT mode, that is not the subject's next one.
+    #[error("Version is not one more than previous version")]
+    VersionNotNext,
     /// A registration without a schema; the hint, when there is one, says what the body lacks.
     #[error("Empty schema{0}")]
     EmptySchema(String),
@@ -155,7 +158,7 @@ impl Error {
             SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
             AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
             Incompatible { .. } => (StatusCode::CONFLICT, 409),
-            InvalidSchema(_) | InvalidSchemaType(_) | EmptySchema(_) => {
+            InvalidSchema(_) | InvalidSchemaType(_) | EmptySchema(_) | VersionNotNext => {
                 (StatusCode::UNPROCESSABLE_ENTITY, 42201)
             }
             InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),

@@ -25,50 +25,66 @@ pub struct Ask {
 pub enum Decision {
     /// A live version of the subject already holds the content: nothing to write.
     Existing { id: SchemaId, version: Version },
-    /// A new version, with how its schema gets an id.
-    Create { version: Version, id: IdChoice },
+    /// A new version, with how its schema gets an id; `replaces` is the id of the version an
+    /// import overwrites (IMPORT mode may register a version number that exists).
+    Create {
+        version: Version,
+        id: IdChoice,
+        replaces: Option<SchemaId>,
+    },
 }
 
-/// Refuses a registration the subject's mode does not allow, before any work is done on the
-/// candidate.
+/// Refuses a registration the subject's mode does not allow, as the Confluent registry does
+/// once it knows the candidate is not already registered: an explicit id only in IMPORT mode,
+/// none in IMPORT mode.
 pub fn admit(subject: &SubjectName, mode: Mode, id: Option<SchemaId>) -> Result<()> {
     if mode.is_read_only() {
         return Err(read_only(subject));
     }
-    if id.is_some() && mode != Mode::Import {
-        return Err(Error::OperationNotPermitted(format!(
-            "Subject '{subject}' is not in import mode; only IMPORT mode accepts an id"
-        )));
+    match (id, mode) {
+        (Some(_), mode) if mode != Mode::Import => Err(Error::OperationNotPermitted(format!(
+            "Subject {subject} is not in import mode"
+        ))),
+        (None, Mode::Import) => Err(Error::OperationNotPermitted(format!(
+            "Subject {subject} is not in read-write mode"
+        ))),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Decides what registering `ask` in a subject in `state` means. `incompatibilities` checks
 /// the candidate against the subject's versions under its level (Confluent's messages; empty
 /// when compatible); it runs only when a new version would be created outside IMPORT mode.
+///
+/// As in the Confluent registry, content a live version already holds is that version
+/// whatever the mode, unless the ask names a version or another id; ids are not unique to
+/// content in IMPORT mode, and a version number counts from the highest one the subject has
+/// now (permanently deleted ones are gone).
 pub fn decide(
     ask: &Ask,
     state: &SubjectState,
     incompatibilities: impl FnOnce() -> Vec<String>,
 ) -> Result<Decision> {
     let is_import = ask.mode == Mode::Import;
-    if let Some(existing) = live_holder(&state.versions, &ask.fingerprint) {
-        // An import under another id is not the same registration: see the id rules below.
-        if ask.id.is_none_or(|id| id == existing.schema.id) {
-            return Ok(Decision::Existing {
-                id: existing.schema.id,
-                version: existing.version,
-            });
-        }
+    let holder = live_holder(&state.versions, &ask.fingerprint, state.known_id)
+        .filter(|existing| ask.id.is_none_or(|id| id == existing.schema.id));
+    if let Some(existing) = holder.filter(|_| ask.version.is_none()) {
+        return Ok(Decision::Existing {
+            id: existing.schema.id,
+            version: existing.version,
+        });
     }
-    let max_version = state.max_version();
+    admit(&ask.subject, ask.mode, ask.id)?;
+    if let Some(existing) = holder.filter(|_| is_import) {
+        return Ok(Decision::Existing {
+            id: existing.schema.id,
+            version: existing.version,
+        });
+    }
+    let next = Version(state.max_version().map_or(0, |v| v.0) + 1);
     if !is_import {
-        if let Some(requested) = ask.version {
-            if requested.0 != max_version.map_or(1, |v| v.0 + 1) {
-                return Err(Error::InvalidSchema(
-                    "Version is not one more than previous version".to_string(),
-                ));
-            }
+        if ask.version.is_some_and(|requested| requested != next) {
+            return Err(Error::VersionNotNext);
         }
         let messages = incompatibilities();
         if !messages.is_empty() {
@@ -81,47 +97,42 @@ pub fn decide(
             });
         }
     }
-    let version = match ask.version {
-        Some(requested) => {
-            if state.versions.iter().any(|v| v.version == requested) {
+    let version = ask.version.unwrap_or(next);
+    let replaces = state
+        .versions
+        .iter()
+        .find(|v| v.version == version)
+        .map(|v| v.schema.id);
+    let id = match ask.id {
+        Some(requested) => match &state.requested_id_content {
+            Some(held) if *held == ask.fingerprint => IdChoice::Known(requested),
+            Some(_) => {
                 return Err(Error::OperationNotPermitted(format!(
-                    "Version {requested} of subject '{}' already exists",
-                    ask.subject
-                )));
+                    "Overwrite new schema with id {requested} is not permitted."
+                )))
             }
-            requested
-        }
-        // Above every version ever used, so never taken.
-        None => Version(max_version.max(state.last_version).map_or(0, |v| v.0) + 1),
+            None => IdChoice::Requested(requested),
+        },
+        None => state.known_id.map_or(IdChoice::Next, IdChoice::Known),
     };
-    let id = match (state.known_id, ask.id) {
-        (Some(known), Some(requested)) if known != requested => {
-            return Err(Error::IdDoesNotMatch {
-                existing: known,
-                requested,
-            });
-        }
-        (Some(known), _) => IdChoice::Known(known),
-        (None, Some(requested)) if state.requested_id_taken => {
-            return Err(Error::OperationNotPermitted(format!(
-                "Overwrite new schema with id {requested} is not permitted."
-            )));
-        }
-        (None, Some(requested)) => IdChoice::Requested(requested),
-        (None, None) => IdChoice::Next,
-    };
-    Ok(Decision::Create { version, id })
+    Ok(Decision::Create {
+        version,
+        id,
+        replaces,
+    })
 }
 
-/// Returns the newest live version holding the content with `fingerprint`.
-pub(super) fn live_holder<'a>(
+/// Returns the newest live version holding the content with `fingerprint` under its current
+/// id (`known`): as in the Confluent registry, where content maps to the id it was last
+/// registered under, a version holding it under an older imported id does not count.
+fn live_holder<'a>(
     versions: &'a [StoredVersion],
     fingerprint: &str,
+    known: Option<SchemaId>,
 ) -> Option<&'a StoredVersion> {
-    versions
-        .iter()
-        .rev()
-        .find(|v| !v.is_deleted && v.schema.fingerprint == fingerprint)
+    versions.iter().rev().find(|v| {
+        !v.is_deleted && v.schema.fingerprint == fingerprint && Some(v.schema.id) == known
+    })
 }
 
 /// The refusal of a change to a subject in read-only mode.
@@ -172,6 +183,7 @@ mod tests {
     fn content_a_live_version_holds_is_that_version_and_a_deleted_one_is_not() {
         let state = SubjectState {
             versions: vec![version(1, 7, "new", false), version(2, 8, "other", false)],
+            known_id: Some(SchemaId(7)),
             ..SubjectState::default()
         };
         let decided = decide(&ask(Mode::Readwrite, None, None), &state, compatible);
@@ -184,7 +196,6 @@ mod tests {
         );
         let state = SubjectState {
             versions: vec![version(1, 7, "new", true)],
-            last_version: Some(Version(1)),
             known_id: Some(SchemaId(7)),
             ..SubjectState::default()
         };
@@ -193,16 +204,16 @@ mod tests {
             decided.unwrap(),
             Decision::Create {
                 version: Version(2),
-                id: IdChoice::Known(SchemaId(7))
+                id: IdChoice::Known(SchemaId(7)),
+                replaces: None,
             }
         );
     }
 
     #[test]
-    fn a_new_version_goes_above_every_version_ever_used_with_a_fresh_id() {
+    fn a_new_version_follows_the_highest_version_the_subject_has_with_a_fresh_id() {
         let state = SubjectState {
-            versions: vec![version(1, 1, "a", false)],
-            last_version: Some(Version(4)),
+            versions: vec![version(1, 1, "a", false), version(4, 2, "b", true)],
             ..SubjectState::default()
         };
         let decided = decide(&ask(Mode::Readwrite, None, None), &state, compatible);
@@ -210,9 +221,22 @@ mod tests {
             decided.unwrap(),
             Decision::Create {
                 version: Version(5),
-                id: IdChoice::Next
+                id: IdChoice::Next,
+                replaces: None,
             }
         );
+        let emptied = decide(
+            &ask(Mode::Readwrite, None, None),
+            &SubjectState::default(),
+            compatible,
+        );
+        assert!(matches!(
+            emptied,
+            Ok(Decision::Create {
+                version: Version(1),
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -232,38 +256,81 @@ mod tests {
             imported.unwrap(),
             Decision::Create {
                 version: Version(3),
-                id: IdChoice::Requested(SchemaId(9))
+                id: IdChoice::Requested(SchemaId(9)),
+                replaces: None,
             }
         );
     }
 
     #[test]
-    fn explicit_versions_and_ids_are_refused_with_confluents_errors() {
+    fn an_import_overwrites_a_version_and_reuses_an_id_only_for_its_own_content() {
         let state = SubjectState {
             versions: vec![version(1, 1, "a", false)],
             known_id: Some(SchemaId(5)),
-            ..SubjectState::default()
+            requested_id_content: Some("new".to_string()),
         };
-        let not_next = decide(&ask(Mode::Readwrite, None, Some(3)), &state, compatible);
-        assert!(matches!(not_next, Err(Error::InvalidSchema(_))));
-        let taken = decide(&ask(Mode::Import, None, Some(1)), &state, compatible);
-        assert!(matches!(taken, Err(Error::OperationNotPermitted(_))));
-        let other_id = decide(&ask(Mode::Import, Some(6), None), &state, compatible);
-        assert!(matches!(other_id, Err(Error::IdDoesNotMatch { .. })));
+        let same_content = decide(&ask(Mode::Import, Some(6), Some(1)), &state, compatible);
+        assert_eq!(
+            same_content.unwrap(),
+            Decision::Create {
+                version: Version(1),
+                id: IdChoice::Known(SchemaId(6)),
+                replaces: Some(SchemaId(1)),
+            }
+        );
         let state = SubjectState {
-            requested_id_taken: true,
-            ..SubjectState::default()
+            requested_id_content: Some("other".to_string()),
+            ..state
         };
         let overwrite = decide(&ask(Mode::Import, Some(6), None), &state, compatible);
         assert!(
             matches!(overwrite, Err(Error::OperationNotPermitted(m)) if m.contains("Overwrite"))
         );
-        assert!(admit(
-            &SubjectName::parse("s").unwrap(),
-            Mode::Readwrite,
-            Some(SchemaId(1))
-        )
-        .is_err());
-        assert!(admit(&SubjectName::parse("s").unwrap(), Mode::Readonly, None).is_err());
+    }
+
+    #[test]
+    fn ids_and_versions_are_refused_with_confluents_errors_once_the_content_is_new() {
+        let state = SubjectState {
+            versions: vec![version(1, 1, "new", false)],
+            known_id: Some(SchemaId(1)),
+            ..SubjectState::default()
+        };
+        let its_own_id = decide(&ask(Mode::Readwrite, Some(1), None), &state, compatible);
+        assert!(matches!(its_own_id, Ok(Decision::Existing { .. })));
+        let older_import = SubjectState {
+            known_id: Some(SchemaId(9)),
+            ..state.clone()
+        };
+        let under_older_id = decide(
+            &ask(Mode::Readwrite, Some(1), None),
+            &older_import,
+            compatible,
+        );
+        assert!(matches!(
+            under_older_id,
+            Err(Error::OperationNotPermitted(_))
+        ));
+        let not_next = decide(&ask(Mode::Readwrite, None, Some(1)), &state, compatible);
+        assert!(matches!(not_next, Err(Error::VersionNotNext)));
+        let other_id = decide(&ask(Mode::Readwrite, Some(2), None), &state, compatible);
+        assert!(
+            matches!(other_id, Err(Error::OperationNotPermitted(m)) if m == "Subject s is not in import mode")
+        );
+        let no_id = decide(
+            &ask(Mode::Import, None, None),
+            &SubjectState::default(),
+            compatible,
+        );
+        assert!(
+            matches!(no_id, Err(Error::OperationNotPermitted(m)) if m == "Subject s is not in read-write mode")
+        );
+        let read_only = decide(
+            &ask(Mode::Readonly, None, None),
+            &SubjectState::default(),
+            compatible,
+        );
+        assert!(
+            matches!(read_only, Err(Error::OperationNotPermitted(m)) if m == "Subject s is in read-only mode")
+        );
     }
 }

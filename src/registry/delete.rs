@@ -2,7 +2,7 @@
 
 use super::decide::read_only;
 use super::{audit, AuditAction, Registry};
-use crate::storage::StoredVersion;
+use crate::storage::{Include, StoredVersion};
 use crate::types::{Actor, SchemaId, SubjectName, Version, VersionSelector};
 use crate::{Error, Result};
 
@@ -28,8 +28,7 @@ impl Registry {
             (true, false) => versions.iter().collect(),
         };
         for target in &targets {
-            self.refuse_if_referenced(subject, target.version, permanent)
-                .await?;
+            self.refuse_if_referenced(subject, target.version).await?;
         }
         let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
         let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
@@ -89,8 +88,7 @@ impl Registry {
             }
             _ => {}
         }
-        self.refuse_if_referenced(subject, target.version, permanent)
-            .await?;
+        self.refuse_if_referenced(subject, target.version).await?;
         let details = serde_json::json!({ "permanent": permanent });
         let entry = audit(
             actor,
@@ -107,6 +105,47 @@ impl Registry {
         Ok(target.version)
     }
 
+    /// Permanently deletes the soft-deleted versions of `scope` (one subject, or every one), as
+    /// the Confluent registry does on entering IMPORT mode: their ids are gone with them.
+    pub(super) async fn clear_deleted(
+        &self,
+        scope: Option<&SubjectName>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let subjects = match scope {
+            Some(subject) => vec![subject.clone()],
+            None => self
+                .store
+                .subjects(Include::LiveAndDeleted)
+                .await?
+                .iter()
+                .map(|name| SubjectName::parse(name))
+                .collect::<Result<_>>()?,
+        };
+        for subject in &subjects {
+            let versions = self.store.versions(subject).await?;
+            let deleted: Vec<&StoredVersion> = versions.iter().filter(|v| v.is_deleted).collect();
+            if deleted.is_empty() {
+                continue;
+            }
+            let numbers: Vec<Version> = deleted.iter().map(|v| v.version).collect();
+            let details = serde_json::json!({ "versions": numbers, "permanent": true });
+            let entry = audit(
+                actor,
+                AuditAction::SubjectDeleted,
+                Some(subject),
+                None,
+                details,
+            );
+            self.store
+                .delete_versions(subject, &numbers, true, &entry)
+                .await?;
+            let ids: Vec<SchemaId> = deleted.iter().map(|v| v.schema.id).collect();
+            self.cache.invalidate(subject.as_str(), &ids);
+        }
+        Ok(())
+    }
+
     async fn refuse_if_read_only(&self, subject: &SubjectName) -> Result<()> {
         if self.effective_mode(subject).await?.is_read_only() {
             return Err(read_only(subject));
@@ -114,19 +153,12 @@ impl Registry {
         Ok(())
     }
 
-    /// Refuses to delete a version that a live schema references; a permanent deletion is also
-    /// refused while a soft-deleted schema still references it.
-    async fn refuse_if_referenced(
-        &self,
-        subject: &SubjectName,
-        version: Version,
-        permanent: bool,
-    ) -> Result<()> {
+    /// Refuses to delete a version that a live schema references. A soft-deleted referrer
+    /// blocks nothing, not even a permanent deletion: Confluent's registry forgets a version's
+    /// references when it is soft-deleted.
+    async fn refuse_if_referenced(&self, subject: &SubjectName, version: Version) -> Result<()> {
         let referrers = self.store.referrers(subject, version).await?;
-        if referrers
-            .iter()
-            .any(|(_, usage)| permanent || !usage.is_deleted)
-        {
+        if referrers.iter().any(|(_, usage)| !usage.is_deleted) {
             return Err(Error::ReferenceExists(subject.to_string(), version));
         }
         Ok(())

@@ -101,8 +101,8 @@ impl Registry {
         actor: &Actor,
         applying: Option<Applying>,
     ) -> Result<Registered> {
+        // The mode is checked by `decide`, once it is known that the candidate is new.
         let mode = self.effective_mode(subject).await?;
-        decide::admit(subject, mode, request.id)?;
         if request.schema.trim().is_empty() {
             let previous = self
                 .latest(subject)
@@ -156,7 +156,7 @@ impl Registry {
                     metrics::counter!("accord_compatibility_refusals_total").increment(1);
                 }
             })?;
-            let (version, id) = match decision {
+            let (version, id, replaces) = match decision {
                 Decision::Existing { id, version } => {
                     return Ok(Registered {
                         id,
@@ -164,12 +164,17 @@ impl Registry {
                         is_new: false,
                     })
                 }
-                Decision::Create { version, id } => (version, id),
+                Decision::Create {
+                    version,
+                    id,
+                    replaces,
+                } => (version, id, replaces),
             };
             let write = VersionWrite {
                 subject: subject.clone(),
                 version,
                 id,
+                replaces,
                 content: candidate.content.clone(),
                 expected_max: state.max_version(),
                 claim: claim(actor, subject),
@@ -184,7 +189,10 @@ impl Registry {
             );
             match self.store.write_version(&write, &entry).await? {
                 Written::Created(id) => {
-                    self.cache.invalidate(subject.as_str(), &[]);
+                    // An import may give an id whose old content was permanently deleted, or
+                    // overwrite a version: what was cached under those ids is gone.
+                    let ids: Vec<SchemaId> = replaces.into_iter().chain(Some(id)).collect();
+                    self.cache.invalidate(subject.as_str(), &ids);
                     metrics::counter!("accord_registrations_total").increment(1);
                     tracing::info!(subject = %subject, version = version.0, schema_id = id.0, "schema registered");
                     return Ok(Registered {

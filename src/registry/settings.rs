@@ -169,7 +169,8 @@ impl Registry {
     }
 
     /// Sets the mode of `subject` (or the global one). Entering IMPORT requires that no live
-    /// subject is in scope, unless `force`.
+    /// subject is in scope, unless `force`; without `force` it also permanently deletes the
+    /// soft-deleted versions in scope, as the Confluent registry does.
     pub async fn set_mode(
         &self,
         subject: Option<&SubjectName>,
@@ -191,6 +192,7 @@ impl Registry {
                     "Cannot import since found existing subjects".to_string(),
                 ));
             }
+            self.clear_deleted(subject, actor).await?;
         }
         let entry = audit(
             actor,

@@ -80,12 +80,12 @@ pub struct NewSchema {
 pub struct SubjectState {
     /// Every version of the subject, deleted or not, oldest first.
     pub versions: Vec<StoredVersion>,
-    /// The highest version the subject ever had, permanently deleted ones included.
-    pub last_version: Option<Version>,
-    /// The id of the candidate's content, when some subject already holds it.
+    /// The id of the candidate's content, when some version (deleted or not) holds it; the
+    /// highest one when an import gave the content several.
     pub known_id: Option<SchemaId>,
-    /// Whether the id the client asked for (IMPORT mode) already holds content.
-    pub requested_id_taken: bool,
+    /// The fingerprint of the content the id the client asked for (IMPORT mode) holds, when
+    /// some version (deleted or not) uses that id.
+    pub requested_id_content: Option<String>,
 }
 
 impl SubjectState {
@@ -113,6 +113,8 @@ pub struct VersionWrite {
     pub subject: SubjectName,
     pub version: Version,
     pub id: IdChoice,
+    /// The id of the version an import overwrites, when `version` exists (IMPORT mode only).
+    pub replaces: Option<SchemaId>,
     pub content: NewSchema,
     /// The subject's highest version when the decision was made: when it has changed (or
     /// anything the id choice assumed has), nothing is written and the store answers

@@ -1,12 +1,13 @@
-//! The one read a registration decides on — the subject's versions, the highest version it
-//! ever had, the id of the candidate's content and whether a requested id is taken — in SQL
-//! that both databases accept, and its rows turned into a [`SubjectState`].
+//! The one read a registration decides on — the subject's versions, the id of the candidate's
+//! content and what a requested id holds — in SQL that both databases accept, and its rows
+//! turned into a [`SubjectState`]. A schema row counts only while some version uses it: the
+//! ids of permanently deleted content are not given again.
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use super::rows::{self, VERSION_COLUMNS};
 use super::SubjectState;
-use crate::types::{SchemaId, Version};
+use crate::types::SchemaId;
 use crate::Result;
 
 /// Binds the subject (`$1`), the fingerprint (`$2`) and the requested id (`$3`, or NULL).
@@ -14,10 +15,12 @@ use crate::Result;
 /// columns when the subject has none.
 pub(super) fn subject_state_sql() -> String {
     format!(
-        "SELECT {VERSION_COLUMNS}, f.last_version, f.known_id, f.requested_taken FROM \
-           (SELECT (SELECT last_version FROM subjects WHERE name = $1) AS last_version, \
-             (SELECT id FROM schemas WHERE fingerprint = $2) AS known_id, \
-             (SELECT COUNT(*) FROM schemas WHERE id = $3) AS requested_taken) f \
+        "SELECT {VERSION_COLUMNS}, f.known_id, f.requested_content FROM \
+           (SELECT (SELECT MAX(k.id) FROM schemas k WHERE k.fingerprint = $2 \
+               AND EXISTS (SELECT 1 FROM subject_versions u WHERE u.schema_id = k.id)) AS known_id, \
+             (SELECT r.fingerprint FROM schemas r WHERE r.id = $3 \
+               AND EXISTS (SELECT 1 FROM subject_versions u WHERE u.schema_id = r.id)) \
+               AS requested_content) f \
          LEFT JOIN subject_versions v ON v.subject = $1 \
          LEFT JOIN schemas s ON s.id = v.schema_id \
          ORDER BY v.version"
@@ -38,12 +41,9 @@ where
     let mut state = SubjectState::default();
     for (i, row) in found.iter().enumerate() {
         if i == 0 {
-            let last: Option<i32> = row.try_get("last_version")?;
             let known: Option<i32> = row.try_get("known_id")?;
-            let taken: i64 = row.try_get("requested_taken")?;
-            state.last_version = last.map(Version);
             state.known_id = known.map(SchemaId);
-            state.requested_id_taken = taken > 0;
+            state.requested_id_content = row.try_get("requested_content")?;
         }
         let version: Option<i32> = row.try_get("version")?;
         if version.is_some() {

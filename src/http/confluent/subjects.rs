@@ -133,12 +133,19 @@ async fn register_schema(
     SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
     let subject = SubjectName::parse(&subject)?;
+    let request = body.into_request()?;
+    // Confluent's registry answers an import that names the version of a schema it already
+    // holds with that version and the schema as sent.
+    let echo = request.version.map(|_| request.schema.clone());
     let registered = app
         .contracts
-        .register(&caller, &subject, body.into_request()?, params.normalize)
+        .register(&caller, &subject, request, params.normalize)
         .await?;
+    let echo = echo.filter(|_| !registered.is_new);
     Ok(ConfluentJson(RegisterSchemaResponse {
         id: registered.id.0,
+        version: echo.as_ref().map(|_| registered.version.0),
+        schema: echo,
     }))
 }
 

@@ -127,10 +127,11 @@ impl RegisterSchemaRequest {
                 .find(|t| t.as_str() == name)
                 .ok_or_else(|| Error::InvalidSchemaType(name.to_string()))?,
         };
-        let positive = |value: Option<i64>, what: &str| -> Result<Option<i32>, Error> {
+        // As in Confluent's registry, an id below 0 and a version below 1 are none at all.
+        let at_least = |value: Option<i64>, least: i64, what: &str| -> Result<Option<i32>, Error> {
             match value {
                 None => Ok(None),
-                Some(n) if n <= 0 => Ok(None),
+                Some(n) if n < least => Ok(None),
                 Some(n) => i32::try_from(n).map(Some).map_err(|_| {
                     Error::UnprocessableEntity(format!(
                         "Invalid request body: {what} {n} is out of range"
@@ -144,8 +145,8 @@ impl RegisterSchemaRequest {
             references: self.references.unwrap_or_default(),
             metadata: self.metadata.filter(|m| !m.is_null()),
             rule_set: self.rule_set.filter(|r| !r.is_null()),
-            id: positive(self.id, "id")?.map(SchemaId),
-            version: positive(self.version, "version")?.map(Version),
+            id: at_least(self.id, 0, "id")?.map(SchemaId),
+            version: at_least(self.version, 1, "version")?.map(Version),
         })
     }
 
@@ -167,10 +168,15 @@ impl RegisterSchemaRequest {
     }
 }
 
-/// The 7.x answer to a registration: the schema's global id.
+/// The 7.x answer to a registration: the schema's global id; with the version and the schema
+/// as sent too when an import named the version of a schema the subject already holds.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegisterSchemaResponse {
     pub id: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
 }
 
 /// A version of a subject, as `GET /subjects/{subject}/versions/{version}` returns it.

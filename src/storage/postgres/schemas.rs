@@ -169,7 +169,7 @@ impl PostgresStore {
     }
 }
 
-/// Calls `accord_write_version` (migrations/postgres/0003): the whole write in one round trip.
+/// Calls `accord_write_version` (migrations/postgres/0008): the whole write in one round trip.
 async fn write_version(pool: &PgPool, write: &VersionWrite, audit: &AuditEntry) -> Result<Written> {
     let content = &write.content;
     let (id_choice, id) = match write.id {
@@ -182,9 +182,10 @@ async fn write_version(pool: &PgPool, write: &VersionWrite, audit: &AuditEntry) 
     let column = |f: fn(&Reference) -> String| content.references.iter().map(f).collect::<Vec<_>>();
     let ref_versions: Vec<i32> = content.references.iter().map(|r| r.version).collect();
     let claim = write.claim.as_ref();
+    let stale: Vec<SchemaId> = write.replaces.into_iter().chain(id.map(SchemaId)).collect();
     let call = sqlx::query_scalar(
         "SELECT accord_write_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-           $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+           $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
     )
     .bind(write.subject.as_str())
     .bind(write.expected_max.map(|v| v.0))
@@ -207,7 +208,10 @@ async fn write_version(pool: &PgPool, write: &VersionWrite, audit: &AuditEntry) 
     .bind(claim.map(|c| c.service.as_str()))
     .bind(claim.map(|c| c.audit.action.as_str()))
     .bind(claim.map(|c| c.audit.details.to_string()))
-    .bind(listener::payload(Some(write.subject.as_str()), &[]));
+    // Other instances drop what they cached under an overwritten version's id, or under an
+    // imported id whose earlier content was permanently deleted.
+    .bind(listener::payload(Some(write.subject.as_str()), &stale))
+    .bind(write.replaces.is_some());
     let Some(applying) = &write.applies else {
         let written: Option<i32> = call.fetch_one(pool).await?;
         return Ok(written.map_or(Written::Moved, |id| Written::Created(SchemaId(id))));

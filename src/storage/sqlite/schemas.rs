@@ -18,43 +18,57 @@ impl SchemaStore for SqliteStore {
         let subject = &write.subject;
         let content = &write.content;
 
-        // What the decision assumed, checked in one statement under the write lock.
-        let (max_version, known, max_id, id_taken, version_taken): (
+        // What the decision assumed, checked in one statement under the write lock. A schema
+        // row counts only while some version uses it.
+        let (max_version, known, max_id, requested, version_taken): (
             Option<i32>,
             Option<i32>,
             Option<i32>,
-            bool,
+            Option<String>,
             bool,
         ) = sqlx::query_as(
             "SELECT (SELECT MAX(version) FROM subject_versions WHERE subject = $1), \
-               (SELECT id FROM schemas WHERE fingerprint = $2), \
+               (SELECT MAX(k.id) FROM schemas k WHERE k.fingerprint = $2 \
+                 AND EXISTS (SELECT 1 FROM subject_versions u WHERE u.schema_id = k.id)), \
                (SELECT MAX(id) FROM schemas), \
-               EXISTS (SELECT 1 FROM schemas WHERE id = $3), \
+               (SELECT r.fingerprint FROM schemas r WHERE r.id = $3 \
+                 AND EXISTS (SELECT 1 FROM subject_versions u WHERE u.schema_id = r.id)), \
                EXISTS (SELECT 1 FROM subject_versions WHERE subject = $1 AND version = $4)",
         )
         .bind(subject.as_str())
         .bind(&content.fingerprint)
         .bind(match write.id {
-            IdChoice::Requested(id) => Some(id.0),
-            _ => None,
+            IdChoice::Requested(id) | IdChoice::Known(id) => Some(id.0),
+            IdChoice::Next => None,
         })
         .bind(write.version.0)
         .fetch_one(&mut **tx)
         .await?;
-        let known = known.map(SchemaId);
         let id = match write.id {
-            IdChoice::Known(id) if known == Some(id) => id,
-            IdChoice::Requested(id) if known.is_none() && !id_taken => id,
+            IdChoice::Known(id) if requested.as_ref() == Some(&content.fingerprint) => id,
+            IdChoice::Requested(id) if requested.is_none() => id,
             IdChoice::Next if known.is_none() => SchemaId(max_id.unwrap_or(0) + 1),
             _ => return Ok(Written::Moved),
         };
-        if max_version != write.expected_max.map(|v| v.0) || version_taken {
+        if max_version != write.expected_max.map(|v| v.0)
+            || version_taken != write.replaces.is_some()
+        {
             return Ok(Written::Moved);
         }
         let is_new_schema = !matches!(write.id, IdChoice::Known(_));
+        if matches!(write.id, IdChoice::Requested(_)) {
+            // The id's earlier content, permanently deleted, makes way for the import's.
+            for table_key in ["schema_references WHERE schema_id", "schemas WHERE id"] {
+                sqlx::query(&format!("DELETE FROM {table_key} = ?"))
+                    .bind(id.0)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
 
-        // The schema when it is new, the subject's row, the version and its audit entry, in
-        // one round trip to the database.
+        // The schema when it is new, the subject's row, the version (after the one an import
+        // overwrites, and without the soft-deleted versions of the same id it supersedes, as
+        // Confluent's registry drops them) and its audit entry, in one round trip.
         let mut entry = audit.clone();
         entry.version = Some(write.version);
         entry.details["id"] = id.0.into();
@@ -67,6 +81,8 @@ impl SchemaStore for SqliteStore {
              INSERT INTO subjects (name, last_version) VALUES (?, ?) \
                ON CONFLICT (name) DO UPDATE \
                SET last_version = MAX(last_version, excluded.last_version); \
+             DELETE FROM subject_versions WHERE subject = ? \
+               AND (version = ? OR (schema_id = ? AND is_deleted AND version < ?)); \
              INSERT INTO subject_versions (subject, version, schema_id) VALUES (?, ?, ?); \
              INSERT INTO audit_log (at, principal, action, subject, version, service, details) \
                VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -80,6 +96,10 @@ impl SchemaStore for SqliteStore {
         .bind(to_json(&content.rule_set))
         .bind(is_new_schema)
         .bind(subject.as_str())
+        .bind(write.version.0)
+        .bind(subject.as_str())
+        .bind(write.version.0)
+        .bind(id.0)
         .bind(write.version.0)
         .bind(subject.as_str())
         .bind(write.version.0)

@@ -28,16 +28,75 @@ async fn soft_deleted_versions_are_hidden_unless_asked_for() {
 }
 
 #[tokio::test]
-async fn versions_are_never_reused_after_deletion() {
+async fn after_a_permanent_deletion_the_number_is_given_again_and_the_content_gets_a_new_id() {
     let app = TestApp::new().await;
     app.register("s", &record("R", &[ID])).await;
     app.register("s", &record("R", &[ID, NOTE])).await;
     app.delete("/subjects/s/versions/2").await;
     app.delete("/subjects/s/versions/2?permanent=true").await;
-    // Re-registering the deleted schema creates version 3 with the same id.
+    // As in Confluent's registry: the deleted content's id is not given again.
     let id = app.register("s", &record("R", &[ID, NOTE])).await;
-    assert_eq!(id, 2);
-    assert_eq!(app.get("/subjects/s/versions").await.1, json!([1, 3]));
+    assert_eq!(id, 3);
+    assert_eq!(app.get("/subjects/s/versions").await.1, json!([1, 2]));
+    assert_error(
+        &app.get("/schemas/ids/2").await,
+        StatusCode::NOT_FOUND,
+        40403,
+    );
+    // A whole subject deleted permanently numbers from 1 again, under new ids.
+    app.delete("/subjects/s").await;
+    app.delete("/subjects/s?permanent=true").await;
+    assert_eq!(app.register("s", &record("R", &[ID])).await, 4);
+    assert_eq!(app.get("/subjects/s/versions").await.1, json!([1]));
+}
+
+#[tokio::test]
+async fn a_new_version_of_a_soft_deleted_id_drops_the_deleted_versions_of_that_id() {
+    let app = TestApp::new().await;
+    app.register("s", &record("R", &[ID])).await;
+    app.register("s", &record("R", &[ID, NOTE])).await;
+    app.delete("/subjects/s/versions/2").await;
+    // Registered again, the content keeps its id in a new version; the soft-deleted version
+    // of that id is gone, as in Confluent's registry.
+    assert_eq!(app.register("s", &record("R", &[ID, NOTE])).await, 2);
+    assert_eq!(
+        app.get("/subjects/s/versions?deleted=true").await.1,
+        json!([1, 3])
+    );
+    let gone = app.delete("/subjects/s/versions/2?permanent=false").await;
+    assert_eq!(
+        assert_error(&gone, StatusCode::NOT_FOUND, 40402),
+        "Version 2 not found."
+    );
+}
+
+#[tokio::test]
+async fn an_id_used_only_by_soft_deleted_versions_has_no_subjects_unless_asked_for() {
+    let app = TestApp::new().await;
+    let id = app.register("s", "\"string\"").await;
+    app.delete("/subjects/s").await;
+    assert_eq!(
+        app.get(&format!("/schemas/ids/{id}/subjects")).await,
+        (StatusCode::OK, json!([]))
+    );
+    assert_eq!(
+        app.get(&format!("/schemas/ids/{id}/subjects?deleted=true"))
+            .await
+            .1,
+        json!(["s"])
+    );
+}
+
+#[tokio::test]
+async fn deleting_the_latest_version_when_all_are_soft_deleted_is_version_minus_one_not_found() {
+    let app = TestApp::new().await;
+    app.register("s", "\"string\"").await;
+    app.delete("/subjects/s/versions/latest").await;
+    let none = app.delete("/subjects/s/versions/-1").await;
+    assert_eq!(
+        assert_error(&none, StatusCode::NOT_FOUND, 40402),
+        "Version -1 not found."
+    );
 }
 
 #[tokio::test]

@@ -90,7 +90,7 @@ async fn an_explicit_version_must_be_the_next_one() {
         .await;
     assert_eq!(
         assert_error(&wrong, StatusCode::UNPROCESSABLE_ENTITY, 42201),
-        "Invalid schema: Version is not one more than previous version"
+        "Version is not one more than previous version"
     );
     let right = app
         .post(
