@@ -9,6 +9,7 @@ mod cache;
 pub mod compatibility;
 pub mod decide;
 mod delete;
+pub mod metadata;
 mod register;
 mod settings;
 mod work;

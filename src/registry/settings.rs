@@ -21,7 +21,15 @@ impl Registry {
     ) -> Result<ConfigRecord> {
         if let Some(subject) = subject {
             if let Some(own) = self.stored_config(Some(subject)).await? {
-                return Ok(own);
+                // Confluent shows the level in force beside a subject's own other settings.
+                let compatibility = match own.compatibility {
+                    Some(level) => level,
+                    None => self.global_compatibility().await?,
+                };
+                return Ok(ConfigRecord {
+                    compatibility: Some(compatibility),
+                    ..own
+                });
             }
             if !default_to_global {
                 return Err(Error::SubjectCompatibilityNotConfigured(
@@ -32,8 +40,14 @@ impl Registry {
         let global = self.stored_config(None).await?.unwrap_or_default();
         Ok(ConfigRecord {
             compatibility: Some(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
-            normalize: global.normalize,
+            ..global
         })
+    }
+
+    /// Returns the global compatibility level, or the default one.
+    async fn global_compatibility(&self) -> Result<Compatibility> {
+        let global = self.stored_config(None).await?.unwrap_or_default();
+        Ok(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY))
     }
 
     /// Returns the setting in force for `subject`, falling back to the global one.
@@ -43,6 +57,7 @@ impl Registry {
         Ok(ConfigRecord {
             compatibility: own.compatibility.or(global.compatibility),
             normalize: own.normalize.or(global.normalize),
+            contract: global.contract.overlaid(&own.contract),
         })
     }
 
@@ -55,7 +70,8 @@ impl Registry {
             .unwrap_or(DEFAULT_COMPATIBILITY))
     }
 
-    /// Replaces the compatibility setting of `subject` (or the global one).
+    /// Updates the compatibility setting of `subject` (or the global one): the settings
+    /// `config` sets replace the stored ones, and the others are kept, as Confluent keeps them.
     pub async fn set_config(
         &self,
         subject: Option<&SubjectName>,
@@ -78,6 +94,12 @@ impl Registry {
             "compatibility": config.compatibility,
             "normalize": config.normalize,
         });
+        let old = self.stored_config(subject).await?.unwrap_or_default();
+        let config = ConfigRecord {
+            compatibility: config.compatibility.or(old.compatibility),
+            normalize: config.normalize.or(old.normalize),
+            contract: old.contract.overlaid(&config.contract),
+        };
         let entry = audit(actor, AuditAction::ConfigChanged, subject, None, details);
         let scope = subject.map(SubjectName::as_str);
         let changed = self.store.set_config(subject, config, &entry).await;
@@ -145,11 +167,11 @@ impl Registry {
     async fn stored_settings(&self, scope: Option<&SubjectName>) -> Result<ScopeSettings> {
         let key = scope.map(SubjectName::to_string);
         if let Some(cached) = self.cache.settings(&key) {
-            return Ok(*cached);
+            return Ok(cached.as_ref().clone());
         }
         let seen = self.cache.generation();
         let settings = self.store.settings(scope).await?;
-        self.cache.put_settings(seen, key, settings);
+        self.cache.put_settings(seen, key, settings.clone());
         Ok(settings)
     }
 

@@ -66,7 +66,7 @@ async fn get_global_config(
 async fn set_global_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
+    ConfluentJson(mut body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     app.contracts
         .set_config(&caller, Scope::Global, body.into_record()?)
@@ -113,7 +113,7 @@ async fn set_subject_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
-    ConfluentJson(body): ConfluentJson<ConfigUpdateRequest>,
+    ConfluentJson(mut body): ConfluentJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
     app.contracts

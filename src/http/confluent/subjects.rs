@@ -137,9 +137,7 @@ async fn register_schema(
         .contracts
         .register(&caller, &subject, body.into_request()?, params.normalize)
         .await?;
-    Ok(ConfluentJson(RegisterSchemaResponse {
-        id: registered.id.0,
-    }))
+    Ok(ConfluentJson(registered.into()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -10,8 +10,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::http::extract::{body_bytes, decode_body};
-use crate::registry::SchemaRequest;
-use crate::storage::{ConfigRecord, StoredSchema, StoredVersion, SubjectVersion};
+use crate::registry::{metadata, Registered, SchemaRequest};
+use crate::storage::{ConfigRecord, ContractConfig, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::Error;
 
@@ -129,10 +129,11 @@ impl RegisterSchemaRequest {
             schema_type,
             schema: self.schema.unwrap_or_default(),
             references: self.references.unwrap_or_default(),
-            metadata: self.metadata.filter(|m| !m.is_null()),
-            rule_set: self.rule_set.filter(|r| !r.is_null()),
+            metadata: metadata::parse(self.metadata)?,
+            rule_set: metadata::check_rule_set(self.rule_set.as_ref()).map(|()| None)?,
             id: positive(self.id, "id")?.map(SchemaId),
             version: positive(self.version, "version")?.map(Version),
+            stamps_version: self.version.is_some_and(|v| v != 0),
         })
     }
 
@@ -154,10 +155,45 @@ impl RegisterSchemaRequest {
     }
 }
 
-/// The 7.x answer to a registration: the schema's global id.
+/// The 7.x answer to a registration: the schema's global id, and the content registered
+/// when the registry completed it (schema or metadata taken from the latest version or the
+/// config).
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RegisterSchemaResponse {
     pub id: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<SchemaType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<Reference>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+}
+
+impl From<Registered> for RegisterSchemaResponse {
+    fn from(registered: Registered) -> Self {
+        let completed = registered.completed;
+        RegisterSchemaResponse {
+            id: registered.id.0,
+            version: completed.as_ref().map(|_| registered.version.0),
+            schema_type: completed.as_ref().and_then(|c| shown_type(c.schema_type)),
+            references: completed
+                .as_ref()
+                .map(|c| c.references.clone())
+                .filter(|r| !r.is_empty()),
+            metadata: completed.as_ref().and_then(|c| c.metadata.clone()),
+            rule_set: completed.as_ref().and_then(|c| c.rule_set.clone()),
+            schema: completed.map(|c| c.schema),
+        }
+    }
 }
 
 /// A version of a subject, as `GET /subjects/{subject}/versions/{version}` returns it.
@@ -256,52 +292,112 @@ impl From<SubjectVersion> for SubjectVersionResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ConfigResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compatibility_level: Option<Compatibility>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validate_fields: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_rule_set: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_rule_set: Option<Value>,
 }
 
 impl From<ConfigRecord> for ConfigResponse {
     fn from(config: ConfigRecord) -> Self {
+        let contract = config.contract;
         ConfigResponse {
+            alias: contract.alias,
             compatibility_level: config.compatibility,
             normalize: config.normalize,
+            validate_fields: contract.validate_fields,
+            compatibility_group: contract.compatibility_group,
+            default_metadata: contract.default_metadata,
+            override_metadata: contract.override_metadata,
+            default_rule_set: contract.default_rule_set,
+            override_rule_set: contract.override_rule_set,
         }
     }
 }
 
 /// A compatibility setting to apply, as `PUT /config` takes it; echoed back on success.
+/// The settings it leaves out (or sends as `null`) keep their value.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ConfigUpdateRequest {
+    /// Another subject this one stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub alias: Option<Value>,
     /// One of the seven levels, e.g. `BACKWARD` (case-insensitive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility: Option<String>,
     /// Whether schemas are normalized before they are registered or looked up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
-    /// `compatibilityLevel`, the key `GET /config` answers with, sent back in place of
-    /// `compatibility`: kept only to say so.
-    #[serde(default, rename = "compatibilityLevel", skip_serializing)]
-    #[schema(ignore)]
-    pub compatibility_level: Option<IgnoredAny>,
+    /// Whether field names are validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_fields: Option<bool>,
+    /// The metadata property whose value splits the history for compatibility checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    /// Metadata a registration without its own starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_metadata: Option<Value>,
+    /// Metadata laid over every registration's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_rule_set: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_rule_set: Option<Value>,
 }
 
 impl ConfigUpdateRequest {
-    /// Validates the request into a setting; a missing or unknown level is a 42203.
-    pub fn into_record(&self) -> Result<ConfigRecord, Error> {
+    /// Validates the request into a setting (an unknown level is a 42203), and puts the
+    /// metadata and alias it echoes in the form they are kept in.
+    pub fn into_record(&mut self) -> Result<ConfigRecord, Error> {
         let compatibility = match self.compatibility.as_deref() {
             Some(level) => Some(Compatibility::parse(level)?),
-            None if self.normalize.is_some() => None,
-            None if self.compatibility_level.is_some() => {
-                return Err(Error::InvalidCompatibilityLevel(
-                    r#"; the key is "compatibility" ("compatibilityLevel" is the key GET /config answers with), as in {"compatibility": "FULL"}"#,
-                ))
-            }
-            None => return Err(Error::InvalidCompatibilityLevel("")),
+            None => None,
         };
+        self.default_metadata = metadata::parse(self.default_metadata.take())?;
+        self.override_metadata = metadata::parse(self.override_metadata.take())?;
+        self.alias = match self.alias.take() {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(Value::String(s)),
+            Some(other) => Some(Value::String(other.to_string())),
+        };
+        let text = |value: &Option<Value>| value.as_ref().and_then(Value::as_str).map(String::from);
+        let present = |value: &Option<Value>| value.clone().filter(|v| !v.is_null());
         Ok(ConfigRecord {
             compatibility,
             normalize: self.normalize,
+            contract: ContractConfig {
+                alias: text(&self.alias),
+                validate_fields: self.validate_fields,
+                compatibility_group: self.compatibility_group.clone(),
+                default_metadata: self.default_metadata.clone(),
+                override_metadata: self.override_metadata.clone(),
+                default_rule_set: present(&self.default_rule_set),
+                override_rule_set: present(&self.override_rule_set),
+            },
         })
     }
 }
