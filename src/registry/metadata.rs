@@ -142,6 +142,18 @@ pub fn check_rule_set(value: Option<&Value>) -> Result<()> {
     Ok(())
 }
 
+/// Returns whether `rule_set` has a rule (of any kind) whose `type` is `rule_type`.
+pub fn has_rule_type(rule_set: Option<&Value>, rule_type: &str) -> bool {
+    let Some(rule_set) = rule_set else {
+        return false;
+    };
+    ["migrationRules", "domainRules", "encodingRules"]
+        .iter()
+        .filter_map(|list| rule_set.get(list).and_then(Value::as_array))
+        .flatten()
+        .any(|rule| rule.get("type").and_then(Value::as_str) == Some(rule_type))
+}
+
 /// Refuses an enum value Jackson does not know.
 fn one_of(value: Option<&Value>, class: &str, known: &[&str]) -> Result<()> {
     match value {

@@ -152,7 +152,10 @@ impl Registry {
             // IMPORT mode checks nothing (see decide), so it parses no earlier version.
             let previous = match mode {
                 Mode::Import => Earlier(Vec::new()),
-                _ => self.previous(level, &state.versions, None).await?,
+                _ => {
+                    let group = same_group(&config, request.metadata.as_ref(), &state.versions);
+                    self.previous(level, &group, None).await?
+                }
             };
             let ask = Ask {
                 subject: subject.clone(),
@@ -256,7 +259,7 @@ impl Registry {
             .into_iter()
             .rev()
             .filter(|v| include_deleted || !v.is_deleted)
-            .find(|v| v.schema.fingerprint == candidate.content.fingerprint)
+            .find(|v| holds_as_sent(&v.schema, &candidate.content.fingerprint))
             .map(Arc::new)
             .ok_or(Error::SchemaNotFound)
     }
@@ -289,15 +292,12 @@ impl Registry {
                 Some(n)
             }
         };
-        let normalize = normalize
-            || self
-                .effective_config(subject)
-                .await?
-                .normalize
-                .unwrap_or(false);
+        let config = self.effective_config(subject).await?;
+        let normalize = normalize || config.normalize.unwrap_or(false);
         let candidate = self.candidate(&request, normalize).await?;
         let level = self.effective_compatibility(subject).await?;
-        let previous = self.previous(level, &versions, only).await?;
+        let group = same_group(&config, request.metadata.as_ref(), &versions);
+        let previous = self.previous(level, &group, only).await?;
         self.workers
             .run(move || previous.check(level, &candidate.parsed))
             .await
@@ -386,18 +386,44 @@ impl Registry {
 /// sent: the same content, or the same but for the stored `confluent:version` (a version read
 /// and sent back without its number).
 fn sent_back<'a>(versions: &'a [StoredVersion], fingerprint: &str) -> Option<&'a StoredVersion> {
-    versions.iter().rev().filter(|v| !v.is_deleted).find(|v| {
-        let stored = &v.schema;
-        stored.fingerprint == fingerprint
-            || (metadata::has_confluent_version(stored.metadata.as_ref())
-                && super::fingerprint(
-                    stored.schema_type,
-                    &stored.schema,
-                    &stored.references,
-                    metadata::without_confluent_version(stored.metadata.as_ref()).as_ref(),
-                    stored.rule_set.as_ref(),
-                ) == fingerprint)
-    })
+    versions
+        .iter()
+        .rev()
+        .filter(|v| !v.is_deleted)
+        .find(|v| holds_as_sent(&v.schema, fingerprint))
+}
+
+/// Returns whether `stored` is the content with `fingerprint`, or is it but for its
+/// `confluent:version` (Confluent's `canLookup`).
+fn holds_as_sent(stored: &StoredSchema, fingerprint: &str) -> bool {
+    stored.fingerprint == fingerprint
+        || (metadata::has_confluent_version(stored.metadata.as_ref())
+            && super::fingerprint(
+                stored.schema_type,
+                &stored.schema,
+                &stored.references,
+                metadata::without_confluent_version(stored.metadata.as_ref()).as_ref(),
+                stored.rule_set.as_ref(),
+            ) == fingerprint)
+}
+
+/// Returns the versions a candidate with `metadata` is checked against: with a
+/// `compatibilityGroup`, only those whose value of that property is the candidate's (both
+/// may lack it), as Confluent splits a subject's history.
+fn same_group(
+    config: &ConfigRecord,
+    metadata: Option<&Value>,
+    versions: &[StoredVersion],
+) -> Vec<StoredVersion> {
+    let Some(group) = config.contract.compatibility_group.as_deref() else {
+        return versions.to_vec();
+    };
+    let value = metadata::property(metadata, group);
+    versions
+        .iter()
+        .filter(|v| metadata::property(v.schema.metadata.as_ref(), group) == value)
+        .cloned()
+        .collect()
 }
 
 /// Returns the metadata a new version `next` registers with, as Confluent 7.9 completes it:

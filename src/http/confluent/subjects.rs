@@ -1,6 +1,6 @@
 //! `/subjects`: listing, registering, looking up, reading and deleting subject versions.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_version, delete_version))
         .routes(routes!(get_version_schema))
         .routes(routes!(get_referenced_by))
+        .routes(routes!(get_latest_with_metadata))
 }
 
 /// Which deleted entries a listing shows.
@@ -213,6 +214,42 @@ async fn get_version(
         .formatted(&found.schema, format.format.as_deref())
         .await?;
     Ok(rendered::version_as(&found, text))
+}
+
+/// Get the latest version with given metadata
+///
+/// Pairs the `key` and `value` parameters in order (`?key=a&value=1&key=b&value=2`) and
+/// returns the newest version whose metadata properties hold them all.
+#[utoipa::path(get, path = "/subjects/{subject}/metadata", tag = "Subjects",
+    params(("subject" = String, Path),
+        ("key" = Option<Vec<String>>, Query, description = "A property name; repeatable"),
+        ("value" = Option<Vec<String>>, Query, description = "Its value, in the same order"),
+        DeletedParam),
+    responses((status = 200, body = SchemaResponse),
+        (status = 404, description = "Subject (40401) or schema (40403) not found", body = ErrorBody)))]
+async fn get_latest_with_metadata(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<DeletedParam>,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    let subject = SubjectName::parse(&subject)?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
+    let named = |name: &'static str| {
+        pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let wanted: Vec<(String, String)> = named("key").zip(named("value")).collect();
+    let found = app
+        .contracts
+        .latest_with_metadata(&caller, &subject, &wanted, params.deleted)
+        .await?;
+    let response = ConfluentJson(SchemaResponse::from(found.as_ref())).into_response();
+    Ok(SchemaRead::of_version(&found).on(response))
 }
 
 /// Get the schema text of a version
