@@ -65,7 +65,7 @@ async fn all_seven_levels_are_accepted_in_any_case() {
 }
 
 #[tokio::test]
-async fn an_unknown_or_missing_level_is_42203() {
+async fn an_unknown_level_is_42203_and_an_empty_update_changes_nothing() {
     let app = TestApp::new().await;
     assert_error(
         &app.put("/config", json!({ "compatibility": "SIDEWAYS" }))
@@ -73,10 +73,15 @@ async fn an_unknown_or_missing_level_is_42203() {
         StatusCode::UNPROCESSABLE_ENTITY,
         42203,
     );
-    assert_error(
-        &app.put("/config/s", json!({})).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        42203,
+    app.put("/config/s", json!({ "compatibility": "FULL" }))
+        .await;
+    assert_eq!(
+        app.put("/config/s", json!({})).await,
+        (StatusCode::OK, json!({}))
+    );
+    assert_eq!(
+        app.get("/config/s").await.1,
+        json!({ "compatibilityLevel": "FULL" })
     );
 }
 
