@@ -12,6 +12,7 @@ mod delete;
 pub mod metadata;
 mod register;
 mod settings;
+mod tags;
 mod work;
 
 use std::collections::HashSet;
@@ -21,6 +22,7 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 
 pub use register::{Registered, SchemaRequest};
+pub use tags::TagChange;
 
 use crate::format::{Dependency, ParsedSchema};
 use crate::storage::{

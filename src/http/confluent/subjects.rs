@@ -7,7 +7,10 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaBody, SchemaResponse};
+use super::wire::{
+    RegisterSchemaRequest, RegisterSchemaResponse, SchemaBody, SchemaResponse, TagSchemaRequest,
+    TagsBody,
+};
 use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
@@ -27,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_version_schema))
         .routes(routes!(get_referenced_by))
         .routes(routes!(get_latest_with_metadata))
+        .routes(routes!(modify_tags))
 }
 
 /// Which deleted entries a listing shows.
@@ -250,6 +254,31 @@ async fn get_latest_with_metadata(
         .await?;
     let response = ConfluentJson(SchemaResponse::from(found.as_ref())).into_response();
     Ok(SchemaRead::of_version(&found).on(response))
+}
+
+/// Tag a version's schema
+///
+/// Writes the tags into the schema of the version (Avro `confluent:tags`, JSON Schema
+/// `confluent:tags`) and registers the result as a new version.
+#[utoipa::path(post, path = "/subjects/{subject}/versions/{version}/tags", tag = "Subjects",
+    params(("subject" = String, Path), ("version" = String, Path, description = "A version number or `latest`")),
+    request_body(content = TagSchemaRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = RegisterSchemaResponse),
+        (status = 404, description = "Subject (40401) or version (40402) not found", body = ErrorBody),
+        (status = 422, description = "No such entity, or not the next version", body = ErrorBody)))]
+async fn modify_tags(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    TagsBody(body): TagsBody,
+) -> Result<ConfluentJson<RegisterSchemaResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    let registered = app
+        .contracts
+        .modify_tags(&caller, &subject, selector, body.into_change()?)
+        .await?;
+    Ok(ConfluentJson(registered.into()))
 }
 
 /// Get the schema text of a version

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::format::tags::{Entity, EntityTags};
 use crate::http::extract::{body_bytes, decode_body};
-use crate::registry::{metadata, Registered, SchemaRequest};
+use crate::registry::{metadata, Registered, SchemaRequest, TagChange};
 use crate::storage::{ConfigRecord, ContractConfig, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::Error;
@@ -193,6 +194,94 @@ impl From<Registered> for RegisterSchemaResponse {
             rule_set: completed.as_ref().and_then(|c| c.rule_set.clone()),
             schema: completed.map(|c| c.schema),
         }
+    }
+}
+
+/// Tags to write into a version's schema, as `POST .../versions/{version}/tags` takes them.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TagSchemaRequest {
+    /// The version the tagged schema must become; the next one when left out.
+    #[serde(default)]
+    pub new_version: Option<i64>,
+    #[serde(default)]
+    pub tags_to_add: Option<Vec<SchemaTags>>,
+    #[serde(default)]
+    pub tags_to_remove: Option<Vec<SchemaTags>>,
+    /// The new version's metadata; the tagged version's when left out.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    /// Accepted and checked, but not kept (Confluent 7.9's open-source registry keeps none).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+}
+
+/// Tags for one entity of a schema.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaTags {
+    pub schema_entity: SchemaEntity,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A record (`sr_record`) or field (`sr_field`) of a schema, by path (`User.name`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaEntity {
+    pub entity_path: String,
+    pub entity_type: String,
+}
+
+/// A tags body, whose absence Confluent refuses in its own words.
+pub struct TagsBody(pub TagSchemaRequest);
+
+impl<S: Send + Sync> FromRequest<S> for TagsBody {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        let bytes = body_bytes(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::UnprocessableEntity(
+                "modifyTags.arg4 must not be null (was null)".to_string(),
+            ));
+        }
+        decode_body(&bytes).map(TagsBody)
+    }
+}
+
+impl TagSchemaRequest {
+    /// Validates the wire fields into a registry change.
+    pub fn into_change(self) -> Result<TagChange, Error> {
+        metadata::check_rule_set(self.rule_set.as_ref())?;
+        let entities = |list: Option<Vec<SchemaTags>>| -> Vec<EntityTags> {
+            list.unwrap_or_default()
+                .into_iter()
+                .map(|t| EntityTags {
+                    entity: match t.schema_entity.entity_type.as_str() {
+                        "sr_field" => Entity::Field(t.schema_entity.entity_path),
+                        _ => Entity::Record(t.schema_entity.entity_path),
+                    },
+                    tags: t.tags,
+                })
+                .collect()
+        };
+        let new_version = match self.new_version {
+            Some(n) if n > 0 => Some(Version(i32::try_from(n).map_err(|_| {
+                Error::UnprocessableEntity(format!(
+                    "Invalid request body: newVersion {n} is out of range"
+                ))
+            })?)),
+            _ => None,
+        };
+        Ok(TagChange {
+            new_version,
+            add: entities(self.tags_to_add),
+            remove: entities(self.tags_to_remove),
+            metadata: metadata::parse(self.metadata)?,
+        })
     }
 }
 
