@@ -2,7 +2,7 @@
 //! from the latest version and the config, `confluent:version`, lookups by metadata,
 //! compatibility groups and the config fields that carry them.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::support::*;
@@ -240,4 +240,86 @@ async fn listing_schemas_by_rule_type_finds_none_as_no_rule_set_is_kept() {
 
     assert_eq!(all.as_array().map(Vec::len), Some(1));
     assert_eq!(cel, json!([]));
+}
+
+#[tokio::test]
+async fn tagging_an_avro_version_registers_the_tagged_schema_as_the_next_version() {
+    let app = TestApp::new().await;
+    app.register(
+        "s",
+        &record("User", &[r#"{"name":"name","type":"string"}"#]),
+    )
+    .await;
+    let field = |tags: &[&str]| json!([{ "schemaEntity": { "entityPath": "User.name", "entityType": "sr_field" }, "tags": tags }]);
+
+    let (_, tagged) = app
+        .post(
+            "/subjects/s/versions/1/tags",
+            json!({ "newVersion": 2, "tagsToAdd": field(&["PII"]) }),
+        )
+        .await;
+    let (_, untagged) = app
+        .post(
+            "/subjects/s/versions/latest/tags",
+            json!({ "tagsToRemove": field(&["PII"]), "tagsToAdd": [{ "schemaEntity": { "entityPath": "User", "entityType": "sr_record" }, "tags": ["R"] }] }),
+        )
+        .await;
+
+    assert_eq!(
+        tagged["schema"],
+        r#"{"type":"record","name":"User","fields":[{"name":"name","type":"string","confluent:tags":["PII"]}]}"#
+    );
+    assert_eq!(
+        tagged["metadata"],
+        json!({ "properties": { "confluent:version": "2" } })
+    );
+    assert_eq!(
+        untagged["schema"],
+        r#"{"type":"record","name":"User","fields":[{"name":"name","type":"string"}],"confluent:tags":["R"]}"#
+    );
+    assert_eq!(untagged["version"], 3);
+    assert_eq!(app.get("/subjects/s/versions").await.1, json!([1, 2, 3]));
+}
+
+#[tokio::test]
+async fn tagging_a_json_schema_property_and_refusing_a_missing_path_or_version() {
+    let app = TestApp::new().await;
+    register_typed(
+        &app,
+        "s",
+        "JSON",
+        r#"{"type":"object","properties":{"a":{"type":"string"}}}"#,
+        json!([]),
+    )
+    .await;
+    let on = |path: &str| json!({ "tagsToAdd": [{ "schemaEntity": { "entityPath": path, "entityType": "sr_field" }, "tags": ["PII"] }] });
+
+    let (_, tagged) = app
+        .post("/subjects/s/versions/1/tags", on("object.a"))
+        .await;
+    let missing = app
+        .post("/subjects/s/versions/1/tags", on("object.nope"))
+        .await;
+    let no_version = app
+        .post("/subjects/s/versions/9/tags", on("object.a"))
+        .await;
+    let sent = app
+        .send(Method::POST, "/subjects/s/versions/1/tags", &[], Vec::new())
+        .await;
+    let no_body = (sent.status, sent.body);
+
+    assert_eq!(
+        tagged["schema"],
+        r#"{"type":"object","properties":{"a":{"type":"string","confluent:tags":["PII"]}}}"#
+    );
+    assert_eq!(tagged["schemaType"], "JSON");
+    assert!(
+        assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, 42201)
+            .contains("No matching path 'object.nope' found in the schema")
+    );
+    assert_error(&no_version, StatusCode::NOT_FOUND, 40402);
+    assert_eq!(
+        assert_error(&no_body, StatusCode::UNPROCESSABLE_ENTITY, 422),
+        "modifyTags.arg4 must not be null (was null)"
+    );
 }
