@@ -116,6 +116,7 @@ impl Registry {
         let versions = self.store.versions(subject).await?;
         let latest = versions.iter().rev().find(|v| !v.is_deleted);
         let mut is_completed = false;
+        let mut as_sent = None;
         if request.schema.trim().is_empty() {
             let previous = latest.ok_or_else(|| Error::EmptySchema(String::new()))?;
             request.schema_type = previous.schema.schema_type;
@@ -133,14 +134,23 @@ impl Registry {
                     completed: None,
                 });
             }
+            as_sent = Some(sent);
         }
         if mode != Mode::Import {
             let next = versions.iter().map(|v| v.version.0).max().unwrap_or(0) + 1;
             let previous = latest.and_then(|v| v.schema.metadata.as_ref());
-            request.metadata = completed_metadata(&config, &request, previous, next);
+            let completed = completed_metadata(&config, &request, previous, next);
+            if completed != request.metadata {
+                as_sent = None;
+            }
+            request.metadata = completed;
             is_completed |= request.metadata.is_some();
         }
-        let candidate = self.candidate(&request, normalize).await?;
+        // The candidate as sent is parsed once when nothing completed it.
+        let candidate = match as_sent {
+            Some(sent) => sent,
+            None => self.candidate(&request, normalize).await?,
+        };
         let completed = is_completed.then(|| candidate.content.clone());
         let level = self.effective_compatibility(subject).await?;
 
