@@ -382,6 +382,7 @@ fn registration(schema_type: SchemaType, schema: &str, references: &[Reference])
         rule_set: None,
         id: None,
         version: None,
+        stamps_version: false,
     }
 }
 

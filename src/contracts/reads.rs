@@ -64,6 +64,20 @@ impl Contracts {
             .await
     }
 
+    /// Returns the newest version of `subject` whose metadata has the properties `wanted`.
+    pub async fn latest_with_metadata(
+        &self,
+        caller: &Principal,
+        subject: &SubjectName,
+        wanted: &[(String, String)],
+        include_deleted: bool,
+    ) -> Result<Arc<StoredVersion>> {
+        self.authorize_read(caller, subject).await?;
+        self.registry
+            .latest_with_metadata(subject, wanted, include_deleted)
+            .await
+    }
+
     /// Returns the text of `schema` in the wire `format` a client asked for.
     pub async fn formatted(&self, schema: &StoredSchema, format: Option<&str>) -> Result<String> {
         self.registry.schema_text(schema, format).await

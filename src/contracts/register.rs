@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::proposals::ProposalMatch;
 use super::Contracts;
 use crate::governance::{Action, Affected, Principal, Undeclared};
-use crate::registry::{Registered, SchemaRequest};
+use crate::registry::{Registered, SchemaRequest, TagChange};
 use crate::storage::StoredVersion;
 use crate::types::{Compatibility, SubjectName, VersionSelector};
 use crate::{Error, Result};
@@ -91,6 +91,23 @@ impl Contracts {
             subject: name,
             messages,
         })
+    }
+
+    /// Registers version `selector` of `subject` with `change`'s tags written into its schema,
+    /// as a new version, for `caller`, its producer.
+    pub async fn modify_tags(
+        &self,
+        caller: &Principal,
+        subject: &SubjectName,
+        selector: VersionSelector,
+        change: TagChange,
+    ) -> Result<Registered> {
+        self.governance
+            .authorize(caller, Action::Register(subject))
+            .await?;
+        self.registry
+            .modify_tags(subject, selector, change, &caller.actor())
+            .await
     }
 
     /// Returns the version of `subject` that holds `request`'s schema.

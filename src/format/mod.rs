@@ -7,6 +7,7 @@
 pub mod avro;
 pub mod json;
 pub mod protobuf;
+pub mod tags;
 
 use crate::types::SchemaType;
 

@@ -9,8 +9,10 @@ mod cache;
 pub mod compatibility;
 pub mod decide;
 mod delete;
+pub mod metadata;
 mod register;
 mod settings;
+mod tags;
 mod work;
 
 use std::collections::HashSet;
@@ -20,6 +22,7 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 
 pub use register::{Registered, SchemaRequest};
+pub use tags::TagChange;
 
 use crate::format::{Dependency, ParsedSchema};
 use crate::storage::{
@@ -86,6 +89,28 @@ impl Registry {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
         Ok(versions)
+    }
+
+    /// Returns the newest version of `subject` whose metadata has every property of `wanted`
+    /// (the newest of all when `wanted` is empty); soft-deleted ones only when
+    /// `include_deleted`.
+    pub async fn latest_with_metadata(
+        &self,
+        subject: &SubjectName,
+        wanted: &[(String, String)],
+        include_deleted: bool,
+    ) -> Result<Arc<StoredVersion>> {
+        let versions = self.store.versions(subject).await?;
+        if !versions.iter().any(|v| include_deleted || !v.is_deleted) {
+            return Err(Error::SubjectNotFound(subject.to_string()));
+        }
+        versions
+            .into_iter()
+            .rev()
+            .filter(|v| include_deleted || !v.is_deleted)
+            .find(|v| metadata::has_properties(v.schema.metadata.as_ref(), wanted))
+            .map(Arc::new)
+            .ok_or(Error::SchemaNotFound)
     }
 
     /// Returns one version of `subject`; soft-deleted ones only when `include_deleted`.

@@ -6,10 +6,11 @@ use serde_json::Value;
 
 use super::compatibility::{self, Previous};
 use super::decide::{self, Ask, Decision};
-use super::{audit, fingerprint, AuditAction, Registry};
+use super::{audit, fingerprint, metadata, AuditAction, Registry};
 use crate::format::ParsedSchema;
 use crate::storage::{
-    Applying, AuditEntry, Claim, NewSchema, StoredSchema, StoredVersion, VersionWrite, Written,
+    Applying, AuditEntry, Claim, ConfigRecord, NewSchema, StoredSchema, StoredVersion,
+    VersionWrite, Written,
 };
 use crate::types::{
     Actor, Compatibility, Mode, Reference, SchemaId, SchemaType, SubjectName, Version,
@@ -39,15 +40,22 @@ pub struct SchemaRequest {
     pub id: Option<SchemaId>,
     /// An explicit version.
     pub version: Option<Version>,
+    /// Whether a version (even -1) was sent: the registered version then records its own
+    /// number in the `confluent:version` property, as Confluent stamps it.
+    pub stamps_version: bool,
 }
 
 /// The outcome of a registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Registered {
     pub id: SchemaId,
     pub version: Version,
     /// False when the subject already had this schema and nothing was written.
     pub is_new: bool,
+    /// The content registered, when it is not what was sent (the schema taken from the
+    /// latest version, metadata merged from it or from the config): Confluent answers a
+    /// registration with it then.
+    pub completed: Option<NewSchema>,
 }
 
 /// A parsed candidate and the content the store would keep for it.
@@ -103,22 +111,47 @@ impl Registry {
     ) -> Result<Registered> {
         // The mode is checked by `decide`, once it is known that the candidate is new.
         let mode = self.effective_mode(subject).await?;
+        let config = self.effective_config(subject).await?;
+        let normalize = normalize || config.normalize.unwrap_or(false);
+        let versions = self.store.versions(subject).await?;
+        let latest = versions.iter().rev().find(|v| !v.is_deleted);
+        let mut is_completed = false;
+        let mut as_sent = None;
         if request.schema.trim().is_empty() {
-            let previous = self
-                .latest(subject)
-                .await?
-                .ok_or_else(|| Error::EmptySchema(String::new()))?;
+            let previous = latest.ok_or_else(|| Error::EmptySchema(String::new()))?;
             request.schema_type = previous.schema.schema_type;
             request.schema = previous.schema.schema.clone();
             request.references = previous.schema.references.clone();
+            is_completed = true;
+        } else if mode != Mode::Import && request.id.is_none() {
+            // Confluent looks the schema up as sent first: found, it answers with the id alone.
+            let sent = self.candidate(&request, normalize).await?;
+            if let Some(found) = sent_back(&versions, &sent.content.fingerprint) {
+                return Ok(Registered {
+                    id: found.schema.id,
+                    version: found.version,
+                    is_new: false,
+                    completed: None,
+                });
+            }
+            as_sent = Some(sent);
         }
-        let normalize = normalize
-            || self
-                .effective_config(subject)
-                .await?
-                .normalize
-                .unwrap_or(false);
-        let candidate = self.candidate(&request, normalize).await?;
+        if mode != Mode::Import {
+            let next = versions.iter().map(|v| v.version.0).max().unwrap_or(0) + 1;
+            let previous = latest.and_then(|v| v.schema.metadata.as_ref());
+            let completed = completed_metadata(&config, &request, previous, next);
+            if completed != request.metadata {
+                as_sent = None;
+            }
+            request.metadata = completed;
+            is_completed |= request.metadata.is_some();
+        }
+        // The candidate as sent is parsed once when nothing completed it.
+        let candidate = match as_sent {
+            Some(sent) => sent,
+            None => self.candidate(&request, normalize).await?,
+        };
+        let completed = is_completed.then(|| candidate.content.clone());
         let level = self.effective_compatibility(subject).await?;
 
         for _ in 0..MAX_ATTEMPTS {
@@ -129,7 +162,10 @@ impl Registry {
             // IMPORT mode checks nothing (see decide), so it parses no earlier version.
             let previous = match mode {
                 Mode::Import => Earlier(Vec::new()),
-                _ => self.previous(level, &state.versions, None).await?,
+                _ => {
+                    let group = same_group(&config, request.metadata.as_ref(), &state.versions);
+                    self.previous(level, &group, None).await?
+                }
             };
             let ask = Ask {
                 subject: subject.clone(),
@@ -162,6 +198,7 @@ impl Registry {
                         id,
                         version,
                         is_new: false,
+                        completed,
                     })
                 }
                 Decision::Create {
@@ -199,6 +236,7 @@ impl Registry {
                         id,
                         version,
                         is_new: true,
+                        completed,
                     });
                 }
                 Written::Moved => continue,
@@ -239,7 +277,7 @@ impl Registry {
             .into_iter()
             .rev()
             .filter(|v| include_deleted || !v.is_deleted)
-            .find(|v| v.schema.fingerprint == candidate.content.fingerprint)
+            .find(|v| holds_as_sent(&v.schema, &candidate.content.fingerprint))
             .map(Arc::new)
             .ok_or(Error::SchemaNotFound)
     }
@@ -272,15 +310,12 @@ impl Registry {
                 Some(n)
             }
         };
-        let normalize = normalize
-            || self
-                .effective_config(subject)
-                .await?
-                .normalize
-                .unwrap_or(false);
+        let config = self.effective_config(subject).await?;
+        let normalize = normalize || config.normalize.unwrap_or(false);
         let candidate = self.candidate(&request, normalize).await?;
         let level = self.effective_compatibility(subject).await?;
-        let previous = self.previous(level, &versions, only).await?;
+        let group = same_group(&config, request.metadata.as_ref(), &versions);
+        let previous = self.previous(level, &group, only).await?;
         self.workers
             .run(move || previous.check(level, &candidate.parsed))
             .await
@@ -368,6 +403,69 @@ impl Registry {
                 })
             })
             .await?
+    }
+}
+
+/// Returns the live version, newest first, that holds the content with `fingerprint` as
+/// sent: the same content, or the same but for the stored `confluent:version` (a version read
+/// and sent back without its number).
+fn sent_back<'a>(versions: &'a [StoredVersion], fingerprint: &str) -> Option<&'a StoredVersion> {
+    versions
+        .iter()
+        .rev()
+        .filter(|v| !v.is_deleted)
+        .find(|v| holds_as_sent(&v.schema, fingerprint))
+}
+
+/// Returns whether `stored` is the content with `fingerprint`, or is it but for its
+/// `confluent:version` (Confluent's `canLookup`).
+fn holds_as_sent(stored: &StoredSchema, fingerprint: &str) -> bool {
+    stored.fingerprint == fingerprint
+        || (metadata::has_confluent_version(stored.metadata.as_ref())
+            && super::fingerprint(
+                stored.schema_type,
+                &stored.schema,
+                &stored.references,
+                metadata::without_confluent_version(stored.metadata.as_ref()).as_ref(),
+                stored.rule_set.as_ref(),
+            ) == fingerprint)
+}
+
+/// Returns the versions a candidate with `metadata` is checked against: with a
+/// `compatibilityGroup`, only those whose value of that property is the candidate's (both
+/// may lack it), as Confluent splits a subject's history.
+fn same_group(
+    config: &ConfigRecord,
+    metadata: Option<&Value>,
+    versions: &[StoredVersion],
+) -> Vec<StoredVersion> {
+    let Some(group) = config.contract.compatibility_group.as_deref() else {
+        return versions.to_vec();
+    };
+    let value = metadata::property(metadata, group);
+    versions
+        .iter()
+        .filter(|v| metadata::property(v.schema.metadata.as_ref(), group) == value)
+        .cloned()
+        .collect()
+}
+
+/// Returns the metadata a new version `next` registers with, as Confluent 7.9 completes it:
+/// the request's own, else the latest version's, under the config's `defaultMetadata` and
+/// over its `overrideMetadata`; stamped with `confluent:version` when a version was sent or
+/// the merge carries one.
+fn completed_metadata(
+    config: &ConfigRecord,
+    request: &SchemaRequest,
+    previous: Option<&Value>,
+    next: i32,
+) -> Option<Value> {
+    let specific = request.metadata.as_ref().or(previous);
+    let merged = metadata::merge(config.contract.default_metadata.as_ref(), specific);
+    let merged = metadata::merge(merged.as_ref(), config.contract.override_metadata.as_ref());
+    match request.stamps_version || metadata::has_confluent_version(merged.as_ref()) {
+        true => Some(metadata::with_confluent_version(merged.as_ref(), next)),
+        false => merged,
     }
 }
 

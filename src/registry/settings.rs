@@ -21,9 +21,13 @@ impl Registry {
     ) -> Result<ConfigRecord> {
         if let Some(subject) = subject {
             if let Some(own) = self.stored_config(Some(subject)).await? {
-                // Confluent shows the default level on a setting stored without one.
+                // Confluent shows the level in force beside a subject's own other settings.
+                let compatibility = match own.compatibility {
+                    Some(level) => level,
+                    None => self.global_compatibility().await?,
+                };
                 return Ok(ConfigRecord {
-                    compatibility: Some(own.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
+                    compatibility: Some(compatibility),
                     ..own
                 });
             }
@@ -36,8 +40,14 @@ impl Registry {
         let global = self.stored_config(None).await?.unwrap_or_default();
         Ok(ConfigRecord {
             compatibility: Some(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
-            normalize: global.normalize,
+            ..global
         })
+    }
+
+    /// Returns the global compatibility level, or the default one.
+    async fn global_compatibility(&self) -> Result<Compatibility> {
+        let global = self.stored_config(None).await?.unwrap_or_default();
+        Ok(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY))
     }
 
     /// Returns the setting in force for `subject`, falling back to the global one.
@@ -47,6 +57,7 @@ impl Registry {
         Ok(ConfigRecord {
             compatibility: own.compatibility.or(global.compatibility),
             normalize: own.normalize.or(global.normalize),
+            contract: global.contract.overlaid(&own.contract),
         })
     }
 
@@ -59,8 +70,8 @@ impl Registry {
             .unwrap_or(DEFAULT_COMPATIBILITY))
     }
 
-    /// Sets the compatibility setting of `subject` (or the global one). As in Confluent, a
-    /// field the request leaves out keeps the scope's own value, if it has one.
+    /// Updates the compatibility setting of `subject` (or the global one): the settings
+    /// `config` sets replace the stored ones, and the others are kept, as Confluent keeps them.
     pub async fn set_config(
         &self,
         subject: Option<&SubjectName>,
@@ -79,15 +90,16 @@ impl Registry {
                 }
             });
         }
-        let base = self.stored_config(subject).await?.unwrap_or_default();
-        let config = ConfigRecord {
-            compatibility: config.compatibility.or(base.compatibility),
-            normalize: config.normalize.or(base.normalize),
-        };
         let details = serde_json::json!({
             "compatibility": config.compatibility,
             "normalize": config.normalize,
         });
+        let old = self.stored_config(subject).await?.unwrap_or_default();
+        let config = ConfigRecord {
+            compatibility: config.compatibility.or(old.compatibility),
+            normalize: config.normalize.or(old.normalize),
+            contract: old.contract.overlaid(&config.contract),
+        };
         let entry = audit(actor, AuditAction::ConfigChanged, subject, None, details);
         let scope = subject.map(SubjectName::as_str);
         let changed = self.store.set_config(subject, config, &entry).await;
@@ -155,11 +167,11 @@ impl Registry {
     async fn stored_settings(&self, scope: Option<&SubjectName>) -> Result<ScopeSettings> {
         let key = scope.map(SubjectName::to_string);
         if let Some(cached) = self.cache.settings(&key) {
-            return Ok(*cached);
+            return Ok(cached.as_ref().clone());
         }
         let seen = self.cache.generation();
         let settings = self.store.settings(scope).await?;
-        self.cache.put_settings(seen, key, settings);
+        self.cache.put_settings(seen, key, settings.clone());
         Ok(settings)
     }
 

@@ -165,14 +165,61 @@ impl Include {
 }
 
 /// A compatibility setting, global or for one subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRecord {
     pub compatibility: Option<Compatibility>,
     pub normalize: Option<bool>,
+    /// The data-contract settings beside them.
+    pub contract: ContractConfig,
+}
+
+/// The data-contract settings of a scope, in Confluent's field names (one JSON column).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_fields: Option<bool>,
+    /// The metadata property whose value splits a subject's history for compatibility checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_rule_set: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_rule_set: Option<Value>,
+}
+
+impl ContractConfig {
+    /// Returns these settings with every one that `newer` sets replaced by its value.
+    pub fn overlaid(&self, newer: &ContractConfig) -> ContractConfig {
+        fn pick<T: Clone>(newer: &Option<T>, older: &Option<T>) -> Option<T> {
+            newer.clone().or_else(|| older.clone())
+        }
+        ContractConfig {
+            alias: pick(&newer.alias, &self.alias),
+            validate_fields: pick(&newer.validate_fields, &self.validate_fields),
+            compatibility_group: pick(&newer.compatibility_group, &self.compatibility_group),
+            default_metadata: pick(&newer.default_metadata, &self.default_metadata),
+            override_metadata: pick(&newer.override_metadata, &self.override_metadata),
+            default_rule_set: pick(&newer.default_rule_set, &self.default_rule_set),
+            override_rule_set: pick(&newer.override_rule_set, &self.override_rule_set),
+        }
+    }
+
+    /// Returns the column's text: none when nothing is set.
+    pub fn to_column(&self) -> Option<String> {
+        (self != &ContractConfig::default())
+            .then(|| serde_json::to_string(self).unwrap_or_default())
+    }
 }
 
 /// What is stored for one scope (a subject, or global): its own compatibility setting and mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopeSettings {
     pub config: Option<ConfigRecord>,
     pub mode: Option<Mode>,

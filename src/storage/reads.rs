@@ -290,7 +290,7 @@ where
 
     async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings> {
         let row = sqlx::query_as(
-            "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, \
+            "SELECT c.subject IS NOT NULL, c.compatibility, c.normalize, c.contract, \
                (SELECT mode FROM modes WHERE subject = $1) \
              FROM (SELECT 1) AS one LEFT JOIN configs c ON c.subject = $1",
         )

@@ -79,16 +79,22 @@ where
     })
 }
 
-/// The columns of a `configs` row: compatibility and normalize.
-pub(super) type ConfigColumns = (Option<String>, Option<bool>);
+/// The columns of a `configs` row: compatibility, normalize and the data-contract settings.
+pub(super) type ConfigColumns = (Option<String>, Option<bool>, Option<String>);
 
 /// Reads a `configs` row.
-pub(super) fn config_record((compatibility, normalize): ConfigColumns) -> Result<ConfigRecord> {
+pub(super) fn config_record(
+    (compatibility, normalize, contract): ConfigColumns,
+) -> Result<ConfigRecord> {
     Ok(ConfigRecord {
         compatibility: compatibility
             .map(|level| Compatibility::parse(&level).map_err(|e| corrupt("config", e)))
             .transpose()?,
         normalize,
+        contract: contract
+            .map(|text| serde_json::from_str(&text).map_err(|e| corrupt("config", e)))
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 
@@ -100,16 +106,17 @@ pub(super) fn mode(mode: Option<String>) -> Result<Option<Mode>> {
 
 /// Reads the settings of a scope: whether it has a `configs` row, that row, and its mode.
 pub(super) fn scope_settings(
-    (has_config, compatibility, normalize, stored_mode): (
+    (has_config, compatibility, normalize, contract, stored_mode): (
         bool,
         Option<String>,
         Option<bool>,
+        Option<String>,
         Option<String>,
     ),
 ) -> Result<ScopeSettings> {
     Ok(ScopeSettings {
         config: match has_config {
-            true => Some(config_record((compatibility, normalize))?),
+            true => Some(config_record((compatibility, normalize, contract))?),
             false => None,
         },
         mode: mode(stored_mode)?,

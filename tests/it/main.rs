@@ -8,6 +8,7 @@ mod compatibility;
 mod config;
 mod connections;
 mod crash;
+mod data_contracts;
 mod enforced;
 mod errors;
 pub mod events;

@@ -90,6 +90,7 @@ fn string_schema() -> SchemaRequest {
         rule_set: None,
         id: None,
         version: None,
+        stamps_version: false,
     }
 }
 

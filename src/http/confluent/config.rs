@@ -64,7 +64,7 @@ async fn get_global_config(
 async fn set_global_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    JacksonJson(body): JacksonJson<ConfigUpdateRequest>,
+    JacksonJson(mut body): JacksonJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     app.contracts
         .set_config(&caller, Scope::Global, body.into_record()?)
@@ -111,7 +111,7 @@ async fn set_subject_config(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
-    JacksonJson(body): JacksonJson<ConfigUpdateRequest>,
+    JacksonJson(mut body): JacksonJson<ConfigUpdateRequest>,
 ) -> Result<ConfluentJson<ConfigUpdateRequest>> {
     let subject = SubjectName::parse(&subject)?;
     app.contracts

@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::http::reads::SchemaRead;
+use crate::registry::metadata::has_rule_type;
 use crate::types::SchemaId;
 use crate::{Error, Result};
 
@@ -167,6 +168,9 @@ pub struct ListSchemasParams {
     /// Only the latest version of each subject.
     #[serde(default, deserialize_with = "lenient_bool")]
     pub latest_only: bool,
+    /// Only schemas whose rule set has a rule of this type (e.g. `CEL`).
+    #[serde(default)]
+    pub rule_type: Option<String>,
 }
 
 /// List schemas across subjects
@@ -188,8 +192,10 @@ async fn list_schemas(
         .contracts
         .schemas(&caller, prefix, include, params.latest_only)
         .await?;
+    let rule_type = params.rule_type.as_deref().filter(|t| !t.is_empty());
     let listed = versions
         .iter()
+        .filter(|v| rule_type.is_none_or(|t| has_rule_type(v.schema.rule_set.as_ref(), t)))
         .map(|v| SchemaResponse::from(v.as_ref()))
         .collect();
     Ok(ConfluentJson(page.apply(listed)?))

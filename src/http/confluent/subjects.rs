@@ -1,13 +1,16 @@
 //! `/subjects`: listing, registering, looking up, reading and deleting subject versions.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::wire::{RegisterSchemaRequest, RegisterSchemaResponse, SchemaBody, SchemaResponse};
+use super::wire::{
+    RegisterSchemaRequest, RegisterSchemaResponse, SchemaBody, SchemaResponse, TagSchemaRequest,
+    TagsBody,
+};
 use super::{rendered, FormatParam};
 use crate::app::AppState;
 use crate::error::ErrorBody;
@@ -26,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_version, delete_version))
         .routes(routes!(get_version_schema))
         .routes(routes!(get_referenced_by))
+        .routes(routes!(get_latest_with_metadata))
+        .routes(routes!(modify_tags))
 }
 
 /// Which deleted entries a listing shows.
@@ -142,11 +147,13 @@ async fn register_schema(
         .register(&caller, &subject, request, params.normalize)
         .await?;
     let echo = echo.filter(|_| !registered.is_new);
-    Ok(ConfluentJson(RegisterSchemaResponse {
-        id: registered.id.0,
-        version: echo.as_ref().map(|_| registered.version.0),
-        schema: echo,
-    }))
+    let version = registered.version.0;
+    let mut response = RegisterSchemaResponse::from(registered);
+    if let Some(schema) = echo {
+        response.version = Some(version);
+        response.schema = Some(schema);
+    }
+    Ok(ConfluentJson(response))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -222,6 +229,67 @@ async fn get_version(
         .formatted(&found.schema, format.format.as_deref())
         .await?;
     Ok(rendered::version_as(&found, text))
+}
+
+/// Get the latest version with given metadata
+///
+/// Pairs the `key` and `value` parameters in order (`?key=a&value=1&key=b&value=2`) and
+/// returns the newest version whose metadata properties hold them all.
+#[utoipa::path(get, path = "/subjects/{subject}/metadata", tag = "Subjects",
+    params(("subject" = String, Path),
+        ("key" = Option<Vec<String>>, Query, description = "A property name; repeatable"),
+        ("value" = Option<Vec<String>>, Query, description = "Its value, in the same order"),
+        DeletedParam),
+    responses((status = 200, body = SchemaResponse),
+        (status = 404, description = "Subject (40401) or schema (40403) not found", body = ErrorBody)))]
+async fn get_latest_with_metadata(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(subject): PathParams<String>,
+    Params(params): Params<DeletedParam>,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    let subject = SubjectName::parse(&subject)?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
+    let named = |name: &'static str| {
+        pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let wanted: Vec<(String, String)> = named("key").zip(named("value")).collect();
+    let found = app
+        .contracts
+        .latest_with_metadata(&caller, &subject, &wanted, params.deleted)
+        .await?;
+    let response = ConfluentJson(SchemaResponse::from(found.as_ref())).into_response();
+    Ok(SchemaRead::of_version(&found).on(response))
+}
+
+/// Tag a version's schema
+///
+/// Writes the tags into the schema of the version (Avro `confluent:tags`, JSON Schema
+/// `confluent:tags`) and registers the result as a new version.
+#[utoipa::path(post, path = "/subjects/{subject}/versions/{version}/tags", tag = "Subjects",
+    params(("subject" = String, Path), ("version" = String, Path, description = "A version number or `latest`")),
+    request_body(content = TagSchemaRequest, content_type = "application/vnd.schemaregistry.v1+json"),
+    responses((status = 200, body = RegisterSchemaResponse),
+        (status = 404, description = "Subject (40401) or version (40402) not found", body = ErrorBody),
+        (status = 422, description = "No such entity, or not the next version", body = ErrorBody)))]
+async fn modify_tags(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    TagsBody(body): TagsBody,
+) -> Result<ConfluentJson<RegisterSchemaResponse>> {
+    let subject = SubjectName::parse(&subject)?;
+    let selector = VersionSelector::parse(&version)?;
+    let registered = app
+        .contracts
+        .modify_tags(&caller, &subject, selector, body.into_change()?)
+        .await?;
+    Ok(ConfluentJson(registered.into()))
 }
 
 /// Get the schema text of a version

@@ -7,8 +7,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::jackson::{read_value, JacksonBody, Kind};
-use crate::registry::SchemaRequest;
-use crate::storage::{ConfigRecord, StoredSchema, StoredVersion, SubjectVersion};
+use crate::format::tags::{Entity, EntityTags};
+use crate::http::extract::{body_bytes, decode_body};
+use crate::registry::{metadata, Registered, SchemaRequest, TagChange};
+use crate::storage::{ConfigRecord, ContractConfig, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::Error;
 
@@ -143,10 +145,11 @@ impl RegisterSchemaRequest {
             schema_type,
             schema: self.schema.unwrap_or_default(),
             references: self.references.unwrap_or_default(),
-            metadata: self.metadata.filter(|m| !m.is_null()),
-            rule_set: self.rule_set.filter(|r| !r.is_null()),
+            metadata: metadata::parse(self.metadata)?,
+            rule_set: metadata::check_rule_set(self.rule_set.as_ref()).map(|()| None)?,
             id: at_least(self.id, 0, "id")?.map(SchemaId),
             version: at_least(self.version, 1, "version")?.map(Version),
+            stamps_version: self.version.is_some_and(|v| v != 0),
         })
     }
 
@@ -168,15 +171,134 @@ impl RegisterSchemaRequest {
     }
 }
 
-/// The 7.x answer to a registration: the schema's global id; with the version and the schema
-/// as sent too when an import named the version of a schema the subject already holds.
+/// The 7.x answer to a registration: the schema's global id, and the content registered
+/// when the registry completed it (schema or metadata taken from the latest version or the
+/// config); an import that names the version of a schema the subject already holds gets that
+/// version and the schema as sent.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RegisterSchemaResponse {
     pub id: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<SchemaType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<Reference>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+}
+
+impl From<Registered> for RegisterSchemaResponse {
+    fn from(registered: Registered) -> Self {
+        let completed = registered.completed;
+        RegisterSchemaResponse {
+            id: registered.id.0,
+            version: completed.as_ref().map(|_| registered.version.0),
+            schema_type: completed.as_ref().and_then(|c| shown_type(c.schema_type)),
+            references: completed
+                .as_ref()
+                .map(|c| c.references.clone())
+                .filter(|r| !r.is_empty()),
+            metadata: completed.as_ref().and_then(|c| c.metadata.clone()),
+            rule_set: completed.as_ref().and_then(|c| c.rule_set.clone()),
+            schema: completed.map(|c| c.schema),
+        }
+    }
+}
+
+/// Tags to write into a version's schema, as `POST .../versions/{version}/tags` takes them.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TagSchemaRequest {
+    /// The version the tagged schema must become; the next one when left out.
+    #[serde(default)]
+    pub new_version: Option<i64>,
+    #[serde(default)]
+    pub tags_to_add: Option<Vec<SchemaTags>>,
+    #[serde(default)]
+    pub tags_to_remove: Option<Vec<SchemaTags>>,
+    /// The new version's metadata; the tagged version's when left out.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    /// Accepted and checked, but not kept (Confluent 7.9's open-source registry keeps none).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub rule_set: Option<Value>,
+}
+
+/// Tags for one entity of a schema.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaTags {
+    pub schema_entity: SchemaEntity,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A record (`sr_record`) or field (`sr_field`) of a schema, by path (`User.name`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaEntity {
+    pub entity_path: String,
+    pub entity_type: String,
+}
+
+/// A tags body, whose absence Confluent refuses in its own words.
+pub struct TagsBody(pub TagSchemaRequest);
+
+impl<S: Send + Sync> FromRequest<S> for TagsBody {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        let bytes = body_bytes(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::UnprocessableEntity(
+                "modifyTags.arg4 must not be null (was null)".to_string(),
+            ));
+        }
+        decode_body(&bytes).map(TagsBody)
+    }
+}
+
+impl TagSchemaRequest {
+    /// Validates the wire fields into a registry change.
+    pub fn into_change(self) -> Result<TagChange, Error> {
+        metadata::check_rule_set(self.rule_set.as_ref())?;
+        let entities = |list: Option<Vec<SchemaTags>>| -> Vec<EntityTags> {
+            list.unwrap_or_default()
+                .into_iter()
+                .map(|t| EntityTags {
+                    entity: match t.schema_entity.entity_type.as_str() {
+                        "sr_field" => Entity::Field(t.schema_entity.entity_path),
+                        _ => Entity::Record(t.schema_entity.entity_path),
+                    },
+                    tags: t.tags,
+                })
+                .collect()
+        };
+        let new_version = match self.new_version {
+            Some(n) if n > 0 => Some(Version(i32::try_from(n).map_err(|_| {
+                Error::UnprocessableEntity(format!(
+                    "Invalid request body: newVersion {n} is out of range"
+                ))
+            })?)),
+            _ => None,
+        };
+        Ok(TagChange {
+            new_version,
+            add: entities(self.tags_to_add),
+            remove: entities(self.tags_to_remove),
+            metadata: metadata::parse(self.metadata)?,
+        })
+    }
 }
 
 /// A version of a subject, as `GET /subjects/{subject}/versions/{version}` returns it.
@@ -275,29 +397,81 @@ impl From<SubjectVersion> for SubjectVersionResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ConfigResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compatibility_level: Option<Compatibility>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validate_fields: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_metadata: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_rule_set: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_rule_set: Option<Value>,
 }
 
 impl From<ConfigRecord> for ConfigResponse {
     fn from(config: ConfigRecord) -> Self {
+        let contract = config.contract;
         ConfigResponse {
+            alias: contract.alias,
             compatibility_level: config.compatibility,
             normalize: config.normalize,
+            validate_fields: contract.validate_fields,
+            compatibility_group: contract.compatibility_group,
+            default_metadata: contract.default_metadata,
+            override_metadata: contract.override_metadata,
+            default_rule_set: contract.default_rule_set,
+            override_rule_set: contract.override_rule_set,
         }
     }
 }
 
 /// A compatibility setting to apply, as `PUT /config` takes it; echoed back on success.
+/// The settings it leaves out (or sends as `null`) keep their value.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ConfigUpdateRequest {
+    /// Another subject this one stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub alias: Option<Value>,
     /// One of the seven levels, e.g. `BACKWARD` (case-insensitive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility: Option<String>,
     /// Whether schemas are normalized before they are registered or looked up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
+    /// Whether field names are validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_fields: Option<bool>,
+    /// The metadata property whose value splits the history for compatibility checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    /// Metadata a registration without its own starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_metadata: Option<Value>,
+    /// Metadata laid over every registration's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default_rule_set: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub override_rule_set: Option<Value>,
 }
 
 impl JacksonBody for ConfigUpdateRequest {
@@ -317,16 +491,35 @@ impl JacksonBody for ConfigUpdateRequest {
 }
 
 impl ConfigUpdateRequest {
-    /// Validates the request into a setting; an unknown level is a 42203. As in Confluent, a
-    /// request without a level (`{}`, or only `compatibilityLevel`) changes nothing.
-    pub fn into_record(&self) -> Result<ConfigRecord, Error> {
+    /// Validates the request into a setting (an unknown level is a 42203), and puts the
+    /// metadata and alias it echoes in the form they are kept in. As in Confluent, a request
+    /// without a level (`{}`, or only `compatibilityLevel`) leaves the level as it is.
+    pub fn into_record(&mut self) -> Result<ConfigRecord, Error> {
         let compatibility = match self.compatibility.as_deref() {
             Some(level) => Some(Compatibility::parse(level)?),
             None => None,
         };
+        self.default_metadata = metadata::parse(self.default_metadata.take())?;
+        self.override_metadata = metadata::parse(self.override_metadata.take())?;
+        self.alias = match self.alias.take() {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(Value::String(s)),
+            Some(other) => Some(Value::String(other.to_string())),
+        };
+        let text = |value: &Option<Value>| value.as_ref().and_then(Value::as_str).map(String::from);
+        let present = |value: &Option<Value>| value.clone().filter(|v| !v.is_null());
         Ok(ConfigRecord {
             compatibility,
             normalize: self.normalize,
+            contract: ContractConfig {
+                alias: text(&self.alias),
+                validate_fields: self.validate_fields,
+                compatibility_group: self.compatibility_group.clone(),
+                default_metadata: self.default_metadata.clone(),
+                override_metadata: self.override_metadata.clone(),
+                default_rule_set: present(&self.default_rule_set),
+                override_rule_set: present(&self.override_rule_set),
+            },
         })
     }
 }

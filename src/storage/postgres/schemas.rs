@@ -45,13 +45,15 @@ impl SchemaStore for PostgresStore {
     ) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO configs (subject, compatibility, normalize) VALUES ($1, $2, $3) \
+            "INSERT INTO configs (subject, compatibility, normalize, contract) \
+             VALUES ($1, $2, $3, $4) \
              ON CONFLICT (subject) DO UPDATE SET compatibility = EXCLUDED.compatibility, \
-             normalize = EXCLUDED.normalize",
+             normalize = EXCLUDED.normalize, contract = EXCLUDED.contract",
         )
         .bind(scope(subject))
         .bind(config.compatibility.map(Compatibility::as_str))
         .bind(config.normalize)
+        .bind(config.contract.to_column())
         .execute(&mut *tx)
         .await?;
         append_audit(&mut tx, audit).await?;
@@ -66,8 +68,8 @@ impl SchemaStore for PostgresStore {
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>> {
         let mut tx = self.write().await?;
-        let old: Option<(Option<String>, Option<bool>)> = sqlx::query_as(
-            "DELETE FROM configs WHERE subject = $1 RETURNING compatibility, normalize",
+        let old: Option<rows::ConfigColumns> = sqlx::query_as(
+            "DELETE FROM configs WHERE subject = $1 RETURNING compatibility, normalize, contract",
         )
         .bind(scope(subject))
         .fetch_optional(&mut *tx)

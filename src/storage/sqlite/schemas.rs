@@ -189,13 +189,14 @@ impl SchemaStore for SqliteStore {
     ) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO configs (subject, compatibility, normalize) VALUES (?, ?, ?) \
+            "INSERT INTO configs (subject, compatibility, normalize, contract) VALUES (?, ?, ?, ?) \
              ON CONFLICT (subject) DO UPDATE SET compatibility = excluded.compatibility, \
-             normalize = excluded.normalize",
+             normalize = excluded.normalize, contract = excluded.contract",
         )
         .bind(scope(subject))
         .bind(config.compatibility.map(Compatibility::as_str))
         .bind(config.normalize)
+        .bind(config.contract.to_column())
         .execute(&mut **tx)
         .await?;
         append_audit(&mut tx, audit).await?;
@@ -209,11 +210,12 @@ impl SchemaStore for SqliteStore {
         audit: &AuditEntry,
     ) -> Result<Option<ConfigRecord>> {
         let mut tx = self.write().await?;
-        let old: Option<(Option<String>, Option<bool>)> =
-            sqlx::query_as("SELECT compatibility, normalize FROM configs WHERE subject = ?")
-                .bind(scope(subject))
-                .fetch_optional(&mut **tx)
-                .await?;
+        let old: Option<rows::ConfigColumns> = sqlx::query_as(
+            "SELECT compatibility, normalize, contract FROM configs WHERE subject = ?",
+        )
+        .bind(scope(subject))
+        .fetch_optional(&mut **tx)
+        .await?;
         sqlx::query("DELETE FROM configs WHERE subject = ?")
             .bind(scope(subject))
             .execute(&mut **tx)
