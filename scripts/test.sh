@@ -2,8 +2,9 @@
 # Runs the whole test suite: the Rust unit and integration tests (the HTTP suite on SQLite, and
 # the PostgreSQL-only tests), the HTTP suite again on PostgreSQL, then the real clients
 # (confluent-kafka for Python, @kafkajs/confluent-schema-registry for Node.js) against the binary,
-# Schemathesis against the OpenAPI document (scripts/schemathesis.sh), and the web UI end to end
-# in headless chromium (tests/ui/run.sh).
+# Schemathesis against the OpenAPI document (scripts/schemathesis.sh), the replay of what a real
+# Confluent 7.9 answered (scripts/conformance.sh), and the web UI end to end in headless chromium
+# (tests/ui/run.sh).
 #
 # PostgreSQL is expected on 127.0.0.1:5432 with trust authentication (ACCORD_TEST_POSTGRES
 # overrides the server URL). Without it the PostgreSQL run is skipped with a message, except
@@ -36,6 +37,9 @@ fi
 
 # Schemathesis against the served OpenAPI document: no 5xx, every answer documented.
 bash scripts/schemathesis.sh
+
+# The recorded Confluent 7.9 conversation, on SQLite and PostgreSQL: no step that matched may stop.
+bash scripts/conformance.sh
 
 if [ -x tests/clients/run.sh ] || [ -f tests/clients/run.sh ]; then
   bash tests/clients/run.sh

@@ -100,11 +100,11 @@ async fn a_setting_keeps_the_fields_a_request_leaves_out() {
         app.get("/config").await.1,
         json!({ "compatibilityLevel": "FULL", "normalize": true })
     );
-    // A subject setting stored without a level shows the default one, as in Confluent.
+    // A subject setting stored without a level shows the global one beside its own.
     app.put("/config/s", json!({ "normalize": false })).await;
     assert_eq!(
         app.get("/config/s").await.1,
-        json!({ "compatibilityLevel": "BACKWARD", "normalize": false })
+        json!({ "compatibilityLevel": "FULL", "normalize": false })
     );
 }
 

@@ -102,10 +102,6 @@ async fn invalid_avro_is_42201_with_a_reason() {
             r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]}"#,
         ),
         (
-            "bad default",
-            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}"#,
-        ),
-        (
             "duplicate symbol",
             r#"{"type":"enum","name":"E","symbols":["A","A"]}"#,
         ),
