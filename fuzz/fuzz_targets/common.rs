@@ -16,11 +16,14 @@ pub fn parse_and_check(schema_type: SchemaType, text: &str) -> Option<ParsedSche
         canonical,
         "canonical text is not stable"
     );
-    let normalized = parsed.normalized();
-    let renormalized = ParsedSchema::parse(schema_type, &normalized, &[])
-        .unwrap_or_else(|err| panic!("normalized text does not parse: {err}\n{normalized}"))
-        .normalized();
-    assert_eq!(renormalized, normalized, "normalization is not idempotent");
+    // Normalizing refuses what registering lets through (an invalid Avro default).
+    if let Ok(normalized) = parsed.normalized() {
+        let renormalized = ParsedSchema::parse(schema_type, &normalized, &[])
+            .unwrap_or_else(|err| panic!("normalized text does not parse: {err}\n{normalized}"))
+            .normalized()
+            .unwrap_or_else(|err| panic!("normalized text does not normalize: {err}"));
+        assert_eq!(renormalized, normalized, "normalization is not idempotent");
+    }
     let _ = parsed.formatted("serialized");
     let reasons = ParsedSchema::can_read(&parsed, &parsed, ReaderIs::New);
     assert!(
