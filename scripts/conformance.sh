@@ -16,6 +16,7 @@ if [[ ! -f "$corpus/replay.py" ]]; then
   exit 0
 fi
 floor=$(cat scripts/conformance.floor)
+source scripts/serve.sh
 cargo build --bin accord
 binary="${CARGO_TARGET_DIR:-target}/debug/accord"
 pg="${ACCORD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
@@ -37,22 +38,8 @@ trap cleanup EXIT
 
 # Replays the corpus against a fresh server on the database URL $2 (named $1); checks the floor.
 replay() {
-  local name="$1" url="$2" base=""
-  "$binary" serve --listen 127.0.0.1:0 --address-file "$work/$name.address" \
-    --database-url "$url" >"$work/$name.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 100); do
-    if [[ -z "$base" && -s "$work/$name.address" ]]; then
-      base="http://$(cat "$work/$name.address")"
-    fi
-    [[ -n "$base" ]] && curl -fs "$base/readyz" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  if [[ -z "$base" ]]; then
-    echo "error: the server on $name did not start; its log:" >&2
-    tail -n 50 "$work/$name.log" >&2
-    exit 1
-  fi
+  local name="$1"
+  start_server "$name" "$2"
   echo "== the Confluent 7.9 conformance replay, on $name"
   python3 "$corpus/replay.py" "$base" --width 160 >"$work/$name.replay" 2>&1 || true
   local summary passed

@@ -30,6 +30,7 @@ pick_python() {
   echo python3
 }
 
+source scripts/serve.sh
 cargo build --bin accord
 binary="${CARGO_TARGET_DIR:-target}/debug/accord"
 
@@ -64,22 +65,7 @@ run_against() {
     shift
   done
   shift
-  "$binary" serve --listen 127.0.0.1:0 --address-file "$work/$name.address" \
-    --database-url "sqlite://$work/$name.db" "${flags[@]}" >"$work/$name.log" 2>&1 &
-  server=$!
-  local base=""
-  for _ in $(seq 1 100); do
-    if [[ -z "$base" && -s "$work/$name.address" ]]; then
-      base="http://$(cat "$work/$name.address")"
-    fi
-    [[ -n "$base" ]] && curl -fs "$base/readyz" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  if [[ -z "$base" ]]; then
-    echo "error: the server $name did not start; its log:" >&2
-    tail -n 50 "$work/$name.log" >&2
-    exit 1
-  fi
+  start_server "$name" "sqlite://$work/$name.db" "${flags[@]}"
   echo "== schemathesis against the server $name (${examples} examples per operation)"
   # From the temporary folder, where schemathesis leaves its cache.
   (cd "$work" && "$REPO/$VENV/bin/schemathesis" run "$base/openapi.json" \

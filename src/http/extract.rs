@@ -141,6 +141,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// Query parameters of Accord's own API (`/governance/...`): a value of the wrong kind is a 400
+/// that names it, rather than the Confluent endpoints' plain 404.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map(Query)
+            .map_err(|err| Error::BadRequest(format!("Invalid query parameter: {err}")))
+    }
+}
+
 /// Path parameters; a segment that cannot be decoded is a 400 in the Confluent shape.
 #[derive(Debug, Clone)]
 pub struct PathParams<T>(pub T);

@@ -30,20 +30,9 @@ impl Registry {
         for target in &targets {
             self.refuse_if_referenced(subject, target.version).await?;
         }
-        let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
-        let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
-        let entry = audit(
-            actor,
-            AuditAction::SubjectDeleted,
-            Some(subject),
-            None,
-            details,
-        );
-        self.store
-            .delete_versions(subject, &numbers, permanent, &entry)
+        let numbers = self
+            .delete_versions(subject, &targets, permanent, actor)
             .await?;
-        let ids: Vec<SchemaId> = targets.iter().map(|v| v.schema.id).collect();
-        self.cache.invalidate(subject.as_str(), &ids);
         tracing::info!(subject = %subject, permanent, versions = numbers.len(), "subject deleted");
         Ok(numbers)
     }
@@ -128,22 +117,35 @@ impl Registry {
             if deleted.is_empty() {
                 continue;
             }
-            let numbers: Vec<Version> = deleted.iter().map(|v| v.version).collect();
-            let details = serde_json::json!({ "versions": numbers, "permanent": true });
-            let entry = audit(
-                actor,
-                AuditAction::SubjectDeleted,
-                Some(subject),
-                None,
-                details,
-            );
-            self.store
-                .delete_versions(subject, &numbers, true, &entry)
-                .await?;
-            let ids: Vec<SchemaId> = deleted.iter().map(|v| v.schema.id).collect();
-            self.cache.invalidate(subject.as_str(), &ids);
+            self.delete_versions(subject, &deleted, true, actor).await?;
         }
         Ok(())
+    }
+
+    /// Deletes `targets` of `subject` in one audited write and forgets what the cache held of
+    /// them; returns their numbers.
+    async fn delete_versions(
+        &self,
+        subject: &SubjectName,
+        targets: &[&StoredVersion],
+        permanent: bool,
+        actor: &Actor,
+    ) -> Result<Vec<Version>> {
+        let numbers: Vec<Version> = targets.iter().map(|v| v.version).collect();
+        let details = serde_json::json!({ "versions": numbers, "permanent": permanent });
+        let entry = audit(
+            actor,
+            AuditAction::SubjectDeleted,
+            Some(subject),
+            None,
+            details,
+        );
+        self.store
+            .delete_versions(subject, &numbers, permanent, &entry)
+            .await?;
+        let ids: Vec<SchemaId> = targets.iter().map(|v| v.schema.id).collect();
+        self.cache.invalidate(subject.as_str(), &ids);
+        Ok(numbers)
     }
 
     async fn refuse_if_read_only(&self, subject: &SubjectName) -> Result<()> {

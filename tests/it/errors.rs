@@ -367,3 +367,18 @@ async fn more_than_a_hundred_references_are_refused() {
     let message = assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 42201);
     assert!(message.contains("at most 100 references"), "{message}");
 }
+
+#[tokio::test]
+async fn a_bad_query_value_on_accord_s_own_api_is_a_400_that_names_it() {
+    let app = TestApp::new().await;
+    for path in [
+        "/governance/audit?limit=x",
+        "/governance/events?limit=9223372036854775808",
+    ] {
+        let message = assert_error(&app.get(path).await, StatusCode::BAD_REQUEST, 400);
+        assert!(
+            message.starts_with("Invalid query parameter"),
+            "{path}: {message}"
+        );
+    }
+}

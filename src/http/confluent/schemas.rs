@@ -176,7 +176,8 @@ pub struct ListSchemasParams {
 /// List schemas across subjects
 #[utoipa::path(get, path = "/schemas", tag = "Schemas",
     params(ListSchemasParams, Page),
-    responses((status = 200, body = Vec<SchemaResponse>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SchemaResponse>), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "A parameter that is not a Java int, as in Confluent")))]
 async fn list_schemas(
     State(app): State<AppState>,
     Caller(caller): Caller,

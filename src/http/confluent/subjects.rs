@@ -72,7 +72,8 @@ pub struct ListSubjectsParams {
 /// List subjects
 #[utoipa::path(get, path = "/subjects", tag = "Subjects",
     params(ListSubjectsParams, DeletedFilter, Page),
-    responses((status = 200, body = Vec<String>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Vec<String>), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "A parameter that is not a Java int, as in Confluent")))]
 async fn list_subjects(
     State(app): State<AppState>,
     Caller(caller): Caller,

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::AuditPage;
-use crate::http::extract::{Caller, ConfluentJson, Params};
+use crate::http::extract::{Caller, ConfluentJson, Query};
 use crate::storage::AuditQuery;
 use crate::Result;
 
@@ -45,7 +45,7 @@ pub struct AuditParams {
 async fn read_audit(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    Params(params): Params<AuditParams>,
+    Query(params): Query<AuditParams>,
 ) -> Result<ConfluentJson<AuditPage>> {
     let query = AuditQuery {
         subject: params.subject,

@@ -14,7 +14,7 @@ use crate::contracts::{NewProposal, ProposalFilter};
 use crate::error::ErrorBody;
 use crate::governance::{Ending, Proposal};
 use crate::http::confluent::wire::RegisterSchemaRequest;
-use crate::http::extract::{body_bytes, decode_body, Caller, ConfluentJson, Params, PathParams};
+use crate::http::extract::{body_bytes, decode_body, Caller, ConfluentJson, PathParams, Query};
 use crate::types::{Answer, ProposalState, Reference, SubjectName};
 use crate::{Error, Result};
 
@@ -127,7 +127,7 @@ async fn open_proposal(
 async fn list_proposals(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    Params(params): Params<ProposalParams>,
+    Query(params): Query<ProposalParams>,
 ) -> Result<ConfluentJson<ProposalList>> {
     let state = params
         .state

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::governance::{Drift, ReadersView};
-use crate::http::extract::{Caller, ConfluentJson, Params, PathParams};
+use crate::http::extract::{Caller, ConfluentJson, PathParams, Query};
 use crate::types::SubjectName;
 use crate::{Error, Result};
 
@@ -53,7 +53,7 @@ async fn get_readers(
 async fn get_drift(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    Params(params): Params<DriftParams>,
+    Query(params): Query<DriftParams>,
 ) -> Result<ConfluentJson<Drift>> {
     let silent_days = match params.silent_days.as_deref() {
         None => SILENT_DAYS,

@@ -14,7 +14,7 @@ use crate::contracts::{Impact, SubjectContract};
 use crate::error::ErrorBody;
 use crate::governance::ConsumerView;
 use crate::http::confluent::wire::{RegisterSchemaRequest, SchemaBody};
-use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Params, PathParams};
+use crate::http::extract::{lenient_bool, Caller, ConfluentJson, PathParams, Query};
 use crate::types::SubjectName;
 use crate::Result;
 
@@ -132,7 +132,7 @@ async fn impact(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(subject): PathParams<String>,
-    Params(params): Params<ImpactParams>,
+    Query(params): Query<ImpactParams>,
     SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<Impact>> {
     let subject = SubjectName::parse(&subject)?;

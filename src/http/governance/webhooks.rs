@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::error::ErrorBody;
 use crate::events::{EventPage, FeedQuery};
 use crate::governance::{DeliveryView, WebhookSecret, WebhookSpec, WebhookView};
-use crate::http::extract::{Caller, ConfluentJson, Params, PathParams};
+use crate::http::extract::{Caller, ConfluentJson, PathParams, Query};
 use crate::{Error, Result};
 
 /// Mounts the webhook and event feed endpoints.
@@ -201,11 +201,11 @@ async fn redeliver(
 #[utoipa::path(get, path = "/governance/events", tag = "Events", params(EventParams),
     responses((status = 200, body = EventPage,
         description = "A page of events, or with Accept: text/event-stream a stream of them"),
-        (status = 401, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn events(
     State(app): State<AppState>,
     Caller(caller): Caller,
-    Params(params): Params<EventParams>,
+    Query(params): Query<EventParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let resumed = headers
