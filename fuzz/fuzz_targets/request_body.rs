@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(request) = decode_body::<RegisterSchemaRequest>(data) {
         let _ = request.into_request();
     }
-    if let Ok(request) = decode_body::<ConfigUpdateRequest>(data) {
+    if let Ok(mut request) = decode_body::<ConfigUpdateRequest>(data) {
         let _ = request.into_record();
     }
     if let Ok(request) = decode_body::<ModeUpdateRequest>(data) {
