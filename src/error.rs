@@ -52,6 +52,10 @@ pub enum Error {
     },
     #[error("Invalid schema: {0}")]
     InvalidSchema(String),
+    /// A 42201 in Confluent's own words, which carry no `Invalid schema` prefix (a tag path
+    /// that matches nothing).
+    #[error("{0}")]
+    SchemaRefused(String),
     /// A `schemaType` not spelt exactly `AVRO`, `PROTOBUF` or `JSON`.
     #[error("Invalid schema type {0}")]
     InvalidSchemaType(String),
@@ -158,9 +162,8 @@ impl Error {
             SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
             AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
             Incompatible { .. } => (StatusCode::CONFLICT, 409),
-            InvalidSchema(_) | InvalidSchemaType(_) | EmptySchema(_) | VersionNotNext => {
-                (StatusCode::UNPROCESSABLE_ENTITY, 42201)
-            }
+            InvalidSchema(_) | SchemaRefused(_) | InvalidSchemaType(_) | EmptySchema(_)
+            | VersionNotNext => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
             InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),
             InvalidCompatibilityLevel(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
             InvalidMode => (StatusCode::UNPROCESSABLE_ENTITY, 42204),

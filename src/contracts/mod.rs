@@ -15,6 +15,7 @@
 //! answers and lands change proposals.
 
 mod changes;
+mod contexts;
 mod proposals;
 mod reads;
 mod register;

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::Contracts;
 use crate::governance::{Ending, LatestSchema, Principal, Proposal};
-use crate::registry::{Registered, SchemaRequest};
+use crate::registry::{Registered, SchemaRequest, Stamp};
 use crate::storage::{AuditAction, Closing, ProposalQuery, StoredProposal};
 use crate::types::{now, Answer, ProposalState, Reference, SchemaType, SubjectName};
 use crate::{Error, Result};
@@ -382,7 +382,7 @@ fn registration(schema_type: SchemaType, schema: &str, references: &[Reference])
         rule_set: None,
         id: None,
         version: None,
-        stamps_version: false,
+        stamp: Stamp::None,
     }
 }
 

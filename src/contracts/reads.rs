@@ -47,7 +47,16 @@ impl Contracts {
         include: Include,
     ) -> Result<Vec<Version>> {
         self.authorize_read(caller, subject).await?;
-        self.registry.version_numbers(subject, include).await
+        let found = self.registry.version_numbers(subject, include).await;
+        // A context's own name (`:.ctx:`) without versions lists none once the context exists.
+        let names_a_context = subject.context_scope().as_ref() == Some(subject);
+        if names_a_context && matches!(found, Err(Error::SubjectNotFound(_))) {
+            let contexts = self.registry.contexts().await?;
+            if contexts.iter().any(|c| c == subject.context()) {
+                return Ok(Vec::new());
+            }
+        }
+        found
     }
 
     /// Returns one version of `subject`; soft-deleted ones only when `include_deleted`.
@@ -58,10 +67,15 @@ impl Contracts {
         selector: VersionSelector,
         include_deleted: bool,
     ) -> Result<Arc<StoredVersion>> {
-        self.authorize_read(caller, subject).await?;
-        self.registry
-            .version(subject, selector, include_deleted)
-            .await
+        self.or_in_other_contexts(subject, |subject| {
+            Box::pin(async move {
+                self.authorize_read(caller, &subject).await?;
+                self.registry
+                    .version(&subject, selector, include_deleted)
+                    .await
+            })
+        })
+        .await
     }
 
     /// Returns the newest version of `subject` whose metadata has the properties `wanted`.
@@ -91,16 +105,28 @@ impl Contracts {
         selector: VersionSelector,
         include_deleted: bool,
     ) -> Result<Vec<SchemaId>> {
-        self.authorize_read(caller, subject).await?;
-        self.registry
-            .referenced_by(subject, selector, include_deleted)
-            .await
+        self.or_in_other_contexts(subject, |subject| {
+            Box::pin(async move {
+                self.authorize_read(caller, &subject).await?;
+                self.registry
+                    .referenced_by(&subject, selector, include_deleted)
+                    .await
+            })
+        })
+        .await
     }
 
-    /// Returns schema `id` to a caller who may read a subject holding it.
-    pub async fn schema(&self, caller: &Principal, id: SchemaId) -> Result<Arc<StoredSchema>> {
+    /// Returns schema `id`, as seen in the context the `subject` hint names, to a caller who
+    /// may read a subject holding it.
+    pub async fn schema(
+        &self,
+        caller: &Principal,
+        id: SchemaId,
+        hint: Option<&SubjectName>,
+    ) -> Result<Arc<StoredSchema>> {
         self.authorize_schema(caller, id).await?;
-        self.registry.schema(id).await
+        let hint = hint.map(SubjectName::as_str);
+        self.registry.schema_in_context(id, hint).await
     }
 
     /// Returns the highest schema id assigned so far.
@@ -108,15 +134,18 @@ impl Contracts {
         self.registry.max_schema_id().await
     }
 
-    /// Returns the subject versions using schema `id`, to a caller who may read one of them.
+    /// Returns the subject versions using schema `id` in the context the `subject` hint
+    /// names, to a caller who may read one of them.
     pub async fn schema_usages(
         &self,
         caller: &Principal,
         id: SchemaId,
         include: Include,
+        hint: Option<&SubjectName>,
     ) -> Result<Vec<SubjectVersion>> {
         self.authorize_schema(caller, id).await?;
-        self.registry.schema_usages(id, include).await
+        let hint = hint.map(SubjectName::as_str);
+        self.registry.schema_usages(id, include, hint).await
     }
 
     /// Returns the versions (or each subject's latest) of the subjects starting with `prefix`

@@ -119,10 +119,16 @@ impl Contracts {
         normalize: bool,
         include_deleted: bool,
     ) -> Result<Arc<StoredVersion>> {
-        self.authorize_read(caller, subject).await?;
-        self.registry
-            .lookup(subject, request, normalize, include_deleted)
-            .await
+        let request = &request;
+        self.or_in_other_contexts(subject, |subject| {
+            Box::pin(async move {
+                self.authorize_read(caller, &subject).await?;
+                self.registry
+                    .lookup(&subject, request.clone(), normalize, include_deleted)
+                    .await
+            })
+        })
+        .await
     }
 
     /// Checks `request` against `subject` as registering it would (`against` = `None`) or

@@ -9,7 +9,9 @@
 //! (see [`asks_the_default`]: the `?subject=` hint and `fetchMaxId=false` that serializers send
 //! are, `fetchMaxId=true`, `deleted=true` or a `format` are not) of a value the cache holds, by
 //! a caller allowed to read it from memory (see `Governance::may_read_at_once`: open reads, the
-//! admin, or under enforced reads a service the store allowed before). Everything else — a
+//! admin, or under enforced reads a service the store allowed before). A by-id read is answered
+//! here only while the registry is known to have no subject outside the default context, as
+//! otherwise its answer depends on the context its `subject` hint names. Everything else — a
 //! cache miss, a grant not yet confirmed, another query — goes on to the router unchanged, and a
 //! miss there fills the cache for the next read. Both answer through
 //! [`rendered`](super::confluent::rendered), so their bodies are the same bytes.
@@ -62,6 +64,10 @@ fn answer(app: &AppState, request: &Request) -> Option<Response> {
             return None;
         }
         let id = schema_id(id).ok()?;
+        // With contexts in use, which ids a read sees depends on its `subject` hint.
+        if !app.registry.contexts_known_unused() {
+            return None;
+        }
         if !governance.may_read_at_once(principal, Readable::Schema(id.0)) {
             return None;
         }

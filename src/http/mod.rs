@@ -15,6 +15,7 @@ mod openapi;
 mod ops;
 mod reads;
 mod ui;
+mod url_forms;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -85,6 +86,7 @@ pub fn service(state: AppState) -> HttpService {
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(deadline::DeadlineLayer::new(REQUEST_TIMEOUT))
         .layer(NormalizePathLayer::trim_trailing_slash())
+        .layer(url_forms::UrlFormsLayer)
         .layer(middleware::DetachWritesLayer)
         .layer(middleware::ObserveLayer::new(recorder))
         .layer(middleware::ShortcutLayer(limits::SizeLimits))

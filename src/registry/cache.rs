@@ -13,14 +13,14 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::format::ParsedSchema;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::storage::{Change, ChangeFeed, ScopeSettings, StoredSchema, StoredVersion};
-use crate::types::SchemaId;
+use crate::types::{context_of, SchemaId, DEFAULT_CONTEXT};
 
 /// Where a setting applies: one subject, or everywhere (`None`).
 type Scope = Option<String>;
@@ -106,7 +106,15 @@ pub struct Cache {
     latest: Shelf<String, StoredVersion>,
     /// What the store holds for each scope of settings.
     settings: Shelf<Scope, ScopeSettings>,
+    /// Whether a subject outside the default context exists: [`CONTEXTS_UNKNOWN`],
+    /// [`CONTEXTS_NONE`] or [`CONTEXTS_SOME`]. Contexts are never removed, so once some are
+    /// known they stay known.
+    contexts: AtomicU8,
 }
+
+const CONTEXTS_UNKNOWN: u8 = 0;
+const CONTEXTS_NONE: u8 = 1;
+const CONTEXTS_SOME: u8 = 2;
 
 impl Default for Cache {
     fn default() -> Self {
@@ -117,6 +125,7 @@ impl Default for Cache {
             parsed: Shelf::new("parsed_schema"),
             latest: Shelf::new("latest_version"),
             settings: Shelf::new("settings"),
+            contexts: AtomicU8::new(CONTEXTS_UNKNOWN),
         }
     }
 }
@@ -188,9 +197,36 @@ impl Cache {
             .insert_if(|| self.is_current(seen), scope, Arc::new(settings));
     }
 
+    /// Returns whether a subject outside the default context exists, when that is known.
+    pub fn contexts_in_use(&self) -> Option<bool> {
+        match self.contexts.load(Ordering::SeqCst) {
+            CONTEXTS_SOME => Some(true),
+            CONTEXTS_NONE if self.is_coherent() => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Records whether a subject outside the default context exists, as the store said at
+    /// generation `seen`.
+    pub fn put_contexts_in_use(&self, seen: u64, in_use: bool) {
+        if in_use {
+            self.contexts.store(CONTEXTS_SOME, Ordering::SeqCst);
+        } else if self.is_current(seen) {
+            let _ = self.contexts.compare_exchange(
+                CONTEXTS_UNKNOWN,
+                CONTEXTS_NONE,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+        }
+    }
+
     /// Forgets what is cached about `subject` (its latest version and settings) and about the
     /// schemas whose ids are given.
     pub fn invalidate(&self, subject: &str, schema_ids: &[SchemaId]) {
+        if context_of(subject) != DEFAULT_CONTEXT {
+            self.contexts.store(CONTEXTS_SOME, Ordering::SeqCst);
+        }
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.latest.remove(subject);
         self.settings.remove(&Some(subject.to_string()));
@@ -208,6 +244,12 @@ impl Cache {
     /// Forgets everything that can change (parses cannot: an id's content never changes).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        let _ = self.contexts.compare_exchange(
+            CONTEXTS_NONE,
+            CONTEXTS_UNKNOWN,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
         self.latest.clear();
         self.schemas.clear();
         self.settings.clear();

@@ -57,7 +57,7 @@ pub fn admit(subject: &SubjectName, mode: Mode, id: Option<SchemaId>) -> Result<
 /// when compatible); it runs only when a new version would be created outside IMPORT mode.
 ///
 /// As in the Confluent registry, content a live version already holds is that version
-/// whatever the mode, unless the ask names a version or another id; ids are not unique to
+/// whatever the mode, unless the ask names another version or another id; ids are not unique to
 /// content in IMPORT mode, and a version number counts from the highest one the subject has
 /// now (permanently deleted ones are gone).
 pub fn decide(
@@ -68,7 +68,11 @@ pub fn decide(
     let is_import = ask.mode == Mode::Import;
     let holder = live_holder(&state.versions, &ask.fingerprint, state.known_id)
         .filter(|existing| ask.id.is_none_or(|id| id == existing.schema.id));
-    if let Some(existing) = holder.filter(|_| ask.version.is_none()) {
+    let asks_another_version = |existing: &StoredVersion| {
+        ask.version
+            .is_some_and(|version| version != existing.version)
+    };
+    if let Some(existing) = holder.filter(|existing| !asks_another_version(existing)) {
         return Ok(Decision::Existing {
             id: existing.schema.id,
             version: existing.version,
@@ -310,7 +314,10 @@ mod tests {
             under_older_id,
             Err(Error::OperationNotPermitted(_))
         ));
-        let not_next = decide(&ask(Mode::Readwrite, None, Some(1)), &state, compatible);
+        // The version that holds the content, named, is that version; another is refused.
+        let its_own_version = decide(&ask(Mode::Readwrite, None, Some(1)), &state, compatible);
+        assert!(matches!(its_own_version, Ok(Decision::Existing { .. })));
+        let not_next = decide(&ask(Mode::Readwrite, None, Some(3)), &state, compatible);
         assert!(matches!(not_next, Err(Error::VersionNotNext)));
         let other_id = decide(&ask(Mode::Readwrite, Some(2), None), &state, compatible);
         assert!(

@@ -7,6 +7,7 @@
 
 mod cache;
 pub mod compatibility;
+mod contexts;
 pub mod decide;
 mod delete;
 pub mod metadata;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use md5::{Digest, Md5};
 use serde_json::Value;
 
-pub use register::{Registered, SchemaRequest};
+pub use register::{Registered, SchemaRequest, Stamp};
 pub use tags::TagChange;
 
 use crate::format::{Dependency, ParsedSchema};
@@ -203,12 +204,16 @@ impl Registry {
 
     /// Returns the subject versions that use schema `id` and are admitted by `include`: none
     /// when every one is soft-deleted, and 40403 `Schema not found` when no version uses it.
+    ///
+    /// With contexts in use, only the usages in the context the `subject` hint names count
+    /// (see `contexts.rs`).
     pub async fn schema_usages(
         &self,
         id: SchemaId,
         include: Include,
+        hint: Option<&str>,
     ) -> Result<Vec<SubjectVersion>> {
-        let usages = self.store.schema_usages(id).await?;
+        let usages = self.usages_in_context(id, hint).await?;
         if usages.is_empty() {
             return Err(Error::SchemaNotFound);
         }

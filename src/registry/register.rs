@@ -40,9 +40,23 @@ pub struct SchemaRequest {
     pub id: Option<SchemaId>,
     /// An explicit version.
     pub version: Option<Version>,
-    /// Whether a version (even -1) was sent: the registered version then records its own
-    /// number in the `confluent:version` property, as Confluent stamps it.
-    pub stamps_version: bool,
+    /// Which number the metadata's `confluent:version` property records, as Confluent stamps
+    /// it when a version (even -1) was sent.
+    pub stamp: Stamp,
+}
+
+/// The `confluent:version` a registration stamps into its metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// None (no version sent, or 0): the metadata merged from the request, the latest version
+    /// and the config decides, and the schema is first looked up as sent.
+    None,
+    /// The number of the version being registered: the one sent, else the next one (a tag
+    /// change).
+    Next,
+    /// The latest version's number (-1, "latest", sent): content the latest version holds is
+    /// found again.
+    Latest,
 }
 
 /// The outcome of a registration.
@@ -123,9 +137,19 @@ impl Registry {
             request.schema = previous.schema.schema.clone();
             request.references = previous.schema.references.clone();
             is_completed = true;
-        } else if mode != Mode::Import && request.id.is_none() {
-            // Confluent looks the schema up as sent first: found, it answers with the id alone.
-            let sent = self.candidate(&request, normalize).await?;
+        } else if mode != Mode::Import && request.id.is_none() && request.stamp != Stamp::Next {
+            // Confluent looks the schema up as sent first (with -1, stamped with the latest
+            // version's number): found, it answers with the id alone.
+            let sent = match (request.stamp, latest) {
+                (Stamp::Latest, Some(latest)) => {
+                    let previous = latest.schema.metadata.as_ref();
+                    let mut stamped = request.clone();
+                    stamped.metadata =
+                        completed_metadata(&config, &request, previous, latest.version.0);
+                    self.candidate(&stamped, normalize).await?
+                }
+                _ => self.candidate(&request, normalize).await?,
+            };
             if let Some(found) = sent_back(&versions, &sent.content.fingerprint) {
                 return Ok(Registered {
                     id: found.schema.id,
@@ -138,8 +162,13 @@ impl Registry {
         }
         if mode != Mode::Import {
             let next = versions.iter().map(|v| v.version.0).max().unwrap_or(0) + 1;
+            let stamp = match request.stamp {
+                Stamp::Latest => latest.map_or(next, |v| v.version.0),
+                Stamp::Next => request.version.map_or(next, |v| v.0),
+                Stamp::None => next,
+            };
             let previous = latest.and_then(|v| v.schema.metadata.as_ref());
-            let completed = completed_metadata(&config, &request, previous, next);
+            let completed = completed_metadata(&config, &request, previous, stamp);
             if completed != request.metadata {
                 as_sent = None;
             }
@@ -410,11 +439,10 @@ impl Registry {
 /// sent: the same content, or the same but for the stored `confluent:version` (a version read
 /// and sent back without its number).
 fn sent_back<'a>(versions: &'a [StoredVersion], fingerprint: &str) -> Option<&'a StoredVersion> {
-    versions
-        .iter()
-        .rev()
-        .filter(|v| !v.is_deleted)
-        .find(|v| holds_as_sent(&v.schema, fingerprint))
+    let live = || versions.iter().rev().filter(|v| !v.is_deleted);
+    live()
+        .find(|v| v.schema.fingerprint == fingerprint)
+        .or_else(|| live().find(|v| holds_as_sent(&v.schema, fingerprint)))
 }
 
 /// Returns whether `stored` is the content with `fingerprint`, or is it but for its
@@ -452,19 +480,20 @@ fn same_group(
 
 /// Returns the metadata a new version `next` registers with, as Confluent 7.9 completes it:
 /// the request's own, else the latest version's, under the config's `defaultMetadata` and
-/// over its `overrideMetadata`; stamped with `confluent:version` when a version was sent or
-/// the merge carries one.
+/// over its `overrideMetadata`; stamped with `confluent:version` = `stamp` when a version was
+/// sent or the merge carries one.
 fn completed_metadata(
     config: &ConfigRecord,
     request: &SchemaRequest,
     previous: Option<&Value>,
-    next: i32,
+    stamp: i32,
 ) -> Option<Value> {
     let specific = request.metadata.as_ref().or(previous);
     let merged = metadata::merge(config.contract.default_metadata.as_ref(), specific);
     let merged = metadata::merge(merged.as_ref(), config.contract.override_metadata.as_ref());
-    match request.stamps_version || metadata::has_confluent_version(merged.as_ref()) {
-        true => Some(metadata::with_confluent_version(merged.as_ref(), next)),
+    let stamps = request.stamp != Stamp::None;
+    match stamps || metadata::has_confluent_version(merged.as_ref()) {
+        true => Some(metadata::with_confluent_version(merged.as_ref(), stamp)),
         false => merged,
     }
 }

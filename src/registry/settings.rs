@@ -1,5 +1,6 @@
-//! Compatibility settings and modes, per subject and global, resolved as the Confluent registry
-//! resolves them: the subject's own setting, else the global one, else the default.
+//! Compatibility settings and modes, per subject, per context and global, resolved as the
+//! Confluent registry resolves them: the subject's own setting, else its context's (outside the
+//! default context) or the global one (inside it), else the default.
 
 use super::decide::read_only;
 use super::{audit, AuditAction, Registry};
@@ -10,64 +11,74 @@ use crate::{Error, Result};
 /// The compatibility level of a registry that was never configured.
 pub const DEFAULT_COMPATIBILITY: Compatibility = Compatibility::Backward;
 
+/// Returns the level `config` sets, or the default one.
+fn level(config: &ConfigRecord) -> Compatibility {
+    config.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)
+}
+
 impl Registry {
     /// Returns the compatibility setting of `subject` (or the global one when `None`).
     ///
-    /// A subject without its own setting is a 40408 unless `default_to_global`.
+    /// A subject without its own setting is a 40408 unless `default_to_global`, when it gets
+    /// the setting of the scope above it (see [`Self::inherited_config`]).
     pub async fn config(
         &self,
         subject: Option<&SubjectName>,
         default_to_global: bool,
     ) -> Result<ConfigRecord> {
-        if let Some(subject) = subject {
-            if let Some(own) = self.stored_config(Some(subject)).await? {
-                // Confluent shows the level in force beside a subject's own other settings.
-                let compatibility = match own.compatibility {
-                    Some(level) => level,
-                    None => self.global_compatibility().await?,
-                };
-                return Ok(ConfigRecord {
-                    compatibility: Some(compatibility),
-                    ..own
-                });
-            }
-            if !default_to_global {
-                return Err(Error::SubjectCompatibilityNotConfigured(
-                    subject.to_string(),
-                ));
-            }
+        let Some(subject) = subject else {
+            return self.scope_config(None).await;
+        };
+        if let Some(own) = self.stored_config(Some(subject)).await? {
+            // Confluent shows a level beside a subject's own other settings: the default one,
+            // whatever the context or global level.
+            return Ok(ConfigRecord {
+                compatibility: Some(level(&own)),
+                ..own
+            });
         }
-        let global = self.stored_config(None).await?.unwrap_or_default();
+        if !default_to_global {
+            return Err(Error::SubjectCompatibilityNotConfigured(
+                subject.to_string(),
+            ));
+        }
+        self.inherited_config(subject).await
+    }
+
+    /// Returns the setting `subject` inherits: its context's (`:.ctx:`) outside the default
+    /// context, where the global setting does not reach (as in Confluent), else the global one.
+    async fn inherited_config(&self, subject: &SubjectName) -> Result<ConfigRecord> {
+        match subject.context_scope() {
+            Some(context) if context != *subject => self.scope_config(Some(&context)).await,
+            Some(_) => self.scope_config(Some(subject)).await,
+            None => self.scope_config(None).await,
+        }
+    }
+
+    /// Returns the stored setting of a context's or the global scope, with the default level
+    /// where it sets none.
+    async fn scope_config(&self, scope: Option<&SubjectName>) -> Result<ConfigRecord> {
+        let stored = self.stored_config(scope).await?.unwrap_or_default();
         Ok(ConfigRecord {
-            compatibility: Some(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY)),
-            ..global
+            compatibility: Some(level(&stored)),
+            ..stored
         })
     }
 
-    /// Returns the global compatibility level, or the default one.
-    async fn global_compatibility(&self) -> Result<Compatibility> {
-        let global = self.stored_config(None).await?.unwrap_or_default();
-        Ok(global.compatibility.unwrap_or(DEFAULT_COMPATIBILITY))
-    }
-
-    /// Returns the setting in force for `subject`, falling back to the global one.
+    /// Returns the setting in force for `subject`: its own settings over the inherited ones.
     pub(super) async fn effective_config(&self, subject: &SubjectName) -> Result<ConfigRecord> {
         let own = self.stored_config(Some(subject)).await?.unwrap_or_default();
-        let global = self.config(None, true).await?;
+        let inherited = self.inherited_config(subject).await?;
         Ok(ConfigRecord {
-            compatibility: own.compatibility.or(global.compatibility),
-            normalize: own.normalize.or(global.normalize),
-            contract: global.contract.overlaid(&own.contract),
+            compatibility: own.compatibility.or(inherited.compatibility),
+            normalize: own.normalize.or(inherited.normalize),
+            contract: inherited.contract.overlaid(&own.contract),
         })
     }
 
     /// Returns the compatibility level in force for `subject`.
     pub async fn effective_compatibility(&self, subject: &SubjectName) -> Result<Compatibility> {
-        Ok(self
-            .effective_config(subject)
-            .await?
-            .compatibility
-            .unwrap_or(DEFAULT_COMPATIBILITY))
+        Ok(level(&self.effective_config(subject).await?))
     }
 
     /// Updates the compatibility setting of `subject` (or the global one): the settings
@@ -137,21 +148,43 @@ impl Registry {
 
     /// Returns the mode of `subject` (or the global one when `None`).
     ///
-    /// A subject without its own mode is a 40409 unless `default_to_global`.
+    /// A subject without its own mode is a 40409 unless `default_to_global`, when it gets its
+    /// context's mode outside the default context (the global one does not reach there), else
+    /// the global one. A global READONLY_OVERRIDE is the mode of every subject, as in Confluent.
     pub async fn mode(
         &self,
         subject: Option<&SubjectName>,
         default_to_global: bool,
     ) -> Result<Mode> {
-        if let Some(subject) = subject {
-            if let Some(own) = self.stored_mode(Some(subject)).await? {
-                return Ok(own);
-            }
-            if !default_to_global {
-                return Err(Error::SubjectModeNotConfigured(subject.to_string()));
-            }
+        let global = self.stored_mode(None).await?;
+        let Some(subject) = subject else {
+            return Ok(global.unwrap_or(Mode::Readwrite));
+        };
+        if global == Some(Mode::ReadonlyOverride) {
+            return Ok(Mode::ReadonlyOverride);
         }
-        Ok(self.stored_mode(None).await?.unwrap_or(Mode::Readwrite))
+        if let Some(own) = self.stored_mode(Some(subject)).await? {
+            return Ok(own);
+        }
+        if !default_to_global {
+            return Err(Error::SubjectModeNotConfigured(subject.to_string()));
+        }
+        let inherited = match subject.context_scope() {
+            Some(context) => self.stored_mode(Some(&context)).await?,
+            None => global,
+        };
+        Ok(inherited.unwrap_or(Mode::Readwrite))
+    }
+
+    /// Returns the subject that `subject` is an alias of (the `alias` of its own config), which
+    /// its reads and writes reach instead, as Confluent's `AliasFilter` rewrites them; aliases
+    /// do not chain.
+    pub async fn alias_of(&self, subject: &SubjectName) -> Result<Option<SubjectName>> {
+        let config = self.stored_config(Some(subject)).await?;
+        let alias = config.and_then(|config| config.contract.alias);
+        Ok(alias
+            .filter(|alias| !alias.is_empty())
+            .map(|alias| SubjectName::lookup(&alias)))
     }
 
     /// Returns the store's own compatibility setting of `scope` (a subject, or global).
@@ -165,6 +198,11 @@ impl Registry {
     }
 
     async fn stored_settings(&self, scope: Option<&SubjectName>) -> Result<ScopeSettings> {
+        // `:.:` names the default context's subject ``, not the global scope the store keeps
+        // under that key.
+        if scope.is_some_and(|subject| subject.as_str().is_empty()) {
+            return Ok(ScopeSettings::default());
+        }
         let key = scope.map(SubjectName::to_string);
         if let Some(cached) = self.cache.settings(&key) {
             return Ok(cached.as_ref().clone());

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{metadata, Registered, Registry, SchemaRequest};
+use super::{metadata, Registered, Registry, SchemaRequest, Stamp};
 use crate::format::tags::{self, EntityTags};
 use crate::types::{Actor, SubjectName, Version, VersionSelector};
 use crate::{Error, Result};
@@ -37,7 +37,7 @@ impl Registry {
             &change.add,
             &change.remove,
         )
-        .map_err(Error::InvalidSchema)?;
+        .map_err(Error::SchemaRefused)?;
         // Confluent stamps the version it is told (0 when none) before registering, so the
         // registration never falls back to the latest version's metadata.
         let base = change.metadata.as_ref().or(stored.metadata.as_ref());
@@ -49,7 +49,7 @@ impl Registry {
             rule_set: None,
             id: None,
             version: change.new_version,
-            stamps_version: true,
+            stamp: Stamp::Next,
         };
         self.register(subject, request, false, actor).await
     }

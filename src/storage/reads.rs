@@ -74,6 +74,9 @@ pub trait SchemaReads: Send + Sync + 'static {
 
     /// Returns the compatibility setting and mode of `subject`, or the global ones.
     async fn settings(&self, subject: Option<&SubjectName>) -> Result<ScopeSettings>;
+
+    /// Returns each subject whose config names an alias, with the alias, by subject.
+    async fn aliases(&self) -> Result<Vec<(String, String)>>;
 }
 
 fn include_clause(include: Include) -> &'static str {
@@ -298,5 +301,22 @@ where
         .fetch_one(self.pool())
         .await?;
         rows::scope_settings(row)
+    }
+
+    async fn aliases(&self) -> Result<Vec<(String, String)>> {
+        let found: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT subject, contract FROM configs \
+             WHERE contract IS NOT NULL AND subject <> '' ORDER BY subject",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut aliases = Vec::new();
+        for (subject, contract) in found {
+            let config = rows::config_record((None, None, contract))?;
+            if let Some(alias) = config.contract.alias.filter(|a| !a.is_empty()) {
+                aliases.push((subject, alias));
+            }
+        }
+        Ok(aliases)
     }
 }

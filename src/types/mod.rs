@@ -6,9 +6,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+mod contexts;
 mod owners;
 mod proposals;
 
+pub use contexts::{context_of, DEFAULT_CONTEXT};
 pub use owners::{sentence, Affected, Contact, Undeclared};
 pub use proposals::{Answer, ProposalState};
 
@@ -66,6 +68,7 @@ impl SubjectName {
     /// a valid subject: blank, with a control character, or `__GLOBAL`/`__EMPTY`, also within
     /// a context as in `:.ctx:__GLOBAL`), and refuses names longer than [`Self::MAX_BYTES`].
     pub fn parse(name: &str) -> Result<Self, crate::Error> {
+        let name = name.strip_prefix(":.:").unwrap_or(name);
         let unqualified = name
             .strip_prefix(":.")
             .and_then(|rest| rest.split_once(':'))
@@ -75,13 +78,19 @@ impl SubjectName {
         if name.is_empty() || reserved || too_long || name.chars().any(char::is_control) {
             return Err(crate::Error::InvalidSubject(name.to_string()));
         }
-        Ok(SubjectName(name.to_string()))
+        Ok(Self::lookup(name))
     }
 
     /// Names a subject to read, unvalidated as Confluent reads: a name that could never be
-    /// registered is simply not found.
+    /// registered is simply not found. As in Confluent, the default context's qualifier is
+    /// dropped (`:.:s` is `s`) and a context named alone is its subject `` (`:.c` is `:.c:`).
     pub fn lookup(name: &str) -> Self {
-        SubjectName(name.to_string())
+        let name = name.strip_prefix(":.:").unwrap_or(name);
+        let names_a_context = name.len() > 2 && name.starts_with(":.") && !name[2..].contains(':');
+        match names_a_context {
+            true => SubjectName(format!("{name}:")),
+            false => SubjectName(name.to_string()),
+        }
     }
 
     /// Returns the name as a string slice.

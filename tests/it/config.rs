@@ -100,11 +100,12 @@ async fn a_setting_keeps_the_fields_a_request_leaves_out() {
         app.get("/config").await.1,
         json!({ "compatibilityLevel": "FULL", "normalize": true })
     );
-    // A subject setting stored without a level shows the global one beside its own.
+    // A subject setting stored without a level shows the default level beside its own, not
+    // the global one (as Confluent 7.9 answers; the recorded step config-scopes#6).
     app.put("/config/s", json!({ "normalize": false })).await;
     assert_eq!(
         app.get("/config/s").await.1,
-        json!({ "compatibilityLevel": "FULL", "normalize": false })
+        json!({ "compatibilityLevel": "BACKWARD", "normalize": false })
     );
 }
 

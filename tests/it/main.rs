@@ -7,6 +7,7 @@ mod cli;
 mod compatibility;
 mod config;
 mod connections;
+mod contexts;
 mod crash;
 mod data_contracts;
 mod enforced;

@@ -90,7 +90,7 @@ fn string_schema() -> SchemaRequest {
         rule_set: None,
         id: None,
         version: None,
-        stamps_version: false,
+        stamp: accord::registry::Stamp::None,
     }
 }
 

@@ -111,6 +111,10 @@ impl SchemaReads for Faulty {
         self.fault.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.settings(subject).await
     }
+    async fn aliases(&self) -> Result<Vec<(String, String)>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.aliases().await
+    }
 }
 
 #[async_trait]

@@ -44,7 +44,7 @@ async fn check_against_version(
     Params(params): Params<CheckParams>,
     SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let selector = VersionSelector::parse(&version)?;
     check(&app, &caller, &subject, Some(selector), body, params).await
 }
@@ -61,7 +61,7 @@ async fn check_against_subject(
     Params(params): Params<CheckParams>,
     SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<CompatibilityCheckResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     check(&app, &caller, &subject, None, body, params).await
 }
 

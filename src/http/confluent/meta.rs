@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{body_bytes, ConfluentJson, PathParams};
+use crate::http::extract::{body_bytes, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::http::ui::UI_PATH;
 use crate::{Error, Result};
 
@@ -130,11 +130,20 @@ async fn metadata_version() -> ConfluentJson<ServerVersion> {
     })
 }
 
-/// List schema contexts (only the default context exists)
+/// List schema contexts
+///
+/// The default context `.` first, then every context a qualified subject (`:.ctx:name`) was
+/// registered in, in order.
 #[utoipa::path(get, path = "/contexts", tag = "Server",
+    params(Page),
     responses((status = 200, body = Vec<String>)))]
-async fn list_contexts(State(_app): State<AppState>) -> ConfluentJson<Vec<&'static str>> {
-    ConfluentJson(vec!["."])
+async fn list_contexts(
+    State(app): State<AppState>,
+    Caller(caller): Caller,
+    Params(page): Params<Page>,
+) -> Result<ConfluentJson<Vec<String>>> {
+    let contexts = app.contracts.contexts(&caller).await?;
+    Ok(ConfluentJson(page.apply(contexts)?))
 }
 
 /// Look up a topic's subject association (none exist)

@@ -16,7 +16,7 @@ use crate::error::ErrorBody;
 use crate::http::extract::{lenient_bool, Caller, ConfluentJson, Page, Params, PathParams};
 use crate::http::reads::SchemaRead;
 use crate::registry::metadata::has_rule_type;
-use crate::types::SchemaId;
+use crate::types::{SchemaId, SubjectName};
 use crate::{Error, Result};
 
 /// Mounts the `/schemas` endpoints.
@@ -43,13 +43,31 @@ pub(crate) fn schema_id(segment: &str) -> Result<SchemaId> {
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaByIdParams {
-    /// A subject hint; accepted and ignored, as the answer does not depend on it.
+    /// A subject hint: the id is looked up in the subject's context (or an alias's target's).
     #[serde(default)]
-    #[allow(dead_code)]
     pub subject: Option<String>,
     /// Include the highest id assigned so far as `maxId`.
     #[serde(default, deserialize_with = "lenient_bool")]
     pub fetch_max_id: bool,
+}
+
+/// The `subject` hint of the by-id reads other than the schema itself.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubjectHint {
+    /// The id is looked up in this subject's context (or its alias's target's).
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// Returns the subject a by-id read's hint names, its alias resolved.
+async fn hinted(app: &AppState, hint: Option<String>) -> Result<Option<SubjectName>> {
+    match hint {
+        Some(hint) => Ok(Some(
+            app.contracts.aliased(SubjectName::lookup(&hint)).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Get a schema by its global id
@@ -64,7 +82,8 @@ async fn get_schema_by_id(
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
     let id = schema_id(&id)?;
-    let schema = app.contracts.schema(&caller, id).await?;
+    let hint = hinted(&app, params.subject).await?;
+    let schema = app.contracts.schema(&caller, id, hint.as_ref()).await?;
     if !params.fetch_max_id && format.is_default() {
         return Ok(app.rendered.schema_by_id(&schema));
     }
@@ -81,16 +100,18 @@ async fn get_schema_by_id(
 
 /// Get the schema text of a global id
 #[utoipa::path(get, path = "/schemas/ids/{id}/schema", tag = "Schemas",
-    params(("id" = i32, Path), SchemaByIdParams, FormatParam),
+    params(("id" = i32, Path), SubjectHint, FormatParam),
     responses((status = 200, description = "The schema text itself", body = String), (status = 404, body = ErrorBody)))]
 async fn get_schema_text_by_id(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
+    Params(hint): Params<SubjectHint>,
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
     let id = schema_id(&id)?;
-    let schema = app.contracts.schema(&caller, id).await?;
+    let hint = hinted(&app, hint.subject).await?;
+    let schema = app.contracts.schema(&caller, id, hint.as_ref()).await?;
     let text = app
         .contracts
         .formatted(&schema, format.format.as_deref())
@@ -100,19 +121,21 @@ async fn get_schema_text_by_id(
 
 /// List the subjects that use a global id
 #[utoipa::path(get, path = "/schemas/ids/{id}/subjects", tag = "Schemas",
-    params(("id" = i32, Path), DeletedFilter, Page),
+    params(("id" = i32, Path), SubjectHint, DeletedFilter, Page),
     responses((status = 200, body = Vec<String>), (status = 404, body = ErrorBody)))]
 async fn get_subjects_by_id(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
+    Params(hint): Params<SubjectHint>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<String>>> {
     let id = schema_id(&id)?;
+    let hint = hinted(&app, hint.subject).await?;
     let usages = app
         .contracts
-        .schema_usages(&caller, id, filter.include())
+        .schema_usages(&caller, id, filter.include(), hint.as_ref())
         .await?;
     let mut subjects: Vec<String> = usages.into_iter().map(|u| u.subject).collect();
     subjects.dedup();
@@ -121,19 +144,21 @@ async fn get_subjects_by_id(
 
 /// List the subject versions that use a global id
 #[utoipa::path(get, path = "/schemas/ids/{id}/versions", tag = "Schemas",
-    params(("id" = i32, Path), DeletedFilter, Page),
+    params(("id" = i32, Path), SubjectHint, DeletedFilter, Page),
     responses((status = 200, body = Vec<SubjectVersionResponse>), (status = 404, body = ErrorBody)))]
 async fn get_versions_by_id(
     State(app): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
+    Params(hint): Params<SubjectHint>,
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<Response> {
     let id = schema_id(&id)?;
+    let hint = hinted(&app, hint.subject).await?;
     let usages = app
         .contracts
-        .schema_usages(&caller, id, filter.include())
+        .schema_usages(&caller, id, filter.include(), hint.as_ref())
         .await?;
     let usages = usages
         .into_iter()
@@ -171,6 +196,9 @@ pub struct ListSchemasParams {
     /// Only schemas whose rule set has a rule of this type (e.g. `CEL`).
     #[serde(default)]
     pub rule_type: Option<String>,
+    /// Show each subject's aliases (the subjects whose config names it as their `alias`).
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub aliases: bool,
 }
 
 /// List schemas across subjects
@@ -194,10 +222,17 @@ async fn list_schemas(
         .schemas(&caller, prefix, include, params.latest_only)
         .await?;
     let rule_type = params.rule_type.as_deref().filter(|t| !t.is_empty());
+    let aliases = match params.aliases {
+        true => app.contracts.aliases(&caller).await?,
+        false => Default::default(),
+    };
     let listed = versions
         .iter()
         .filter(|v| rule_type.is_none_or(|t| has_rule_type(v.schema.rule_set.as_ref(), t)))
-        .map(|v| SchemaResponse::from(v.as_ref()))
+        .map(|v| SchemaResponse {
+            aliases: aliases.get(&v.subject).cloned().unwrap_or_default(),
+            ..SchemaResponse::from(v.as_ref())
+        })
         .collect();
     Ok(ConfluentJson(page.apply(listed)?))
 }

@@ -103,7 +103,7 @@ async fn list_versions(
     Params(filter): Params<DeletedFilter>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
-    let subject = SubjectName::lookup(&subject);
+    let subject = app.contracts.aliased(SubjectName::lookup(&subject)).await?;
     let versions = app
         .contracts
         .version_numbers(&caller, &subject, filter.include())
@@ -138,7 +138,7 @@ async fn register_schema(
     Params(params): Params<NormalizeParam>,
     SchemaBody(body): SchemaBody,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let request = body.into_request()?;
     // Confluent's registry answers an import that names the version of a schema it already
     // holds with that version and the schema as sent.
@@ -182,7 +182,7 @@ async fn lookup_schema(
     Params(params): Params<LookupParams>,
     SchemaBody(body): SchemaBody,
 ) -> Result<Response> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let found = app
         .contracts
         .lookup(
@@ -216,7 +216,7 @@ async fn get_version(
     Params(params): Params<DeletedParam>,
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
-    let subject = SubjectName::lookup(&subject);
+    let subject = app.contracts.aliased(SubjectName::lookup(&subject)).await?;
     let selector = VersionSelector::parse(&version)?;
     let found = app
         .contracts
@@ -250,7 +250,7 @@ async fn get_latest_with_metadata(
     Params(params): Params<DeletedParam>,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
     let named = |name: &'static str| {
@@ -284,7 +284,7 @@ async fn modify_tags(
     PathParams((subject, version)): PathParams<(String, String)>,
     TagsBody(body): TagsBody,
 ) -> Result<ConfluentJson<RegisterSchemaResponse>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let selector = VersionSelector::parse(&version)?;
     let registered = app
         .contracts
@@ -304,7 +304,7 @@ async fn get_version_schema(
     Params(params): Params<DeletedParam>,
     Params(format): Params<FormatParam>,
 ) -> Result<Response> {
-    let subject = SubjectName::lookup(&subject);
+    let subject = app.contracts.aliased(SubjectName::lookup(&subject)).await?;
     let selector = VersionSelector::parse(&version)?;
     let found = app
         .contracts
@@ -328,7 +328,7 @@ async fn get_referenced_by(
     Params(params): Params<DeletedParam>,
     Params(page): Params<Page>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
-    let subject = SubjectName::lookup(&subject);
+    let subject = app.contracts.aliased(SubjectName::lookup(&subject)).await?;
     let selector = VersionSelector::parse(&version)?;
     let ids = app
         .contracts
@@ -358,7 +358,7 @@ async fn delete_subject(
     PathParams(subject): PathParams<String>,
     Params(params): Params<PermanentParam>,
 ) -> Result<ConfluentJson<Vec<i32>>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let deleted = app
         .contracts
         .delete_subject(&caller, &subject, params.permanent)
@@ -377,7 +377,7 @@ async fn delete_version(
     PathParams((subject, version)): PathParams<(String, String)>,
     Params(params): Params<PermanentParam>,
 ) -> Result<ConfluentJson<i32>> {
-    let subject = SubjectName::parse(&subject)?;
+    let subject = app.contracts.aliased(SubjectName::parse(&subject)?).await?;
     let selector = VersionSelector::parse(&version)?;
     let deleted = app
         .contracts

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::jackson::{read_value, JacksonBody, Kind};
 use crate::format::tags::{Entity, EntityTags};
 use crate::http::extract::{body_bytes, decode_body};
-use crate::registry::{metadata, Registered, SchemaRequest, TagChange};
+use crate::registry::{metadata, Registered, SchemaRequest, Stamp, TagChange};
 use crate::storage::{ConfigRecord, ContractConfig, StoredSchema, StoredVersion, SubjectVersion};
 use crate::types::{Compatibility, Mode, Reference, SchemaId, SchemaType, Version};
 use crate::Error;
@@ -25,7 +25,8 @@ pub struct RegisterSchemaRequest {
     #[serde(default)]
     pub schema_type: Option<String>,
     #[serde(default)]
-    pub references: Option<Vec<Reference>>,
+    #[schema(value_type = Option<Vec<Reference>>)]
+    pub references: Option<Vec<BodyReference>>,
     /// Data-contract metadata, stored and returned unchanged.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -44,6 +45,51 @@ pub struct RegisterSchemaRequest {
     /// should have been (filled by [`SchemaBody`]).
     #[serde(skip)]
     pub keys: Vec<String>,
+}
+
+/// A reference as a body sends it: a field left out is a refused schema (42201), as Confluent
+/// refuses it, not an unreadable body.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BodyReference {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl From<Reference> for BodyReference {
+    fn from(reference: Reference) -> Self {
+        BodyReference {
+            name: Some(reference.name),
+            subject: Some(reference.subject),
+            version: Some(reference.version),
+        }
+    }
+}
+
+impl BodyReference {
+    /// Returns the reference, or refuses one with a field left out.
+    fn complete(self) -> Result<Reference, Error> {
+        match (self.name, self.subject, self.version) {
+            (Some(name), Some(subject), Some(version)) => Ok(Reference {
+                name,
+                subject,
+                version,
+            }),
+            (name, subject, version) => {
+                let shown = |field: Option<String>| field.unwrap_or_else(|| "null".to_string());
+                Err(Error::InvalidSchema(format!(
+                    "Invalid reference: {{name='{}', subject='{}', version={}}}: every reference \
+                     needs a name, a subject and a version",
+                    shown(name),
+                    shown(subject),
+                    shown(version.map(|v| v.to_string())),
+                )))
+            }
+        }
+    }
 }
 
 /// What a body that carries a schema looks like, for the errors of a body that does not.
@@ -144,12 +190,21 @@ impl RegisterSchemaRequest {
         Ok(SchemaRequest {
             schema_type,
             schema: self.schema.unwrap_or_default(),
-            references: self.references.unwrap_or_default(),
+            references: self
+                .references
+                .unwrap_or_default()
+                .into_iter()
+                .map(BodyReference::complete)
+                .collect::<Result<_, _>>()?,
             metadata: metadata::parse(self.metadata)?,
             rule_set: metadata::check_rule_set(self.rule_set.as_ref()).map(|()| None)?,
             id: at_least(self.id, 0, "id")?.map(SchemaId),
             version: at_least(self.version, 1, "version")?.map(Version),
-            stamps_version: self.version.is_some_and(|v| v != 0),
+            stamp: match self.version {
+                Some(v) if v < 0 => Stamp::Latest,
+                Some(v) if v > 0 => Stamp::Next,
+                _ => Stamp::None,
+            },
         })
     }
 
@@ -319,6 +374,9 @@ pub struct SchemaResponse {
     #[schema(value_type = Option<Object>)]
     pub rule_set: Option<Value>,
     pub schema: String,
+    /// The subjects that are aliases of this one, with `GET /schemas?aliases=true`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 impl From<&StoredVersion> for SchemaResponse {
@@ -333,6 +391,7 @@ impl From<&StoredVersion> for SchemaResponse {
             metadata: schema.metadata.clone(),
             rule_set: schema.rule_set.clone(),
             schema: schema.schema.clone(),
+            aliases: Vec::new(),
         }
     }
 }

@@ -108,7 +108,9 @@ async fn open_proposal(
     let registration = RegisterSchemaRequest {
         schema: body.schema,
         schema_type: body.schema_type,
-        references: body.references,
+        references: body
+            .references
+            .map(|refs| refs.into_iter().map(Into::into).collect()),
         ..RegisterSchemaRequest::default()
     };
     let new = NewProposal {

@@ -658,3 +658,37 @@ def test_avro_serializer_auto_registering_an_incompatible_schema_is_refused_with
         serializer({"name": "Ken", "age": 81, "country": "US"}, ctx)
     assert caught.value.http_status_code == 409
     assert caught.value.error_code == 409
+
+
+# --- schema contexts --------------------------------------------------------------------------
+
+
+def test_a_qualified_subject_registers_serializes_and_reads_within_its_context(client, accord_url):
+    context = unique("ctx")
+    topic = unique("orders")
+    qualified = f":.{context}:{topic}-value"
+
+    def in_context(ctx, record_name):
+        return f":.{context}:{ctx.topic}-value"
+
+    # A schema of this test alone, so that no default-context subject holds its id.
+    schema = json.dumps({**json.loads(USER_V1), "namespace": f"accord.{context.replace('-', '_')}"})
+    serde_conf = {"subject.name.strategy": in_context}
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    record = {"name": "Ada", "age": 36}
+    payload = AvroSerializer(client, schema, conf={"auto.register.schemas": True, **serde_conf})(
+        record, ctx
+    )
+    (schema_id,) = struct.unpack(">I", payload[1:5])
+
+    reader = fresh_client(accord_url)
+    latest = reader.get_latest_version(qualified)
+    assert (latest.subject, latest.version, latest.schema_id) == (qualified, 1, schema_id)
+    assert qualified in reader.get_subjects()
+    assert same_schema(reader.get_schema(schema_id, subject_name=qualified).schema_str, schema)
+    # The deserializer names the qualified subject with the id, so it reads in the context.
+    assert AvroDeserializer(fresh_client(accord_url), conf=serde_conf)(payload, ctx) == record
+    # Without the hint, an id of another context is not found in the default one.
+    with pytest.raises(SchemaRegistryError) as missing:
+        fresh_client(accord_url).get_schema(schema_id)
+    assert missing.value.error_code == 40403
