@@ -46,12 +46,13 @@ pub fn check(
                 level_message,
             ];
         }
+        // Confluent reports the old schema reading the candidate first (FULL checks both).
         let mut messages = Vec::new();
-        if level.is_backward() {
-            messages.extend(ParsedSchema::can_read(candidate, old.schema, ReaderIs::New));
-        }
         if level.is_forward() {
             messages.extend(ParsedSchema::can_read(old.schema, candidate, ReaderIs::Old));
+        }
+        if level.is_backward() {
+            messages.extend(ParsedSchema::can_read(candidate, old.schema, ReaderIs::New));
         }
         if !messages.is_empty() {
             messages.push(format!("{{oldSchemaVersion: {}}}", old.version));

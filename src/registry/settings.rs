@@ -66,11 +66,15 @@ impl Registry {
     }
 
     /// Returns the setting in force for `subject`: its own settings over the inherited ones.
+    /// A subject with a config of its own has a level of its own, the default one when the
+    /// config sets none (as Confluent 7.9 checks it; the recorded step config-scopes#9).
     pub(super) async fn effective_config(&self, subject: &SubjectName) -> Result<ConfigRecord> {
-        let own = self.stored_config(Some(subject)).await?.unwrap_or_default();
+        let stored = self.stored_config(Some(subject)).await?;
+        let own_level = stored.as_ref().map(level);
+        let own = stored.unwrap_or_default();
         let inherited = self.inherited_config(subject).await?;
         Ok(ConfigRecord {
-            compatibility: own.compatibility.or(inherited.compatibility),
+            compatibility: own_level.or(inherited.compatibility),
             normalize: own.normalize.or(inherited.normalize),
             contract: inherited.contract.overlaid(&own.contract),
         })
