@@ -53,6 +53,10 @@ pub enum Command {
     Propose(crate::ci::ProposeArgs),
     /// List the open and approved proposals of the mapped subjects, with each consumer's answer.
     Proposals(crate::ci::ProposalsArgs),
+    /// Copy a live Confluent-compatible registry into this one, keeping ids, versions,
+    /// references, soft-deleted versions, settings and modes; exit 0 when the target then
+    /// matches the source, 1 on a clash or a difference, 2 on an error.
+    Import(crate::import::ImportArgs),
     #[command(flatten)]
     Everyday(crate::commands::Everyday),
 }

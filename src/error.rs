@@ -38,6 +38,14 @@ pub enum Error {
     SubjectModeNotConfigured(String),
     #[error("Association for '{0}' not found.")]
     AssociationNotFound(String),
+    #[error("An association of type '{0}' already exists for resource '{1}'")]
+    AssociationForResourceExists(String, String),
+    #[error("An association already exists for subject '{0}'")]
+    AssociationForSubjectExists(String),
+    #[error("No active (non-deleted) version exists for subject '{0}'")]
+    NoActiveSubjectVersion(String),
+    #[error("The association specified an invalid value for property: '{0}', reason: {1}")]
+    InvalidAssociation(&'static str, String),
     #[error("Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]{}{}", messages.join(", "), affected_sentence(affected, undeclared), propose_sentence(propose.as_deref()))]
     Incompatible {
         subject: String,
@@ -161,6 +169,10 @@ impl Error {
             SubjectCompatibilityNotConfigured(_) => (StatusCode::NOT_FOUND, 40408),
             SubjectModeNotConfigured(_) => (StatusCode::NOT_FOUND, 40409),
             AssociationNotFound(_) => (StatusCode::NOT_FOUND, 40410),
+            AssociationForResourceExists(..) => (StatusCode::CONFLICT, 40903),
+            AssociationForSubjectExists(_) => (StatusCode::CONFLICT, 40904),
+            NoActiveSubjectVersion(_) => (StatusCode::CONFLICT, 40907),
+            InvalidAssociation(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42212),
             Incompatible { .. } => (StatusCode::CONFLICT, 409),
             InvalidSchema(_) | SchemaRefused(_) | InvalidSchemaType(_) | EmptySchema(_)
             | VersionNotNext => (StatusCode::UNPROCESSABLE_ENTITY, 42201),

@@ -7,6 +7,8 @@
 //!   [`format`] and the compatibility engine, and talks to a registry over HTTP.
 //! - [`commands`]: the everyday commands (`subjects`, `get`, `compat`, `who`, `team`, ...,
 //!   `init`, `completions`): a registry from a terminal, through the CI commands' client.
+//! - [`import`]: `accord import`, copying a live Confluent-compatible registry into this one
+//!   through both REST APIs, ids and versions kept.
 //! - [`app`]: the shared state and `serve(listener, state, shutdown)`.
 //! - [`http`]: the router, extractors that speak the Confluent wire format, the OpenAPI document.
 //! - [`contracts`]: every operation that needs both the registry and governance — register,
@@ -28,6 +30,7 @@ pub mod events;
 pub mod format;
 pub mod governance;
 pub mod http;
+pub mod import;
 pub mod registry;
 pub mod storage;
 pub mod types;

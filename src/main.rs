@@ -34,6 +34,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Register(args) => accord::ci::register(args).await.exit(),
         Command::Propose(args) => accord::ci::propose(args).await.exit(),
         Command::Proposals(args) => accord::ci::proposals(args).await.exit(),
+        Command::Import(args) => accord::import::import(args).await.exit(),
         Command::Everyday(command) => accord::commands::run(command).await.exit(),
     }
 }

@@ -126,8 +126,11 @@ pub enum RegistrationOutcome {
     Incompatible(String),
 }
 
-enum Credential {
+/// How a client proves who it is.
+pub enum Credential {
+    /// HTTP Basic: a user and a password.
     Basic(String, String),
+    /// A bearer token.
     Bearer(String),
 }
 
@@ -136,6 +139,8 @@ pub struct RegistryClient {
     http: reqwest::Client,
     base: String,
     credential: Option<Credential>,
+    /// Where the credential comes from, for a refusal's advice.
+    from: &'static str,
 }
 
 impl RegistryClient {
@@ -151,6 +156,11 @@ impl RegistryClient {
             (None, Some(token)) => Some(Credential::Bearer(token)),
             (None, None) => None,
         };
+        RegistryClient::new(base, credential)
+    }
+
+    /// Returns a client for `base` that sends `credential`.
+    pub fn new(base: &str, credential: Option<Credential>) -> Result<RegistryClient> {
         let base = base.trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             bail!(
@@ -168,7 +178,14 @@ impl RegistryClient {
             http,
             base: base.to_string(),
             credential,
+            from: "ACCORD_CREDENTIALS=service:secret or ACCORD_TOKEN",
         })
+    }
+
+    /// Names where this client's credential comes from (such as flags) in the advice of a
+    /// refusal.
+    pub fn credential_from(self, from: &'static str) -> RegistryClient {
+        RegistryClient { from, ..self }
     }
 
     /// Asks whether `contract` would break its subject, and whom it would affect.
@@ -311,14 +328,14 @@ impl RegistryClient {
     fn failure(&self, status: StatusCode, message: &str, path: &str) -> anyhow::Error {
         match status {
             StatusCode::UNAUTHORIZED if self.credential.is_none() => anyhow!(
-                "the registry at {} requires a credential (401: {message}); set \
-                 ACCORD_CREDENTIALS=service:secret or ACCORD_TOKEN",
-                self.base
+                "the registry at {} requires a credential (401: {message}); set {}",
+                self.base,
+                self.from
             ),
             StatusCode::UNAUTHORIZED => anyhow!(
-                "the registry at {} refused the credential (401: {message}); check \
-                 ACCORD_CREDENTIALS or ACCORD_TOKEN",
-                self.base
+                "the registry at {} refused the credential (401: {message}); check {}",
+                self.base,
+                self.from
             ),
             StatusCode::FORBIDDEN => anyhow!(
                 "the registry at {} denied the credential access (403: {message})",

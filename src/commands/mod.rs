@@ -34,6 +34,7 @@ use serde_json::Value;
 use crate::ci::client::RegistryClient;
 use crate::ci::{Outcome, OutputFormat};
 
+pub use reads::glob_matches;
 pub use register::{register_file, OneFile};
 
 /// The everyday commands, flattened into `accord`'s own.

@@ -14,6 +14,7 @@
 //! checks and measures impact; `changes.rs` deletes and changes settings; `proposals.rs` opens,
 //! answers and lands change proposals.
 
+mod associations;
 mod changes;
 mod contexts;
 mod proposals;

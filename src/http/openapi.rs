@@ -17,6 +17,7 @@ use utoipa::OpenApi;
         (name = "Mode", description = "Read-write, read-only and import modes"),
         (name = "Compatibility", description = "Dry-run compatibility checks"),
         (name = "Server", description = "Probes that clients and tools make"),
+        (name = "Associations", description = "Topics linked to the subjects of their keys and values"),
         (name = "Governance", description = "Teams, services, credentials, producers, consumers, impact and audit"),
         (name = "Events", description = "Change events: webhook subscriptions and the live feed"),
         (name = "Proposals", description = "Change proposals that the affected consumers answer before a break lands"),

@@ -5,6 +5,7 @@
 //! goes through here and invalidates what it changed. The operations are split by kind:
 //! `register.rs` (register, look up, check), `delete.rs` and `settings.rs` (config and mode).
 
+pub mod associations;
 mod cache;
 pub mod compatibility;
 mod contexts;

@@ -29,6 +29,7 @@ pub use governance::{
     Applying, Closing, Delivery, ProposalQuery, ProposalStore, Retry, StoredProposal,
     StoredResponse, Webhook, WebhookStore,
 };
+pub use governance::{AssociationClash, AssociationQuery, AssociationStore, StoredAssociation};
 pub use governance::{
     AuditAction, AuditEntry, AuditQuery, AuditRecord, Checked, ConsumerGrant, Contact,
     CredentialInfo, GovernanceConflict, GovernanceStore, NewCredential, ObservationStore,
@@ -283,12 +284,17 @@ impl Default for PoolSettings {
 
 /// Everything Accord persists: schemas and their settings, and the governance model.
 pub trait Store:
-    SchemaStore + GovernanceStore + ObservationStore + ProposalStore + WebhookStore
+    SchemaStore + GovernanceStore + ObservationStore + ProposalStore + WebhookStore + AssociationStore
 {
 }
 
 impl<T> Store for T where
-    T: SchemaStore + GovernanceStore + ObservationStore + ProposalStore + WebhookStore
+    T: SchemaStore
+        + GovernanceStore
+        + ObservationStore
+        + ProposalStore
+        + WebhookStore
+        + AssociationStore
 {
 }
 

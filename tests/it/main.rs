@@ -1,6 +1,7 @@
 //! The integration tests: the real router over a real database (SQLite, or PostgreSQL with
 //! `ACCORD_TEST_BACKEND=postgres`), request by request.
 
+mod associations;
 mod audit;
 mod backend;
 mod cli;
@@ -21,6 +22,7 @@ mod hostile;
 mod hot_reads;
 mod jackson;
 mod json_schema;
+mod kafka_uis;
 mod limits;
 mod multi_instance;
 mod openapi;

@@ -418,3 +418,22 @@ impl WebhookStore for Faulty {
         self.inner.events_after(after, subject, action, limit).await
     }
 }
+
+#[async_trait]
+impl AssociationStore for Faulty {
+    async fn create_associations(
+        &self,
+        new: &[StoredAssociation],
+    ) -> Result<std::result::Result<(), AssociationClash>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_associations(new).await
+    }
+    async fn associations(&self, query: AssociationQuery<'_>) -> Result<Vec<StoredAssociation>> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.associations(query).await
+    }
+    async fn delete_associations(&self, id: &str, kind: &str, types: &[String]) -> Result<()> {
+        self.fault.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_associations(id, kind, types).await
+    }
+}

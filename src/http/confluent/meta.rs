@@ -1,5 +1,4 @@
-//! The small endpoints tools probe: `/`, `/v1/metadata/*`, `/contexts`, and the 8.x association
-//! lookup that serializers try first and must find empty so that they fall back to subjects.
+//! The small endpoints tools probe: `/`, `/v1/metadata/*` and `/contexts`.
 
 use axum::extract::{Request, State};
 use axum::http::header::ACCEPT;
@@ -13,7 +12,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::ErrorBody;
-use crate::http::extract::{body_bytes, Caller, ConfluentJson, Page, Params, PathParams};
+use crate::http::extract::{body_bytes, Caller, ConfluentJson, Page, Params};
 use crate::http::ui::UI_PATH;
 use crate::{Error, Result};
 
@@ -24,7 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(metadata_id))
         .routes(routes!(metadata_version))
         .routes(routes!(list_contexts))
-        .routes(routes!(get_association))
 }
 
 /// Answer that the server is up
@@ -144,17 +142,4 @@ async fn list_contexts(
 ) -> Result<ConfluentJson<Vec<String>>> {
     let contexts = app.contracts.contexts(&caller).await?;
     Ok(ConfluentJson(page.apply(contexts)?))
-}
-
-/// Look up a topic's subject association (none exist)
-///
-/// Serializers ask this first; the 404 tells them to use the `<topic>-key`/`<topic>-value`
-/// subjects.
-#[utoipa::path(get, path = "/associations/resources/{namespace}/{name}", tag = "Server",
-    params(("namespace" = String, Path), ("name" = String, Path)),
-    responses((status = 404, description = "No association (40410)", body = ErrorBody)))]
-async fn get_association(
-    PathParams((_namespace, name)): PathParams<(String, String)>,
-) -> Result<ConfluentJson<Value>> {
-    Err(Error::AssociationNotFound(name))
 }

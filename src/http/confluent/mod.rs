@@ -1,5 +1,6 @@
 //! The Confluent Schema Registry REST API, one file per resource family.
 
+mod associations;
 mod compatibility;
 mod config;
 mod jackson;
@@ -35,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(config::router())
         .merge(compatibility::router())
         .merge(meta::router())
+        .merge(associations::router())
 }
 
 /// The wire format a client asks a schema in: `serialized` for a Protobuf descriptor.

@@ -7,8 +7,10 @@
 //!
 //! `audit.rs` holds the audit log's rows; `sql.rs` the one implementation both databases share;
 //! `observed.rs` the reads observed per reader and subject; `proposals.rs` change proposals and
-//! their answers; `webhooks.rs` webhook subscriptions and their queues.
+//! their answers; `webhooks.rs` webhook subscriptions and their queues; `associations.rs` the topics
+//! linked to their key and value subjects.
 
+mod associations;
 mod audit;
 mod backend;
 mod observed;
@@ -20,6 +22,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use associations::{AssociationClash, AssociationQuery, AssociationStore, StoredAssociation};
 pub(super) use audit::append as append_audit;
 pub use audit::{AuditAction, AuditEntry, AuditQuery, AuditRecord};
 pub(super) use backend::SqlStore;

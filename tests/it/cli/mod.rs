@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod governance;
 mod hints;
+mod import;
 mod init;
 mod pipes;
 mod proposals;
