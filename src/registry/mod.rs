@@ -6,6 +6,7 @@
 //! `register.rs` (register, look up, check), `delete.rs` and `settings.rs` (config and mode).
 
 mod cache;
+mod codegen;
 pub mod compatibility;
 pub mod decide;
 mod delete;
@@ -42,6 +43,7 @@ pub struct Registry {
     store: Arc<dyn Store>,
     cache: Arc<Cache>,
     workers: work::Workers,
+    generated: codegen::Generated,
 }
 
 impl Registry {
@@ -56,6 +58,7 @@ impl Registry {
             store,
             cache,
             workers: work::Workers::default(),
+            generated: codegen::Generated::default(),
         }
     }
 

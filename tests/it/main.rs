@@ -4,6 +4,7 @@
 mod audit;
 mod backend;
 mod cli;
+mod codegen;
 mod compatibility;
 mod config;
 mod connections;
