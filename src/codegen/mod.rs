@@ -6,6 +6,7 @@
 //! async. The registry runs it on its bounded pool and caches the answer per (schema id, target).
 
 mod avro;
+mod json;
 mod names;
 mod protobuf;
 pub mod samples;
@@ -89,7 +90,7 @@ pub fn supported(schema_type: SchemaType) -> &'static [Target] {
     match schema_type {
         SchemaType::Avro => &[Target::Java, Target::TypeScript, Target::Python],
         SchemaType::Protobuf => &[Target::Proto],
-        SchemaType::Json => &[],
+        SchemaType::Json => &[Target::Java, Target::TypeScript, Target::Python],
     }
 }
 
@@ -146,10 +147,7 @@ pub fn generate(contract: Contract<'_>, target: Target) -> Result<Vec<File>, Ref
     match contract.schema_type {
         SchemaType::Avro => avro::generate(contract, target),
         SchemaType::Protobuf => protobuf::bundle(contract),
-        SchemaType::Json => Err(Refusal::Unsupported(unsupported(
-            target.as_str(),
-            contract.schema_type,
-        ))),
+        SchemaType::Json => json::generate(contract, target),
     }
 }
 

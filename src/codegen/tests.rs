@@ -268,3 +268,79 @@ fn an_avro_schema_whose_root_is_not_named_is_refused() {
         generate(contract(SchemaType::Avro, "\"string\"", &[]), Target::Java).unwrap_err();
     assert!(matches!(refusal, Refusal::Invalid(reason) if reason.contains("named Avro types")));
 }
+
+const CUSTOMER: &str = include_str!("../../tests/fixtures/codegen/json/customer.schema.json");
+const SHIPMENT: &str = include_str!("../../tests/fixtures/codegen/json/shipment.schema.json");
+
+fn json_deps() -> Vec<Dependency> {
+    vec![Dependency {
+        name: "customer.schema.json".to_string(),
+        schema_type: SchemaType::Json,
+        schema: CUSTOMER.to_string(),
+    }]
+}
+
+#[test]
+fn json_samples_validate_and_take_each_enum_value_and_oneof_branch_in_turn() {
+    let deps = json_deps();
+    let samples = examples(contract(SchemaType::Json, SHIPMENT, &deps), None).unwrap();
+
+    assert_eq!(samples.len(), 4);
+    let statuses: Vec<&str> = samples
+        .iter()
+        .map(|s| s.json["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["created", "in_transit", "delivered", "returned"]);
+    assert!(samples[0].json["contact"].get("phone").is_some());
+    assert!(samples[1].json["contact"].get("address").is_some());
+    for sample in &samples {
+        assert_eq!(&sample.wire[..5], &[0, 0, 0, 0, 7]);
+        let body: serde_json::Value = serde_json::from_slice(&sample.wire[5..]).unwrap();
+        assert_eq!(body, sample.json);
+        crate::format::json::validate(SHIPMENT, &deps, &body).unwrap();
+    }
+}
+
+#[test]
+fn json_schema_types_follow_refs_merge_all_of_and_mark_nullable_properties() {
+    let deps = json_deps();
+    let files = generate(
+        contract(SchemaType::Json, SHIPMENT, &deps),
+        Target::TypeScript,
+    )
+    .unwrap();
+
+    let types = file(&files, "src/types.ts");
+    assert!(types.contains("export interface Shipment {"), "{types}");
+    assert!(types.contains("  customer: Customer;"), "{types}");
+    assert!(types.contains("  signed_by?: string | null;"), "{types}");
+    assert!(types.contains("  contact?: Phone | Email;"), "{types}");
+    assert!(
+        types.contains("  carrier: string;") && types.contains("  eta: string;"),
+        "{types}"
+    );
+    assert!(
+        types.contains("export type ShipmentStatus = \"created\" | \"in_transit\""),
+        "{types}"
+    );
+
+    let java = generate(contract(SchemaType::Json, SHIPMENT, &deps), Target::Java).unwrap();
+    let shipment = file(&java, "src/main/java/com/acme/schemas/Shipment.java");
+    assert!(shipment.contains("public record Shipment("), "{shipment}");
+    assert!(
+        shipment.contains(
+            "@com.fasterxml.jackson.annotation.JsonProperty(\"shipment_id\") String shipmentId"
+        ),
+        "{shipment}"
+    );
+}
+
+#[test]
+fn a_json_schema_whose_sample_cannot_satisfy_a_pattern_is_refused_with_the_reason() {
+    let schema = r#"{"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]{3}$"}},"required":["code"]}"#;
+    let refusal = examples(contract(SchemaType::Json, schema, &[]), None).unwrap_err();
+    assert!(
+        matches!(&refusal, Refusal::Invalid(reason) if reason.contains("no valid sample")),
+        "{refusal:?}"
+    );
+}

@@ -283,3 +283,42 @@ async fn under_enforced_reads_a_granted_consumer_may_generate_and_a_stranger_may
     assert_error(&stranger, StatusCode::FORBIDDEN, 40301);
     assert_error(&stranger_samples, StatusCode::FORBIDDEN, 40301);
 }
+
+#[tokio::test]
+async fn a_json_schema_gets_jackson_records_and_samples_that_reference_another_subject() {
+    let app = TestApp::new().await;
+    let customer = include_str!("../fixtures/codegen/json/customer.schema.json");
+    let shipment = include_str!("../fixtures/codegen/json/shipment.schema.json");
+    app.post(
+        "/subjects/customer-value/versions",
+        json!({ "schemaType": "JSON", "schema": customer }),
+    )
+    .await;
+    let (status, body) = app
+        .post(
+            "/subjects/shipments-value/versions",
+            json!({
+                "schemaType": "JSON",
+                "schema": shipment,
+                "references": [{ "name": "customer.schema.json", "subject": "customer-value", "version": 1 }]
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, code) =
+        files_as_json(&app, "/subjects/shipments-value/versions/1/code?lang=java").await;
+    let (_, samples) = app
+        .get("/subjects/shipments-value/versions/1/examples?count=1")
+        .await;
+
+    assert_eq!(status, StatusCode::OK, "{code}");
+    assert!(paths(&code).contains(&"src/main/java/com/acme/schemas/Customer.java".to_string()));
+    let sample = &samples["examples"][0];
+    assert_eq!(sample["json"]["status"], "created");
+    let wire = base64::engine::general_purpose::STANDARD
+        .decode(sample["wire_base64"].as_str().unwrap())
+        .unwrap();
+    let body: Value = serde_json::from_slice(&wire[5..]).unwrap();
+    assert_eq!(body, sample["json"]);
+}

@@ -3,6 +3,7 @@
 //! enum, so the default set (as many samples as the widest union or enum) exercises them all.
 
 pub(super) mod avro;
+pub(super) mod json;
 mod protobuf;
 
 pub use protobuf::prefix_len as protobuf_prefix_len;
@@ -24,7 +25,8 @@ const MAX_DEPTH: usize = 8;
 /// One sample message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// The payload as JSON: Avro's JSON encoding, Protobuf's canonical JSON mapping.
+    /// The payload as JSON: Avro's JSON encoding, Protobuf's canonical JSON mapping, the JSON
+    /// Schema instance itself.
     pub json: Value,
     /// The Confluent wire message: magic byte 0, the schema id (4 bytes, big-endian), for
     /// Protobuf the message-index list, then the encoded body.
@@ -64,9 +66,11 @@ pub fn examples(contract: Contract<'_>, count: Option<usize>) -> Result<Vec<Samp
             avro::samples(&loaded, contract.id, count.clamp(1, MAX_SAMPLES))
         }
         SchemaType::Protobuf => protobuf::samples(contract, count),
-        SchemaType::Json => Err(Refusal::Unsupported(
-            "sample messages are not generated for JSON schemas yet".to_string(),
-        )),
+        SchemaType::Json => {
+            let model = super::json::Model::load(contract)?;
+            let count = count.unwrap_or_else(|| json::widest(&model));
+            json::samples(&model, contract, count.clamp(1, MAX_SAMPLES))
+        }
     }
 }
 
