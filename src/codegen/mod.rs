@@ -9,6 +9,7 @@ mod avro;
 mod json;
 mod names;
 mod protobuf;
+mod protobuf_ts;
 pub mod samples;
 
 use std::fmt;
@@ -89,7 +90,7 @@ impl FromStr for Target {
 pub fn supported(schema_type: SchemaType) -> &'static [Target] {
     match schema_type {
         SchemaType::Avro => &[Target::Java, Target::TypeScript, Target::Python],
-        SchemaType::Protobuf => &[Target::Proto],
+        SchemaType::Protobuf => &[Target::Proto, Target::TypeScript],
         SchemaType::Json => &[Target::Java, Target::TypeScript, Target::Python],
     }
 }
@@ -146,6 +147,7 @@ pub fn generate(contract: Contract<'_>, target: Target) -> Result<Vec<File>, Ref
     }
     match contract.schema_type {
         SchemaType::Avro => avro::generate(contract, target),
+        SchemaType::Protobuf if target == Target::TypeScript => protobuf_ts::generate(contract),
         SchemaType::Protobuf => protobuf::bundle(contract),
         SchemaType::Json => json::generate(contract, target),
     }

@@ -257,7 +257,8 @@ fn a_language_the_format_has_no_generator_for_is_refused_naming_the_supported_on
     assert_eq!(
         refusal,
         Refusal::Unsupported(
-            "language 'java' is not supported for PROTOBUF schemas; supported: proto".to_string()
+            "language 'java' is not supported for PROTOBUF schemas; supported: proto, typescript"
+                .to_string()
         )
     );
 }
@@ -342,5 +343,33 @@ fn a_json_schema_whose_sample_cannot_satisfy_a_pattern_is_refused_with_the_reaso
     assert!(
         matches!(&refusal, Refusal::Invalid(reason) if reason.contains("no valid sample")),
         "{refusal:?}"
+    );
+}
+
+#[test]
+fn protobuf_typescript_tags_each_oneof_on_its_discriminant_and_carries_the_proto_files() {
+    let deps = proto_deps();
+    let files = generate(
+        contract(SchemaType::Protobuf, PROTO_ORDER, &deps),
+        Target::TypeScript,
+    )
+    .unwrap();
+
+    let types = file(&files, "src/types.ts");
+    assert!(
+        types.contains("| { payment: \"bankTransfer\"; bankTransfer: BankTransfer }"),
+        "{types}"
+    );
+    assert!(
+        types.contains("export type Order = OrderFields & OrderPayment;"),
+        "{types}"
+    );
+    assert!(
+        types.contains("  units?: string;"),
+        "int64 is a string with longs: String: {types}"
+    );
+    assert_eq!(file(&files, "proto/acme/shared/money.proto"), PROTO_MONEY);
+    assert!(
+        file(&files, "src/sample.test.ts").contains("assert.strictEqual(decoded.id, \"id-0\");")
     );
 }

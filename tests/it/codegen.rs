@@ -169,7 +169,10 @@ async fn a_protobuf_bundle_carries_the_imports_registered_under_other_subjects()
     );
     let java = files_as_json(&app, "/subjects/orders-proto/versions/1/code?lang=java").await;
     let message = assert_error(&java, StatusCode::UNPROCESSABLE_ENTITY, 422);
-    assert!(message.ends_with("supported: proto"), "{message}");
+    assert!(
+        message.ends_with("supported: proto, typescript"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
