@@ -23,6 +23,7 @@
 pub mod app;
 pub mod ci;
 pub mod cli;
+pub mod codegen;
 pub mod commands;
 pub mod contracts;
 pub mod error;

@@ -292,6 +292,28 @@ impl RegistryClient {
         })
     }
 
+    /// GETs `path` asking for JSON (`Accept: application/json`), for endpoints that answer
+    /// another media type by default; the body of a success, else the server's message.
+    pub async fn get_json(&self, path: &str) -> Result<Value> {
+        let request = self
+            .http
+            .request(Method::GET, self.url(path))
+            .header(reqwest::header::ACCEPT, "application/json");
+        let response = self.send(request).await?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        let message = message_of(status, &text);
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        self.success(
+            Reply {
+                status,
+                body,
+                message,
+            },
+            path,
+        )
+    }
+
     /// Sends `method path` like [`RegistryClient::call`] and returns the body of a success; any
     /// other answer is an error carrying the server's message.
     pub async fn json(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {

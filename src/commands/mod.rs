@@ -10,6 +10,7 @@
 //! commands': 0 done, 1 a refusal (an incompatible schema), 2 a usage, network or HTTP error
 //! with the server's message on standard error. Nothing here touches storage.
 
+mod codegen;
 mod compat;
 mod completions;
 mod credentials;
@@ -44,6 +45,9 @@ pub enum Everyday {
     Subjects(reads::SubjectsArgs),
     /// Print a subject's schema (SUBJECT or SUBJECT@VERSION), or with --id the schema of an id.
     Get(reads::GetArgs),
+    /// Generate code, a sample message and a starter test for a version (SUBJECT[@VERSION])
+    /// or, offline, for a schema file (--file); write them under --out.
+    Codegen(codegen::CodegenArgs),
     /// Check a schema file against a subject as registering it would: exit 0 compatible, 1
     /// incompatible, 2 an error.
     Compat(compat::CompatArgs),
@@ -74,6 +78,7 @@ pub async fn run(command: Everyday) -> Outcome {
     let result = match command {
         Everyday::Subjects(args) => reads::subjects(args).await,
         Everyday::Get(args) => reads::get(args).await,
+        Everyday::Codegen(args) => codegen::codegen(args).await,
         Everyday::Compat(args) => compat::compat(args).await,
         Everyday::Delete(args) => delete::delete(args).await,
         Everyday::Config(args) => settings::config(args).await,

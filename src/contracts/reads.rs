@@ -97,6 +97,24 @@ impl Contracts {
         self.registry.schema_text(schema, format).await
     }
 
+    /// Returns the generated files of `target` for `schema`, which the caller has read.
+    pub async fn code(
+        &self,
+        schema: &StoredSchema,
+        target: crate::codegen::Target,
+    ) -> Result<Arc<Vec<crate::codegen::File>>> {
+        self.registry.code(schema, target).await
+    }
+
+    /// Returns `count` sample messages of `schema`, which the caller has read.
+    pub async fn examples(
+        &self,
+        schema: &StoredSchema,
+        count: Option<usize>,
+    ) -> Result<Vec<crate::codegen::samples::Sample>> {
+        self.registry.examples(schema, count).await
+    }
+
     /// Returns the ids of schemas that reference `subject` at `selector`.
     pub async fn referenced_by(
         &self,

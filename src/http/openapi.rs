@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         (name = "Config", description = "Compatibility levels"),
         (name = "Mode", description = "Read-write, read-only and import modes"),
         (name = "Compatibility", description = "Dry-run compatibility checks"),
+        (name = "Code", description = "Generated code, sample messages and starter tests for a registered contract"),
         (name = "Server", description = "Probes that clients and tools make"),
         (name = "Associations", description = "Topics linked to the subjects of their keys and values"),
         (name = "Governance", description = "Teams, services, credentials, producers, consumers, impact and audit"),

@@ -7,6 +7,7 @@
 
 pub mod associations;
 mod cache;
+mod codegen;
 pub mod compatibility;
 mod contexts;
 pub mod decide;
@@ -44,6 +45,7 @@ pub struct Registry {
     store: Arc<dyn Store>,
     cache: Arc<Cache>,
     workers: work::Workers,
+    generated: codegen::Generated,
 }
 
 impl Registry {
@@ -58,6 +60,7 @@ impl Registry {
             store,
             cache,
             workers: work::Workers::default(),
+            generated: codegen::Generated::default(),
         }
     }
 

@@ -5,6 +5,7 @@ mod associations;
 mod audit;
 mod backend;
 mod cli;
+mod codegen;
 mod compatibility;
 mod config;
 mod connections;

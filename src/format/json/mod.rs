@@ -60,6 +60,16 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<JsonSchema, String> {
     parse::parse(text, deps)
 }
 
+/// Returns why `instance` is not valid against the schema `text` with references `deps`
+/// (formats included); `Ok` when it is.
+pub fn validate(
+    text: &str,
+    deps: &[Dependency],
+    instance: &serde_json::Value,
+) -> Result<(), String> {
+    parse::validate(text, deps, instance)
+}
+
 /// Returns Confluent's normalized text for `schema` (`normalize=true`): the canonical text
 /// with the keys of every object sorted.
 pub fn normalize(schema: &JsonSchema) -> String {

@@ -189,3 +189,31 @@ impl Retrieve for DependencyRetriever {
             .ok_or_else(|| format!("$ref '{wanted}' names no dependency").into())
     }
 }
+
+/// Returns why `instance` is not valid against the schema `text` whose references are `deps`;
+/// formats are checked too.
+pub(super) fn validate(text: &str, deps: &[Dependency], instance: &Value) -> Result<(), String> {
+    let (value, draft) = read(text, &mut Vec::new())?;
+    let served = deps
+        .iter()
+        .map(|dep| {
+            serde_json::from_str(&dep.schema)
+                .map(|v| (dep.name.clone(), v))
+                .map_err(|e| format!("dependency '{}': invalid JSON: {e}", dep.name))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let validator = jsonschema::options()
+        .with_draft(draft.engine())
+        .with_retriever(DependencyRetriever { deps: served })
+        .should_validate_formats(true)
+        .build(&value)
+        .map_err(|error| format!("invalid JSON Schema: {error}"))?;
+    let first = validator
+        .iter_errors(instance)
+        .next()
+        .map(|error| format!("{error} at '{}'", error.instance_path()));
+    match first {
+        None => Ok(()),
+        Some(reason) => Err(reason),
+    }
+}

@@ -43,6 +43,11 @@ impl ProtobufSchema {
         self.canonical.clone()
     }
 
+    /// Returns the compiled file; its pool holds every file it imports.
+    pub fn file(&self) -> &FileDescriptor {
+        &self.file
+    }
+
     /// Returns the base64 (standard, padded) of the file's serialized `FileDescriptorProto`,
     /// what `format=serialized` serves.
     pub fn serialized(&self) -> String {
@@ -73,6 +78,12 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
         })?;
     }
     Ok(ProtobufSchema { file, canonical })
+}
+
+/// Returns the text of a file Confluent's registry resolves without a reference (Confluent's
+/// `meta.proto`, `decimal.proto` and the `google/type` files), by import path.
+pub fn known_source(import: &str) -> Option<&'static str> {
+    known::source(import)
 }
 
 /// Returns Confluent's normalized text for `schema` (`normalize=true`): fields, oneofs, enum

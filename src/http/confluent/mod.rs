@@ -1,6 +1,7 @@
 //! The Confluent Schema Registry REST API, one file per resource family.
 
 mod associations;
+mod codegen;
 mod compatibility;
 mod config;
 mod jackson;
@@ -13,6 +14,7 @@ pub mod wire;
 pub(crate) use schemas::schema_id;
 
 // The query parameters of each endpoint, for the fuzz targets that decode them.
+pub use codegen::{zip_archive, CodeParams, ExamplesParams};
 pub use compatibility::CheckParams;
 pub use config::{DefaultToGlobalParam, ForceParam};
 pub use schemas::{ListSchemasParams, SchemaByIdParams};
@@ -37,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(compatibility::router())
         .merge(meta::router())
         .merge(associations::router())
+        .merge(codegen::router())
 }
 
 /// The wire format a client asks a schema in: `serialized` for a Protobuf descriptor.

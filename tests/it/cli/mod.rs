@@ -4,6 +4,7 @@
 //! This file starts the server and runs the binary; the tests are in the modules below.
 
 mod check;
+mod codegen;
 mod diff;
 mod governance;
 mod hints;
