@@ -51,18 +51,26 @@ pub fn check(
         if level.is_forward() {
             messages.extend(ParsedSchema::can_read(old.schema, candidate, ReaderIs::Old));
         }
+        let forward_only = messages.len();
         if level.is_backward() {
             messages.extend(ParsedSchema::can_read(candidate, old.schema, ReaderIs::New));
         }
-        if !messages.is_empty() {
+        if messages.is_empty() {
+            continue;
+        }
+        // Under FULL, Confluent names the old version only when the candidate cannot read it;
+        // the old schema failing to read the candidate alone is reported without it.
+        let names_old =
+            !(level.is_forward() && level.is_backward()) || messages.len() > forward_only;
+        if names_old {
             messages.push(format!("{{oldSchemaVersion: {}}}", old.version));
             messages.push(format!(
                 "{{oldSchema: '{}'}}",
                 truncate(old.text, 10 * 1024)
             ));
-            messages.push(level_message);
-            return messages;
         }
+        messages.push(level_message);
+        return messages;
     }
     Vec::new()
 }
@@ -166,5 +174,31 @@ mod tests {
             messages[messages.len() - 1],
             "{validateFields: 'false', compatibility: 'BACKWARD'}"
         );
+    }
+
+    #[test]
+    fn under_full_a_failure_only_the_old_schema_reading_the_candidate_names_no_version() {
+        let old_text = record(&format!("{ID},{QTY_NO_DEFAULT}"));
+        let old = avro(&old_text);
+        let previous = [Previous {
+            version: Version(4),
+            schema: &old,
+            text: &old_text,
+        }];
+        // The old schema cannot read the candidate's data (qty has no default); the candidate
+        // reads the old data fine.
+        let messages = check(Compatibility::Full, &avro(&record(ID)), &previous);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("in the old schema has no default value"));
+        // The other way round, the old version is named.
+        let new_text = record(ID);
+        let new_old = avro(&new_text);
+        let previous = [Previous {
+            version: Version(1),
+            schema: &new_old,
+            text: &new_text,
+        }];
+        let messages = check(Compatibility::Full, &old, &previous);
+        assert_eq!(messages[messages.len() - 3], "{oldSchemaVersion: 1}");
     }
 }

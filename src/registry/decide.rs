@@ -68,9 +68,11 @@ pub fn decide(
     let is_import = ask.mode == Mode::Import;
     let holder = live_holder(&state.versions, &ask.fingerprint, state.known_id)
         .filter(|existing| ask.id.is_none_or(|id| id == existing.schema.id));
+    // In IMPORT mode a version named without an id is an import that lacks its id, even when
+    // that version holds the content: Confluent refuses it as not in read-write mode.
     let asks_another_version = |existing: &StoredVersion| {
         ask.version
-            .is_some_and(|version| version != existing.version)
+            .is_some_and(|version| version != existing.version || (is_import && ask.id.is_none()))
     };
     if let Some(existing) = holder.filter(|existing| !asks_another_version(existing)) {
         return Ok(Decision::Existing {
@@ -317,6 +319,11 @@ mod tests {
         // The version that holds the content, named, is that version; another is refused.
         let its_own_version = decide(&ask(Mode::Readwrite, None, Some(1)), &state, compatible);
         assert!(matches!(its_own_version, Ok(Decision::Existing { .. })));
+        // In IMPORT mode, naming that version without an id is an import missing its id.
+        let import_without_id = decide(&ask(Mode::Import, None, Some(1)), &state, compatible);
+        assert!(
+            matches!(import_without_id, Err(Error::OperationNotPermitted(m)) if m == "Subject s is not in read-write mode")
+        );
         let not_next = decide(&ask(Mode::Readwrite, None, Some(3)), &state, compatible);
         assert!(matches!(not_next, Err(Error::VersionNotNext)));
         let other_id = decide(&ask(Mode::Readwrite, Some(2), None), &state, compatible);

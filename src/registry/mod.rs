@@ -308,7 +308,9 @@ impl Registry {
 
     /// Resolves `references` to the schemas they name, dependencies first.
     ///
-    /// A reference to an unknown or deleted version, or a cycle, makes the schema invalid.
+    /// A reference to an unknown version, to `latest` of a subject with no live version, or a
+    /// cycle, makes the schema invalid. A version named by its number resolves even when it is
+    /// soft-deleted, as in Confluent: the schemas that reference it keep working.
     async fn resolve(&self, references: &[Reference]) -> Result<Vec<Dependency>> {
         let mut resolved = Vec::new();
         let mut done = HashSet::new();
@@ -365,12 +367,12 @@ impl Registry {
             ))
         };
         let subject = SubjectName::parse(&reference.subject).map_err(|_| missing())?;
-        let version = match reference.version {
+        match reference.version {
             -1 => self.store.latest_version(&subject, Include::Live).await?,
             n if n >= 1 => self.store.version(&subject, Version(n)).await?,
             _ => return Err(missing()),
-        };
-        version.filter(|v| !v.is_deleted).ok_or_else(missing)
+        }
+        .ok_or_else(missing)
     }
 }
 

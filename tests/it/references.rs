@@ -103,3 +103,18 @@ async fn referencedby_lists_soft_deleted_referrers_only_when_asked() {
         json!([order["id"]])
     );
 }
+
+#[tokio::test]
+async fn a_soft_deleted_version_still_resolves_by_number_but_not_as_latest() {
+    let app = TestApp::new().await;
+    app.register("money", MONEY).await;
+    app.delete("/subjects/money/versions/1").await;
+    let (status, body) = app
+        .post("/subjects/orders-value/versions", order_using_money())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut latest = order_using_money();
+    latest["references"][0]["version"] = json!(-1);
+    let refused = app.post("/subjects/invoices-value/versions", latest).await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, 42201);
+}
