@@ -101,7 +101,7 @@ impl ParsedSchema {
         match self {
             ParsedSchema::Avro(schema) => schema.warnings(),
             ParsedSchema::Json(schema) => schema.warnings().to_vec(),
-            ParsedSchema::Protobuf(_) => Vec::new(),
+            ParsedSchema::Protobuf(schema) => schema.warnings().to_vec(),
         }
     }
 

@@ -21,6 +21,12 @@ impl Registry {
             return Err(Error::SubjectNotFound(subject.to_string()));
         }
         let has_live = versions.iter().any(|v| !v.is_deleted);
+        if permanent && has_live {
+            // Confluent names a reference before the live versions a permanent delete skipped.
+            for version in &versions {
+                self.refuse_if_referenced(subject, version.version).await?;
+            }
+        }
         let targets: Vec<&StoredVersion> = match (permanent, has_live) {
             (false, false) => return Err(Error::SubjectSoftDeleted(subject.to_string())),
             (false, true) => versions.iter().filter(|v| !v.is_deleted).collect(),

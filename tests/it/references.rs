@@ -118,3 +118,13 @@ async fn a_soft_deleted_version_still_resolves_by_number_but_not_as_latest() {
     let refused = app.post("/subjects/invoices-value/versions", latest).await;
     assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, 42201);
 }
+
+#[tokio::test]
+async fn a_permanent_delete_of_a_referenced_live_subject_names_the_reference_first() {
+    let app = TestApp::new().await;
+    app.register("money", MONEY).await;
+    app.post("/subjects/orders-value/versions", order_using_money())
+        .await;
+    let refused = app.delete("/subjects/money?permanent=true").await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, 42206);
+}

@@ -87,3 +87,45 @@ async fn a_schema_the_stricter_checks_pass_has_no_warnings() {
 
     assert!(impact_warnings(&impact).is_empty());
 }
+
+#[tokio::test]
+async fn a_proto_import_naming_no_reference_registers_as_in_confluent_and_is_warned_of() {
+    let app = TestApp::new().await;
+    let unused = "syntax = \"proto3\";\nimport \"missing.proto\";\nmessage M { string a = 1; }\n";
+    let registered = app
+        .post(
+            "/subjects/unused-value/versions",
+            json!({ "schema": unused, "schemaType": "PROTOBUF" }),
+        )
+        .await;
+    assert_eq!(registered.0, StatusCode::OK, "{:?}", registered.1);
+
+    // A reference registered under another name still provides the imported types.
+    let dep = "syntax = \"proto3\";\npackage dep;\nmessage D { int32 v = 1; }\n";
+    app.post(
+        "/subjects/dep/versions",
+        json!({ "schema": dep, "schemaType": "PROTOBUF" }),
+    )
+    .await;
+    let holder = json!({
+        "schema": "syntax = \"proto3\";\nimport \"dep.proto\";\nmessage H { dep.D d = 1; }\n",
+        "schemaType": "PROTOBUF",
+        "references": [{ "name": "other.proto", "subject": "dep", "version": 1 }],
+    });
+    let renamed = app
+        .post("/subjects/holder-value/versions", holder.clone())
+        .await;
+    assert_eq!(renamed.0, StatusCode::OK, "{:?}", renamed.1);
+    // Without the reference, the type resolves nowhere.
+    let mut alone = holder.clone();
+    alone["references"] = json!([]);
+    let refused = app.post("/subjects/alone-value/versions", alone).await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, 42201);
+
+    let impact = app
+        .post("/governance/subjects/holder-value/impact", holder)
+        .await;
+    let warnings = impact_warnings(&impact);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("import 'dep.proto'"), "{warnings:?}");
+}

@@ -35,12 +35,20 @@ pub struct ProtobufSchema {
     /// The schema's own file; its pool also holds every file it imports.
     file: FileDescriptor,
     canonical: String,
+    /// What Accord's stricter reading finds that Confluent accepts.
+    warnings: Vec<String>,
 }
 
 impl ProtobufSchema {
     /// Returns the `.proto` text the registry stores and serves, rendered from the descriptor.
     pub fn canonical(&self) -> String {
         self.canonical.clone()
+    }
+
+    /// Returns what Accord's stricter reading finds that Confluent accepts: imports that name
+    /// no reference.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Returns the compiled file; its pool holds every file it imports.
@@ -63,7 +71,7 @@ impl ProtobufSchema {
 ///
 /// The error is the compiler's message with its line and column.
 pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> {
-    let pool = parse::compile(text, deps)?;
+    let parse::Compiled { pool, unresolved } = parse::compile(text, deps)?;
     let file = pool
         .get_file_by_name(MAIN_FILE)
         .ok_or_else(|| "the schema file is missing after compilation".to_string())?;
@@ -77,7 +85,20 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
             format!("the descriptor does not describe a valid .proto file: {err}")
         })?;
     }
-    Ok(ProtobufSchema { file, canonical })
+    let warnings = unresolved
+        .iter()
+        .map(|import| {
+            format!(
+                "import '{import}' names none of the schema's references: it is accepted as \
+                 Confluent accepts it, but protoc and other compilers will not find it"
+            )
+        })
+        .collect();
+    Ok(ProtobufSchema {
+        file,
+        canonical,
+        warnings,
+    })
 }
 
 /// Returns the text of a file Confluent's registry resolves without a reference (Confluent's

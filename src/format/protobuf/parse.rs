@@ -2,7 +2,10 @@
 //! turns protox's diagnostics into messages with a line and a column.
 //!
 //! Imports resolve to the dependencies, then to Confluent's known files ([`super::known`]), then
-//! to protobuf's well-known types.
+//! to protobuf's well-known types. Like Confluent's parser, which links types against every
+//! referenced file whatever its import path, an import that resolves to none of them is a
+//! stand-in: a file that publicly imports the references the schema imports under no name, so a
+//! schema whose import is unused, or whose reference is named differently, still compiles.
 //!
 //! A schema is either `.proto` source or a base64 `FileDescriptorProto` (what confluent-kafka's
 //! ProtobufSerializer registers); dependencies may be either too. Nothing here panics on input:
@@ -10,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use miette::Diagnostic;
@@ -25,8 +29,15 @@ use crate::format::Dependency;
 /// How deeply braces, brackets and angle brackets may nest before the text is refused.
 const MAX_NESTING: usize = 100;
 
-/// Compiles `text` with `deps` and returns the pool holding [`MAIN_FILE`] and its imports.
-pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<DescriptorPool, String> {
+/// A compiled schema: the pool holding [`MAIN_FILE`] and its imports, and the imports that
+/// resolved to no file and were stood in for.
+pub(super) struct Compiled {
+    pub pool: DescriptorPool,
+    pub unresolved: Vec<String>,
+}
+
+/// Compiles `text` with `deps`.
+pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<Compiled, String> {
     let mut sources = Sources::default();
     sources.add(MAIN_FILE, text)?;
     for dep in deps {
@@ -34,6 +45,15 @@ pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<DescriptorPool,
             sources.add(&dep.name, &dep.schema)?;
         }
     }
+    let imported = File::from_source(MAIN_FILE, text)
+        .map(|file| file.file_descriptor_proto().dependency.clone())
+        .unwrap_or_default();
+    sources.unclaimed = deps
+        .iter()
+        .map(|dep| dep.name.clone())
+        .filter(|name| name != MAIN_FILE && !imported.contains(name))
+        .collect();
+    let stood_in = sources.stood_in.clone();
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         let texts = sources.texts();
         let mut compiler = Compiler::with_file_resolver(sources);
@@ -46,13 +66,23 @@ pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<DescriptorPool,
         DescriptorPool::decode(compiler.encode_file_descriptor_set().as_slice())
             .map_err(|err| err.to_string())
     }));
-    outcome.unwrap_or_else(|_| Err("the Protobuf compiler failed on this schema".to_string()))
+    let pool = outcome
+        .unwrap_or_else(|_| Err("the Protobuf compiler failed on this schema".to_string()))?;
+    let unresolved = stood_in
+        .lock()
+        .map(|names| names.clone())
+        .unwrap_or_default();
+    Ok(Compiled { pool, unresolved })
 }
 
 /// The files protox may open, by import path.
 #[derive(Default)]
 struct Sources {
     files: HashMap<String, Source>,
+    /// The references the schema imports under none of their names.
+    unclaimed: Vec<String>,
+    /// The imports that resolved to nothing, stood in for so far.
+    stood_in: Arc<Mutex<Vec<String>>>,
 }
 
 enum Source {
@@ -105,9 +135,26 @@ impl FileResolver for Sources {
                 }),
             None => match super::known::source(name) {
                 Some(text) => File::from_source(name, text),
-                None => GoogleFileResolver::new().open_file(name),
+                None => GoogleFileResolver::new()
+                    .open_file(name)
+                    .or_else(|_| self.stand_in(name)),
             },
         }
+    }
+}
+
+impl Sources {
+    /// Returns the stand-in for an import that names no file: one that publicly imports the
+    /// unclaimed references, so their types resolve as Confluent's parser resolves them.
+    fn stand_in(&self, name: &str) -> Result<File, protox::Error> {
+        if let Ok(mut names) = self.stood_in.lock() {
+            names.push(name.to_string());
+        }
+        let mut text = String::from("syntax = \"proto3\";\n");
+        for reference in &self.unclaimed {
+            text.push_str(&format!("import public \"{reference}\";\n"));
+        }
+        File::from_source(name, &text)
     }
 }
 

@@ -22,9 +22,15 @@ fn a_duplicate_field_number_is_refused() {
 }
 
 #[test]
-fn an_unresolved_import_is_refused() {
-    let err = refusal("syntax = \"proto3\";\nimport \"missing.proto\";\n");
-    assert_eq!(err, "line 2, column 1: import 'missing.proto' not found");
+fn an_import_naming_no_file_is_accepted_as_in_confluent_with_a_warning() {
+    let schema = proto("syntax = \"proto3\";\nimport \"missing.proto\";\nmessage M {}\n");
+    assert!(schema.canonical().contains("import \"missing.proto\";"));
+    assert_eq!(schema.warnings().len(), 1);
+    assert!(schema.warnings()[0].contains("'missing.proto'"));
+    // A type it would have provided still resolves nowhere.
+    let err =
+        refusal("syntax = \"proto3\";\nimport \"missing.proto\";\nmessage M { x.Y y = 1; }\n");
+    assert!(err.contains("x.Y"), "{err}");
 }
 
 #[test]
@@ -110,7 +116,7 @@ fn a_base64_descriptor_may_import_dependencies() {
     let decoded = parse(&original.serialized(), &deps).expect("descriptor parses");
     assert_eq!(decoded.canonical(), original.canonical());
     let missing = parse(&original.serialized(), &[]).expect_err("import is needed");
-    assert!(missing.contains("other.proto"), "{missing}");
+    assert!(missing.contains("other.O"), "{missing}");
 }
 
 #[test]
