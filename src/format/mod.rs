@@ -106,10 +106,14 @@ impl ParsedSchema {
     }
 
     /// Returns the schema in the requested wire `format`, when the format applies to it:
-    /// `serialized` renders a Protobuf schema as a base64 `FileDescriptorProto`.
+    /// `serialized` renders a Protobuf schema as a base64 `FileDescriptorProto`, and
+    /// `ignore_extensions` its text without extensions.
     pub fn formatted(&self, format: &str) -> Option<String> {
         match (self, format) {
             (ParsedSchema::Protobuf(schema), "serialized") => Some(schema.serialized()),
+            (ParsedSchema::Protobuf(schema), "ignore_extensions") => {
+                Some(schema.without_extensions())
+            }
             _ => None,
         }
     }

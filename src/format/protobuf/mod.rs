@@ -45,6 +45,13 @@ impl ProtobufSchema {
         self.canonical.clone()
     }
 
+    /// Returns the text `format=ignore_extensions` serves: the canonical text without extension
+    /// ranges and `extend` blocks.
+    pub fn without_extensions(&self) -> String {
+        let declares_syntax = self.canonical.starts_with("syntax");
+        render::render_with(&self.file, false, declares_syntax, true)
+    }
+
     /// Returns what Accord's stricter reading finds that Confluent accepts: imports that name
     /// no reference.
     pub fn warnings(&self) -> &[String] {

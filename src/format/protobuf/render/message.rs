@@ -58,6 +58,7 @@ impl Renderer<'_> {
         let extension_ranges: Vec<(u32, u32)> = proto
             .extension_range
             .iter()
+            .filter(|_| !self.ignore_extensions)
             .map(|r| (r.start() as u32, (r.end() as u32).saturating_sub(1)))
             .collect();
         self.section(
@@ -65,7 +66,7 @@ impl Renderer<'_> {
             self.ranges("extensions", &extension_ranges, &[], MAX_TAG_VALUE),
         );
         let extensions: Vec<ExtensionDescriptor> = message.child_extensions().collect();
-        if !extensions.is_empty() {
+        if !extensions.is_empty() && !self.ignore_extensions {
             self.section(&mut out, vec![self.extends(&extensions, scope)]);
         }
         let mut nested: Vec<String> = declared_messages(message.child_messages(), &fields)

@@ -21,7 +21,19 @@ use super::options::{bracketed, escape, Opt};
 /// Renders `file`; `normalize` applies Confluent's normalization. `declares_syntax` says the
 /// source has a `syntax` statement, which a compiled proto2 file does not record.
 pub(super) fn render(file: &FileDescriptor, normalize: bool, declares_syntax: bool) -> String {
+    render_with(file, normalize, declares_syntax, false)
+}
+
+/// Renders `file` as [`render`] does; `ignore_extensions` leaves out extension ranges and
+/// `extend` blocks, as Confluent's `format=ignore_extensions` does.
+pub(super) fn render_with(
+    file: &FileDescriptor,
+    normalize: bool,
+    declares_syntax: bool,
+    ignore_extensions: bool,
+) -> String {
     let mut renderer = Renderer::new(file, normalize);
+    renderer.ignore_extensions = ignore_extensions;
     if declares_syntax && renderer.syntax.is_empty() {
         renderer.syntax = "proto2".to_string();
     }
@@ -31,6 +43,8 @@ pub(super) fn render(file: &FileDescriptor, normalize: bool, declares_syntax: bo
 pub(super) struct Renderer<'a> {
     file: &'a FileDescriptor,
     pub(super) normalize: bool,
+    /// Leaves out extension ranges and `extend` blocks.
+    pub(super) ignore_extensions: bool,
     syntax: String,
     /// Every message, enum, service and package (and package prefix) name, for name lookup.
     symbols: HashSet<String>,
@@ -56,6 +70,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             file,
             normalize,
+            ignore_extensions: false,
             syntax: file.file_descriptor_proto().syntax().to_string(),
             symbols,
         }
@@ -91,7 +106,7 @@ impl<'a> Renderer<'a> {
             }
         }
         let extensions: Vec<ExtensionDescriptor> = self.file.extensions().collect();
-        if !extensions.is_empty() {
+        if !extensions.is_empty() && !self.ignore_extensions {
             out.push('\n');
             out.push_str(&self.extends(&extensions, package));
         }

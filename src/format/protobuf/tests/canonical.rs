@@ -254,3 +254,16 @@ fn normalized_proto2_omits_the_syntax_line_and_splits_reserved_ranges() {
         "{normalized}"
     );
 }
+
+#[test]
+fn ignore_extensions_leaves_out_extension_ranges_and_extend_blocks() {
+    let schema = proto(
+        "syntax = \"proto2\";\nmessage M {\n  optional int32 a = 1;\n  extensions 100 to 199;\n}\n\
+         extend M {\n  optional int32 ext = 100;\n}\n",
+    );
+    assert!(schema.canonical().contains("extensions 100 to 199;"));
+    assert_eq!(
+        schema.without_extensions(),
+        "syntax = \"proto2\";\n\nmessage M {\n  optional int32 a = 1;\n}\n"
+    );
+}
