@@ -113,8 +113,8 @@ async function codePanel(panel, base, chosen, state) {
   try {
     if (!state.languages) state.languages = await languages(base, chosen.schemaType)
   } catch (error) {
-    if (error.status === 401) return
-    return replace(panel, errorBox(error, 'list the languages'))
+    if (error.status !== 401 && state.panel === 'code') replace(panel, errorBox(error, 'list the languages'))
+    return
   }
   if (state.panel !== 'code') return
   if (state.languages.length === 0) {
@@ -256,8 +256,7 @@ async function samplesPanel(panel, base, chosen, state) {
   try {
     if (!state.examples) state.examples = (await api(`${base}/examples`)).examples
   } catch (error) {
-    if (error.status === 401) return
-    if (state.panel === 'samples') replace(panel, errorBox(error, 'build sample messages'))
+    if (error.status !== 401 && state.panel === 'samples') replace(panel, errorBox(error, 'build sample messages'))
     return
   }
   if (state.panel !== 'samples') return
