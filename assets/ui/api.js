@@ -1,6 +1,6 @@
 // The JSON API, as the UI calls it: same origin, the session's credential as the Authorization
-// header, and errors carrying the API's `message`. The credential lives only in sessionStorage,
-// so it is gone when the browser tab closes.
+// header, and errors carrying the API's `message`; files it makes (a zip) are fetched the same
+// way. The credential lives only in sessionStorage, so it is gone when the browser tab closes.
 //
 // Also the live feed: following the change events (GET /governance/events as Server-Sent
 // Events) so a page can update without reloading. EventSource cannot send the Authorization
@@ -67,7 +67,25 @@ export function onUnauthorized(handler) {
  * calls the unauthorized handler unless `quiet` is set; every failure throws an `ApiError`.
  */
 export async function api(path, { method = 'GET', body, authorization, quiet = false } = {}) {
-  const headers = { Accept: 'application/json' }
+  const response = await send(path, { method, body, authorization, quiet, accept: 'application/json' })
+  return parse(await response.text())
+}
+
+/**
+ * Fetches a file the API makes (a zip of generated code) with the session's credential, and
+ * returns `{blob, filename}`, the name from its Content-Disposition. Failures throw an
+ * `ApiError` with the API's message, as `api` does.
+ */
+export async function download(path, { accept = 'application/octet-stream' } = {}) {
+  const response = await send(path, { method: 'GET', accept })
+  const disposition = response.headers.get('Content-Disposition') || ''
+  const named = /filename="([^"]+)"/.exec(disposition)
+  return { blob: await response.blob(), filename: named ? named[1] : null }
+}
+
+/** Sends one request; returns the response when it is a success, else throws an `ApiError`. */
+async function send(path, { method, body, authorization, quiet = false, accept }) {
+  const headers = { Accept: accept }
   const credential = authorization === undefined ? session.authorization : authorization
   if (credential) headers.Authorization = credential
   if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -83,22 +101,23 @@ export async function api(path, { method = 'GET', body, authorization, quiet = f
   } catch (error) {
     throw new ApiError(0, null, `The server did not answer: ${error.message}`)
   }
-  const text = await response.text()
-  let data = null
+  if (response.ok) return response
+  const data = parse(await response.text())
+  const message = data && typeof data === 'object' && data.message
+    ? data.message
+    : `The server answered HTTP ${response.status}`
+  const error = new ApiError(response.status, data && data.error_code, message)
+  if (response.status === 401 && !quiet) unauthorized(error)
+  throw error
+}
+
+/** Returns `text` parsed as JSON, the text itself when it is not JSON, or null when empty. */
+function parse(text) {
   try {
-    data = text ? JSON.parse(text) : null
+    return text ? JSON.parse(text) : null
   } catch {
-    data = text
+    return text
   }
-  if (!response.ok) {
-    const message = data && typeof data === 'object' && data.message
-      ? data.message
-      : `The server answered HTTP ${response.status}`
-    const error = new ApiError(response.status, data && data.error_code, message)
-    if (response.status === 401 && !quiet) unauthorized(error)
-    throw error
-  }
-  return data
 }
 
 /** Returns `api(path)`, or `fallback` when the call fails for any reason but a refused credential. */

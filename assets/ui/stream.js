@@ -1,7 +1,7 @@
 // A stream: its versions as a timeline, the chosen version's schema, its producer, its
 // declared consumers beside the services seen reading it (last read, versions in use,
-// undeclared readers flagged, silent consumers greyed), references out and in, and a way to
-// compare two versions. The page follows the stream's change events and redraws itself when
+// undeclared readers flagged, silent consumers greyed), references out and in, the version's
+// generated code and sample messages, and a way to compare two versions. The page follows the stream's change events and redraws itself when
 // one happens (a new version, a proposal), without a reload.
 
 import { api, feedHead, follow, optional, seg } from './api.js'
@@ -11,6 +11,7 @@ import {
 } from './dom.js'
 import { schemaBlock } from './schema.js'
 import { streamProposals } from './check.js'
+import { codeSection, codeState } from './codegen.js'
 
 /** The stream view, showing `version` (the latest when null). */
 export async function streamView(el, subject, version) {
@@ -22,7 +23,9 @@ export async function streamView(el, subject, version) {
     if (error.status === 401) throw error
     return null
   })
-  if (!(await renderStream(el, subject, version)) || after === null) return
+  // The code card's language, file and fetched files outlive a redraw of the same version.
+  const code = codeState()
+  if (!(await renderStream(el, subject, version, code)) || after === null) return
   // Redraw on each change event of the stream; events that come while redrawing are folded
   // into one more redraw after it.
   let drawing = false
@@ -37,7 +40,7 @@ export async function streamView(el, subject, version) {
       again = false
       // Draw off screen, then swap, so the page does not flash a loading state.
       const next = h('div')
-      const drawn = await renderStream(next, subject, version).catch(() => false)
+      const drawn = await renderStream(next, subject, version, code).catch(() => false)
       if (!el.isConnected) return follower.stop()
       if (drawn) el.replaceChildren(...next.childNodes)
     } while (again)
@@ -53,7 +56,7 @@ export async function streamView(el, subject, version) {
 }
 
 /** Draws the stream into `el`; returns false when it could not be read (the error is shown). */
-async function renderStream(el, subject, version) {
+async function renderStream(el, subject, version, code) {
   let versions, governance, chosen
   try {
     ;[versions, governance] = await Promise.all([
@@ -89,6 +92,7 @@ async function renderStream(el, subject, version) {
         versionsSection(subject, versions, chosen.version, registered, audit !== null),
         readersSection(governance.consumers, readers),
         schemaSection(subject, chosen, latest),
+        codeSection(subject, chosen, code),
         referencesSection(chosen, referencedBy)),
       h('div', { class: 'stream-side' },
         producerSection(governance.producer),

@@ -55,6 +55,7 @@ const ASSETS: &[Asset] = &[
     asset!("check.js", "text/javascript; charset=utf-8"),
     asset!("owners.js", "text/javascript; charset=utf-8"),
     asset!("audit.js", "text/javascript; charset=utf-8"),
+    asset!("codegen.js", "text/javascript; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
 ];
 

@@ -126,10 +126,11 @@ export function basicAuth(service, secret) {
 /**
  * Seeds the registry at `url`. With `adminToken`, teams and services are created by the admin
  * and each stream is registered with its producer's credential (so the producer claims it);
- * without, everything is open and producers are assigned explicitly. Returns the services'
- * secrets (empty without authentication).
+ * without, everything is open and producers are assigned explicitly. `reads: false` skips the
+ * seeded reads (a server with `--read-access enforce` refuses the one without a grant). Returns
+ * the services' secrets (empty without authentication).
  */
-export async function seed(url, { adminToken } = {}) {
+export async function seed(url, { adminToken, reads = true } = {}) {
   const admin = client(url, adminToken ? `Bearer ${adminToken}` : undefined)
   for (const team of TEAMS) await admin('POST', '/governance/teams', team)
   for (const service of SERVICES) await admin('POST', '/governance/services', service)
@@ -169,7 +170,7 @@ export async function seed(url, { adminToken } = {}) {
   await register('shipping', 'fulfilment.shipment-dispatched-value', SHIPMENT_PROTO, { schemaType: 'PROTOBUF' })
   await grant('shipping', 'fulfilment.shipment-dispatched-value', 'orders')
 
-  if (adminToken) {
+  if (adminToken && reads) {
     // Who really reads orders-value: a granted consumer on both versions, a service without a
     // grant (reads are open by default), and someone without a credential.
     const reader = service => client(url, basicAuth(service, secrets[service]), CLIENTS[service])
