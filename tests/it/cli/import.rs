@@ -63,7 +63,7 @@ async fn put(server: &Server, subject: &str, body: Value) {
 
 /// A source holding every feature the import keeps: ids with gaps, an id two subjects share,
 /// references, soft-deleted versions and subjects, three schema types, metadata and a rule
-/// set, global and subject settings.
+/// set, global and subject settings, and a subject of another context.
 async fn rich_source(admin_token: Option<&str>) -> Server {
     let source = Server::start(admin_token).await;
     ok(&source, Method::PUT, "/mode", json!({ "mode": "IMPORT" })).await;
@@ -156,6 +156,29 @@ async fn rich_source(admin_token: Option<&str>) -> Server {
         json!({ "mode": "READONLY" }),
     )
     .await;
+    // A subject of another context, with a setting of its own: the global IMPORT mode does
+    // not reach a context, so the context gets its own for the while.
+    ok(
+        &source,
+        Method::PUT,
+        "/mode/:.inventory:",
+        json!({ "mode": "IMPORT" }),
+    )
+    .await;
+    put(
+        &source,
+        ":.inventory:stock-value",
+        json!({ "schema": "\"long\"", "id": 60, "version": 2 }),
+    )
+    .await;
+    ok(&source, Method::DELETE, "/mode/:.inventory:", Value::Null).await;
+    ok(
+        &source,
+        Method::PUT,
+        "/config/:.inventory:stock-value",
+        json!({ "compatibility": "FORWARD" }),
+    )
+    .await;
     let topic = json!({
         "resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-0001",
         "associations": [
@@ -231,7 +254,7 @@ async fn import_copies_ids_versions_references_deletes_and_settings_and_twice_wr
     assert!(
         first
             .stdout
-            .contains("wrote 8 version(s), 2 soft-delete(s), 1 association request(s)"),
+            .contains("wrote 9 version(s), 2 soft-delete(s), 1 association request(s)"),
         "{}",
         first.stdout
     );
@@ -269,6 +292,15 @@ async fn import_copies_ids_versions_references_deletes_and_settings_and_twice_wr
         copied["proto-value"]["versions"][0]["version"]["schemaType"],
         "PROTOBUF"
     );
+    let stock = &copied[":.inventory:stock-value"];
+    assert_eq!(
+        (
+            &stock["versions"][0]["version"]["id"],
+            &stock["versions"][0]["version"]["version"]
+        ),
+        (&json!(60), &json!(2))
+    );
+    assert_eq!(stock["config"][1]["compatibilityLevel"], "FORWARD");
 
     let second = import(&source, &target, &[]);
 
