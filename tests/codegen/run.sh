@@ -12,8 +12,8 @@
 # from /examples are checked with libraries that are not Accord's (check_samples.py). Then
 # tests/codegen/rust.sh, when it exists.
 #
-# Needs: cargo, java 17 (javac), node >= 20 with npm, python3 with venv, curl. Installs what is
-# missing: libavro-java, libjackson2-databind-java and protobuf-compiler with apt-get (as root),
+# Needs: cargo, node >= 20 with npm, python3 with venv, curl. Installs what is missing: Java 17,
+# libavro-java, libjackson2-databind-java and protobuf-compiler with apt-get (as root),
 # the npm packages of package-lock.json, and a venv under the cargo target dir with
 # requirements.txt.
 set -euo pipefail
@@ -32,8 +32,14 @@ VENV="$TARGET_DIR/codegen-venv"
 JAVA_LIB=/usr/share/java
 started=$SECONDS
 
-echo "==> building accord [$((SECONDS - started)) s]"
-(cd "$REPO" && cargo build --bin accord)
+# ACCORD_BIN names a binary built already (scripts/test.sh passes the one `cargo test` built, as
+# it runs this beside other cargo commands); without it the binary is built here.
+if [[ -n "${ACCORD_BIN:-}" && -x "$ACCORD_BIN" ]]; then
+    echo "==> using the accord binary given in ACCORD_BIN"
+else
+    echo "==> building accord [$((SECONDS - started)) s]"
+    (cd "$REPO" && cargo build --bin accord)
+fi
 export ACCORD_BIN="${ACCORD_BIN:-$TARGET_DIR/debug/accord}"
 if [[ "$ACCORD_BIN" != /* ]]; then
     ACCORD_BIN="$REPO/$ACCORD_BIN"
@@ -42,6 +48,7 @@ echo "    using $ACCORD_BIN"
 
 # Debian's packages: the jars javac compiles against, and protoc with the well-known imports.
 missing=()
+command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 [[ -f $JAVA_LIB/avro.jar ]] || missing+=(libavro-java)
 [[ -f $JAVA_LIB/jackson-databind.jar ]] || missing+=(libjackson2-databind-java)
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
@@ -68,7 +75,9 @@ fi
 
 AVRO_CP=$JAVA_LIB/avro.jar
 for jar in jackson-core-asl jackson-mapper-asl slf4j-api paranamer commons-compress snappy-java xz; do
-    [[ -f $JAVA_LIB/$jar.jar ]] && AVRO_CP+=":$JAVA_LIB/$jar.jar"
+    if [[ -f $JAVA_LIB/$jar.jar ]]; then
+        AVRO_CP+=":$JAVA_LIB/$jar.jar"
+    fi
 done
 JACKSON_CP="$JAVA_LIB/jackson-databind.jar:$JAVA_LIB/jackson-core.jar:$JAVA_LIB/jackson-annotations.jar"
 debian_version() {
