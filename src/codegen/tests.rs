@@ -373,3 +373,34 @@ fn protobuf_typescript_tags_each_oneof_on_its_discriminant_and_carries_the_proto
         file(&files, "src/sample.test.ts").contains("assert.strictEqual(decoded.id, \"id-0\");")
     );
 }
+
+const DECIMAL_ON_FIXED: &str = r#"{
+  "type": "record", "name": "Payment", "namespace": "com.acme.payments",
+  "fields": [
+    {"name": "amount", "type": {"type": "fixed", "name": "Amount", "size": 8, "logicalType": "decimal", "precision": 18, "scale": 4}},
+    {"name": "refund", "type": ["null", "com.acme.payments.Amount"], "default": null}
+  ]
+}"#;
+
+#[test]
+fn a_decimal_on_a_named_fixed_gets_a_type_of_its_own_in_every_target() {
+    let contract = contract(SchemaType::Avro, DECIMAL_ON_FIXED, &[]);
+
+    let java = generate(contract, Target::Java).unwrap();
+    let typescript = generate(contract, Target::TypeScript).unwrap();
+    let python = generate(contract, Target::Python).unwrap();
+
+    let amount = file(&java, "src/main/java/com/acme/payments/Amount.java");
+    assert!(
+        amount.contains("@org.apache.avro.specific.FixedSize(8)"),
+        "{amount}"
+    );
+    assert!(
+        amount.contains("public class Amount extends org.apache.avro.specific.SpecificFixed"),
+        "{amount}"
+    );
+    let types = file(&typescript, "src/types.ts");
+    assert!(types.contains("export type Amount = Buffer;"), "{types}");
+    let models = file(&python, "models.py");
+    assert!(models.contains("Amount = decimal.Decimal"), "{models}");
+}

@@ -7,7 +7,7 @@ use apache_avro::schema::{InnerDecimalSchema, UuidSchema};
 use apache_avro::Schema;
 
 use super::java_support::{schemas_holder, starter_test};
-use super::{full_name, Check, Loaded};
+use super::{doc_of, fixed_of, full_name, Check, Loaded};
 use crate::codegen::names::{comment_lines, escape, pascal, quoted};
 use crate::codegen::samples::Sample;
 use crate::codegen::File;
@@ -168,17 +168,19 @@ fn declaration(loaded: &Loaded, schema: &Schema, holder: &str) -> String {
                 quoted(&full)
             )
         }
-        Schema::Fixed(f) => {
+        other => {
+            let Some(f) = fixed_of(other) else {
+                return String::new();
+            };
             let full = full_name(&f.name);
             let class = split(&full).1;
             format!(
                 "{doc}@org.apache.avro.specific.FixedSize({size})\npublic class {class} extends org.apache.avro.specific.SpecificFixed {{\n  public static final org.apache.avro.Schema SCHEMA$ = {holder}.type({name});\n  private static final org.apache.avro.io.DatumWriter<{class}> WRITER$ = new org.apache.avro.specific.SpecificDatumWriter<>(SCHEMA$);\n  private static final org.apache.avro.io.DatumReader<{class}> READER$ = new org.apache.avro.specific.SpecificDatumReader<>(SCHEMA$);\n\n  public {class}() {{\n    super();\n  }}\n\n  public {class}(byte[] bytes) {{\n    super(bytes);\n  }}\n\n  @Override\n  public org.apache.avro.Schema getSchema() {{\n    return SCHEMA$;\n  }}\n\n  @Override\n  public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {{\n    WRITER$.write(this, org.apache.avro.specific.SpecificData.getEncoder(out));\n  }}\n\n  @Override\n  public void readExternal(java.io.ObjectInput in) throws java.io.IOException {{\n    READER$.read(this, org.apache.avro.specific.SpecificData.getDecoder(in));\n  }}\n}}\n",
-                doc = javadoc(f.doc.as_deref(), ""),
+                doc = javadoc(doc_of(other), ""),
                 size = f.size,
                 name = quoted(&full),
             )
         }
-        _ => String::new(),
     }
 }
 

@@ -9,7 +9,7 @@ mod typescript;
 
 use std::collections::BTreeMap;
 
-use apache_avro::schema::Name;
+use apache_avro::schema::{FixedSchema, InnerDecimalSchema, Name, UuidSchema};
 use apache_avro::Schema;
 
 use super::samples::{self, Sample};
@@ -56,8 +56,7 @@ impl Loaded {
         let name = match schema {
             Schema::Record(r) => Some(&r.name),
             Schema::Enum(e) => Some(&e.name),
-            Schema::Fixed(f) => Some(&f.name),
-            _ => None,
+            other => fixed_of(other).map(|f| &f.name),
         };
         if let Some(name) = name {
             let full = full_name(name);
@@ -97,6 +96,21 @@ impl Loaded {
             Schema::Fixed(f) => Some(full_name(&f.name)),
             _ => None,
         }
+    }
+}
+
+/// Returns the named fixed type behind `schema`: a plain fixed, or the fixed a decimal, UUID or
+/// duration logical type is written on (Avro spec, "Logical Types": the name is the fixed's).
+pub(super) fn fixed_of(schema: &Schema) -> Option<&FixedSchema> {
+    match schema {
+        Schema::Fixed(f)
+        | Schema::Duration(f)
+        | Schema::Uuid(UuidSchema::Fixed(f))
+        | Schema::Decimal(apache_avro::schema::DecimalSchema {
+            inner: InnerDecimalSchema::Fixed(f),
+            ..
+        }) => Some(f),
+        _ => None,
     }
 }
 
@@ -186,8 +200,7 @@ pub(super) fn doc_of(schema: &Schema) -> Option<&str> {
     match schema {
         Schema::Record(r) => r.doc.as_deref(),
         Schema::Enum(e) => e.doc.as_deref(),
-        Schema::Fixed(f) => f.doc.as_deref(),
-        _ => None,
+        other => fixed_of(other).and_then(|f| f.doc.as_deref()),
     }
 }
 

@@ -6,7 +6,7 @@ use apache_avro::schema::UuidSchema;
 use apache_avro::Schema;
 
 use super::python_support::{schema_module, starter_test};
-use super::{doc_of, full_name, Check, Loaded};
+use super::{doc_of, fixed_of, full_name, Check, Loaded};
 use crate::codegen::names::{comment_lines, escape, pascal, quoted};
 use crate::codegen::samples::Sample;
 use crate::codegen::{Contract, File};
@@ -172,12 +172,15 @@ fn declaration(loaded: &Loaded, schema: &Schema) -> String {
             }
             out
         }
-        Schema::Fixed(f) => format!(
-            "# Fixed, {} bytes.\n{} = bytes\n",
-            f.size,
-            class_name(loaded, &full_name(&f.name))
-        ),
-        _ => String::new(),
+        other => match fixed_of(other) {
+            Some(f) => format!(
+                "# Fixed, {} bytes.\n{} = {}\n",
+                f.size,
+                class_name(loaded, &full_name(&f.name)),
+                hint(loaded, other)
+            ),
+            None => String::new(),
+        },
     }
 }
 
@@ -185,7 +188,7 @@ fn hint(loaded: &Loaded, schema: &Schema) -> String {
     let named = |full: String| format!("\"{}\"", class_name(loaded, &full));
     match schema {
         Schema::Ref { name } => match loaded.resolve(schema) {
-            Schema::Fixed(_) => "bytes".to_string(),
+            resolved if fixed_of(resolved).is_some() => hint(loaded, resolved),
             _ => named(full_name(name)),
         },
         Schema::Record(r) => named(full_name(&r.name)),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use apache_avro::schema::{InnerDecimalSchema, UuidSchema};
 use apache_avro::Schema;
 
-use super::{doc_of, full_name, primitive_name, Check, CheckValue, Loaded};
+use super::{doc_of, fixed_of, full_name, primitive_name, Check, CheckValue, Loaded};
 use crate::codegen::names::{comment_lines, pascal, quoted};
 use crate::codegen::samples::Sample;
 use crate::codegen::{Contract, File};
@@ -114,14 +114,15 @@ fn declaration(loaded: &Loaded, names: &Names, schema: &Schema) -> String {
                 symbols.join(", ")
             ));
         }
-        Schema::Fixed(f) => {
-            out.push_str(&format!(
-                "/** Fixed, {} bytes. */\nexport type {} = Buffer;\n",
-                f.size,
-                names.of(&full_name(&f.name))
-            ));
+        other => {
+            if let Some(f) = fixed_of(other) {
+                out.push_str(&format!(
+                    "/** Fixed, {} bytes. */\nexport type {} = Buffer;\n",
+                    f.size,
+                    names.of(&full_name(&f.name))
+                ));
+            }
         }
-        _ => {}
     }
     out
 }
