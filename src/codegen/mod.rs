@@ -10,6 +10,7 @@ mod json;
 mod names;
 mod protobuf;
 mod protobuf_ts;
+mod rust;
 pub mod samples;
 
 use std::fmt;
@@ -89,9 +90,19 @@ impl FromStr for Target {
 /// Returns the targets this build generates for schemas of `schema_type`.
 pub fn supported(schema_type: SchemaType) -> &'static [Target] {
     match schema_type {
-        SchemaType::Avro => &[Target::Java, Target::TypeScript, Target::Python],
-        SchemaType::Protobuf => &[Target::Proto, Target::TypeScript],
-        SchemaType::Json => &[Target::Java, Target::TypeScript, Target::Python],
+        SchemaType::Avro => &[
+            Target::Java,
+            Target::TypeScript,
+            Target::Python,
+            Target::Rust,
+        ],
+        SchemaType::Protobuf => &[Target::Proto, Target::TypeScript, Target::Rust],
+        SchemaType::Json => &[
+            Target::Java,
+            Target::TypeScript,
+            Target::Python,
+            Target::Rust,
+        ],
     }
 }
 
@@ -148,6 +159,7 @@ pub fn generate(contract: Contract<'_>, target: Target) -> Result<Vec<File>, Ref
     match contract.schema_type {
         SchemaType::Avro => avro::generate(contract, target),
         SchemaType::Protobuf if target == Target::TypeScript => protobuf_ts::generate(contract),
+        SchemaType::Protobuf if target == Target::Rust => rust::protobuf::generate(contract),
         SchemaType::Protobuf => protobuf::bundle(contract),
         SchemaType::Json => json::generate(contract, target),
     }

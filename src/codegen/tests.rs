@@ -13,13 +13,14 @@ use super::{generate, Contract, File, Refusal, Target};
 use crate::format::Dependency;
 use crate::types::SchemaType;
 
-const MONEY: &str = include_str!("../../tests/fixtures/codegen/avro/money.avsc");
-const ORDER: &str = include_str!("../../tests/fixtures/codegen/avro/order.avsc");
-const PROTO_MONEY: &str =
+pub(super) const MONEY: &str = include_str!("../../tests/fixtures/codegen/avro/money.avsc");
+pub(super) const ORDER: &str = include_str!("../../tests/fixtures/codegen/avro/order.avsc");
+pub(super) const PROTO_MONEY: &str =
     include_str!("../../tests/fixtures/codegen/protobuf/acme/shared/money.proto");
-const PROTO_ORDER: &str = include_str!("../../tests/fixtures/codegen/protobuf/order.proto");
+pub(super) const PROTO_ORDER: &str =
+    include_str!("../../tests/fixtures/codegen/protobuf/order.proto");
 
-fn avro_deps() -> Vec<Dependency> {
+pub(super) fn avro_deps() -> Vec<Dependency> {
     vec![Dependency {
         name: "com.acme.shared.Money".to_string(),
         schema_type: SchemaType::Avro,
@@ -27,7 +28,7 @@ fn avro_deps() -> Vec<Dependency> {
     }]
 }
 
-fn proto_deps() -> Vec<Dependency> {
+pub(super) fn proto_deps() -> Vec<Dependency> {
     vec![Dependency {
         name: "acme/shared/money.proto".to_string(),
         schema_type: SchemaType::Protobuf,
@@ -35,7 +36,11 @@ fn proto_deps() -> Vec<Dependency> {
     }]
 }
 
-fn contract<'a>(schema_type: SchemaType, schema: &'a str, deps: &'a [Dependency]) -> Contract<'a> {
+pub(super) fn contract<'a>(
+    schema_type: SchemaType,
+    schema: &'a str,
+    deps: &'a [Dependency],
+) -> Contract<'a> {
     Contract {
         schema_type,
         schema,
@@ -44,7 +49,7 @@ fn contract<'a>(schema_type: SchemaType, schema: &'a str, deps: &'a [Dependency]
     }
 }
 
-fn file<'a>(files: &'a [File], path: &str) -> &'a str {
+pub(super) fn file<'a>(files: &'a [File], path: &str) -> &'a str {
     &files
         .iter()
         .find(|f| f.path == path)
@@ -257,7 +262,7 @@ fn a_language_the_format_has_no_generator_for_is_refused_naming_the_supported_on
     assert_eq!(
         refusal,
         Refusal::Unsupported(
-            "language 'java' is not supported for PROTOBUF schemas; supported: proto, typescript"
+            "language 'java' is not supported for PROTOBUF schemas; supported: proto, typescript, rust"
                 .to_string()
         )
     );
@@ -270,10 +275,12 @@ fn an_avro_schema_whose_root_is_not_named_is_refused() {
     assert!(matches!(refusal, Refusal::Invalid(reason) if reason.contains("named Avro types")));
 }
 
-const CUSTOMER: &str = include_str!("../../tests/fixtures/codegen/json/customer.schema.json");
-const SHIPMENT: &str = include_str!("../../tests/fixtures/codegen/json/shipment.schema.json");
+pub(super) const CUSTOMER: &str =
+    include_str!("../../tests/fixtures/codegen/json/customer.schema.json");
+pub(super) const SHIPMENT: &str =
+    include_str!("../../tests/fixtures/codegen/json/shipment.schema.json");
 
-fn json_deps() -> Vec<Dependency> {
+pub(super) fn json_deps() -> Vec<Dependency> {
     vec![Dependency {
         name: "customer.schema.json".to_string(),
         schema_type: SchemaType::Json,

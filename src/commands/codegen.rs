@@ -21,7 +21,7 @@ pub struct CodegenArgs {
     /// through the project file (--config, or accord.toml when present).
     #[arg(long)]
     pub file: Option<PathBuf>,
-    /// The language: java, typescript, python or proto (which apply depends on the format).
+    /// The language: java, typescript, python, rust or proto (which apply depends on the format).
     #[arg(long)]
     pub lang: String,
     /// The directory to write the files into; created when missing.

@@ -121,7 +121,7 @@ async fn a_language_the_format_does_not_support_is_refused_naming_the_supported_
         .await;
         let message = assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 422);
         assert!(
-            message.contains("supported: java, typescript, python"),
+            message.ends_with("supported: java, typescript, python, rust"),
             "{message}"
         );
     }
@@ -170,7 +170,7 @@ async fn a_protobuf_bundle_carries_the_imports_registered_under_other_subjects()
     let java = files_as_json(&app, "/subjects/orders-proto/versions/1/code?lang=java").await;
     let message = assert_error(&java, StatusCode::UNPROCESSABLE_ENTITY, 422);
     assert!(
-        message.ends_with("supported: proto, typescript"),
+        message.ends_with("supported: proto, typescript, rust"),
         "{message}"
     );
 }
@@ -324,4 +324,38 @@ async fn a_json_schema_gets_jackson_records_and_samples_that_reference_another_s
         .unwrap();
     let body: Value = serde_json::from_slice(&wire[5..]).unwrap();
     assert_eq!(body, sample["json"]);
+}
+
+#[tokio::test]
+async fn rust_code_by_schema_id_is_a_cargo_package_whose_starter_test_carries_that_id() {
+    let app = TestApp::new().await;
+    let id = register_avro_order(&app).await;
+
+    let (status, body) = files_as_json(&app, &format!("/schemas/ids/{id}/code?lang=rust")).await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        paths(&body),
+        ["Cargo.toml", "src/lib.rs", "tests/sample.rs"]
+    );
+    let content = |path: &str| {
+        body["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        content("src/lib.rs").contains("pub struct Money {"),
+        "the referenced subject's type is included"
+    );
+    let test = content("tests/sample.rs");
+    assert!(
+        test.contains(&format!("assert_eq!(schema_id, {id}, \"schema id\");")),
+        "{test}"
+    );
 }

@@ -152,7 +152,10 @@ pub(super) fn generate(contract: Contract<'_>, target: Target) -> Result<Vec<Fil
             &sample,
             check.as_ref(),
         )),
-        Target::Rust | Target::Proto => Err(Refusal::Unsupported(super::unsupported(
+        Target::Rust => {
+            super::rust::avro::generate(&loaded, &root, contract.id, &sample, check.as_ref())
+        }
+        Target::Proto => Err(Refusal::Unsupported(super::unsupported(
             target.as_str(),
             contract.schema_type,
         ))),

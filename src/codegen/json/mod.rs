@@ -24,7 +24,8 @@ pub(super) fn generate(contract: Contract<'_>, target: Target) -> Result<Vec<Fil
         Target::TypeScript => typescript::generate(&model, &sample, check.as_ref()),
         Target::Python => python::generate(&model, contract, &sample, check.as_ref()),
         Target::Java => java::generate(&model, &sample, check.as_ref()),
-        Target::Rust | Target::Proto => {
+        Target::Rust => super::rust::json::generate(contract, &model, &sample, check.as_ref())?,
+        Target::Proto => {
             return Err(Refusal::Unsupported(super::unsupported(
                 target.as_str(),
                 contract.schema_type,

@@ -108,6 +108,16 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
     })
 }
 
+/// Compiles `text` with `deps` as [`parse`] does and returns the descriptor set of the schema's
+/// file (named [`MAIN_FILE`]) and every file it imports, dependencies first, with the source
+/// comments kept: what code generators read.
+pub fn descriptor_set(
+    text: &str,
+    deps: &[Dependency],
+) -> Result<prost_types::FileDescriptorSet, String> {
+    parse::descriptor_set(text, deps)
+}
+
 /// Returns the text of a file Confluent's registry resolves without a reference (Confluent's
 /// `meta.proto`, `decimal.proto` and the `google/type` files), by import path.
 pub fn known_source(import: &str) -> Option<&'static str> {

@@ -19,7 +19,7 @@ use base64::Engine;
 use miette::Diagnostic;
 use prost::Message;
 use prost_reflect::DescriptorPool;
-use prost_types::FileDescriptorProto;
+use prost_types::{FileDescriptorProto, FileDescriptorSet};
 use protox::file::{File, FileResolver, GoogleFileResolver};
 use protox::Compiler;
 
@@ -38,6 +38,32 @@ pub(super) struct Compiled {
 
 /// Compiles `text` with `deps`.
 pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<Compiled, String> {
+    // Re-decoded without source positions, which would otherwise end up in `serialized()`;
+    // the encoding keeps custom options.
+    let (pool, unresolved) = run(text, deps, false, |compiler| {
+        DescriptorPool::decode(compiler.encode_file_descriptor_set().as_slice())
+            .map_err(|err| err.to_string())
+    })?;
+    Ok(Compiled { pool, unresolved })
+}
+
+/// Compiles `text` with `deps` and returns the descriptor set of [`MAIN_FILE`] and its imports,
+/// dependencies first, with source positions and comments.
+pub(super) fn descriptor_set(text: &str, deps: &[Dependency]) -> Result<FileDescriptorSet, String> {
+    run(text, deps, true, |compiler| {
+        Ok(compiler.file_descriptor_set())
+    })
+    .map(|(set, _)| set)
+}
+
+/// Compiles `text` with `deps` and hands the compiler to `finish`; returns its answer and the
+/// imports stood in for.
+fn run<T>(
+    text: &str,
+    deps: &[Dependency],
+    include_source_info: bool,
+    finish: impl FnOnce(&Compiler) -> Result<T, String>,
+) -> Result<(T, Vec<String>), String> {
     let mut sources = Sources::default();
     sources.add(MAIN_FILE, text)?;
     for dep in deps {
@@ -58,21 +84,19 @@ pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<Compiled, Strin
         let texts = sources.texts();
         let mut compiler = Compiler::with_file_resolver(sources);
         compiler.include_imports(true);
+        compiler.include_source_info(include_source_info);
         if let Err(err) = compiler.open_file(MAIN_FILE) {
             return Err(describe(&err, &texts));
         }
-        // Re-decoded without source positions, which would otherwise end up in `serialized()`;
-        // the encoding keeps custom options.
-        DescriptorPool::decode(compiler.encode_file_descriptor_set().as_slice())
-            .map_err(|err| err.to_string())
+        finish(&compiler)
     }));
-    let pool = outcome
+    let finished = outcome
         .unwrap_or_else(|_| Err("the Protobuf compiler failed on this schema".to_string()))?;
     let unresolved = stood_in
         .lock()
         .map(|names| names.clone())
         .unwrap_or_default();
-    Ok(Compiled { pool, unresolved })
+    Ok((finished, unresolved))
 }
 
 /// The files protox may open, by import path.

@@ -90,7 +90,7 @@ fn codegen_exits_2_naming_the_languages_a_format_supports() {
 
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("supported: proto, typescript"),
+        run.stderr.contains("supported: proto, typescript, rust"),
         "{}",
         run.stderr
     );
