@@ -32,20 +32,30 @@ pub(in crate::codegen) fn generate(contract: Contract<'_>) -> Result<Vec<File>, 
         })?;
     let set = protobuf::descriptor_set(contract.schema, contract.deps)
         .map_err(|err| Refusal::Invalid(format!("the Protobuf schema does not compile: {err}")))?;
-    let mut uses_well_known = false;
-    let mut requests = Vec::new();
-    for file in set.file {
-        if file.name().starts_with("google/protobuf/") {
-            uses_well_known = true;
-            continue;
-        }
-        requests.push((Module::from_protobuf_package_name(file.package()), file));
-    }
-    let modules = prost_build::Config::new()
-        .generate(requests)
+    // The well-known files go in too, so that prost-build knows their messages; their code is
+    // prost-types', and what prost-build writes for them is dropped.
+    let is_well_known = |name: &str| name.starts_with("google/protobuf/");
+    let uses_well_known = set.file.iter().any(|file| is_well_known(file.name()));
+    let well_known_modules: Vec<Module> = set
+        .file
+        .iter()
+        .filter(|file| is_well_known(file.name()))
+        .map(|file| Module::from_protobuf_package_name(file.package()))
+        .collect();
+    let requests: Vec<_> = set
+        .file
+        .into_iter()
+        .map(|file| (Module::from_protobuf_package_name(file.package()), file))
+        .collect();
+    let generated = std::panic::catch_unwind(move || prost_build::Config::new().generate(requests))
+        .map_err(|_| Refusal::Invalid("prost-build failed on this schema".to_string()))?;
+    let modules = generated
         .map_err(|err| Refusal::Invalid(format!("prost-build cannot generate types: {err}")))?;
     let mut tree = Tree::default();
     for (module, code) in &modules {
+        if well_known_modules.contains(module) {
+            continue;
+        }
         tree.insert(module.parts().collect::<Vec<_>>().as_slice(), code);
     }
     let module_path: String = Module::from_protobuf_package_name(root.package_name())

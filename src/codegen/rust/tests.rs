@@ -4,7 +4,7 @@
 use crate::codegen::tests::{
     avro_deps, contract, file, json_deps, proto_deps, ORDER, PROTO_ORDER, SHIPMENT,
 };
-use crate::codegen::{generate, supported, Refusal, Target};
+use crate::codegen::{generate, supported, Contract, Refusal, Target};
 use crate::format::Dependency;
 use crate::types::SchemaType;
 
@@ -209,4 +209,68 @@ fn avro_types_of_one_name_in_two_namespaces_are_refused_naming_both() {
             if reason.contains("'com.acme.Line' and 'com.legacy.Line'")),
         "{refusal:?}"
     );
+}
+
+#[test]
+fn a_union_of_records_reads_its_record_branches_and_a_decimal_on_a_named_fixed_is_used_by_name() {
+    let schema = r#"{"type":"record","name":"Pay","namespace":"p","fields":[
+        {"name":"amount","type":{"type":"fixed","name":"Amount","size":8,"logicalType":"decimal","precision":18,"scale":4}},
+        {"name":"refunded","type":["null","p.Amount"],"default":null},
+        {"name":"method","type":[
+            {"type":"record","name":"Card","fields":[{"name":"last4","type":"string"}]},
+            {"type":"record","name":"Wallet","fields":[{"name":"provider","type":"string"}]},
+            "string"]}]}"#;
+    let files = generate(
+        Contract {
+            schema_type: SchemaType::Avro,
+            schema,
+            deps: &[],
+            id: 7,
+        },
+        Target::Rust,
+    )
+    .expect("generates");
+    let lib = &files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .unwrap()
+        .content;
+    assert!(lib.contains("fn visit_map"), "{lib}");
+    assert!(
+        lib.contains("return Ok(UnionCardWalletString::Card(v))"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("pub refunded: Option<apache_avro::Decimal>"),
+        "{lib}"
+    );
+    let manifest = &files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .content;
+    assert!(manifest.contains("serde-value"), "{manifest}");
+}
+
+#[test]
+fn a_protobuf_message_using_a_well_known_type_gets_prost_types() {
+    let schema = "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/timestamp.proto\";\n\
+                  message Paid {\n  string id = 1;\n  google.protobuf.Timestamp at = 2;\n}\n";
+    let files = generate(
+        Contract {
+            schema_type: SchemaType::Protobuf,
+            schema,
+            deps: &[],
+            id: 3,
+        },
+        Target::Rust,
+    )
+    .expect("generates");
+    let lib = &files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .unwrap()
+        .content;
+    assert!(lib.contains("::prost_types::Timestamp"), "{lib}");
+    assert!(!lib.contains("pub mod google"), "{lib}");
 }
