@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value};
 
+use super::{protobuf, Dependency};
 use crate::types::SchemaType;
 
 /// The property and keyword that carry tags in Avro and JSON Schema.
@@ -26,18 +27,34 @@ pub struct EntityTags {
     pub tags: Vec<String>,
 }
 
-/// Returns `text`, a schema of `schema_type`, with the tags of `add` added and those of
-/// `remove` removed. An entity the schema lacks is refused with Confluent's words.
+/// Returns `text`, a schema of `schema_type` whose references are `deps`, with the tags of
+/// `add` added and those of `remove` removed. An entity the schema lacks is refused with
+/// Confluent's words.
 pub fn apply(
     schema_type: SchemaType,
     text: &str,
+    deps: &[Dependency],
     add: &[EntityTags],
     remove: &[EntityTags],
 ) -> Result<String, String> {
     match schema_type {
         SchemaType::Avro => json_tags(text, add, remove, avro_node),
         SchemaType::Json => json_tags(text, add, remove, json_schema_node),
-        SchemaType::Protobuf => Err(illegal("tagging Protobuf schemas is not supported")),
+        SchemaType::Protobuf => {
+            let changes: Vec<_> = add
+                .iter()
+                .map(|c| (c, true))
+                .chain(remove.iter().map(|c| (c, false)))
+                .map(|(change, is_add)| {
+                    let target = match &change.entity {
+                        Entity::Record(path) => protobuf::tags::Target::Message(path),
+                        Entity::Field(path) => protobuf::tags::Target::Field(path),
+                    };
+                    (target, change.tags.as_slice(), is_add)
+                })
+                .collect();
+            protobuf::tags::apply(text, deps, &changes).map_err(|err| illegal(&err))
+        }
     }
 }
 

@@ -31,9 +31,11 @@ impl Registry {
     ) -> Result<Registered> {
         let tagged = self.version(subject, selector, false).await?;
         let stored = &tagged.schema;
+        let deps = self.resolve(&stored.references).await?;
         let text = tags::apply(
             stored.schema_type,
             &stored.schema,
+            &deps,
             &change.add,
             &change.remove,
         )

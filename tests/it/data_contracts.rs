@@ -323,3 +323,71 @@ async fn tagging_a_json_schema_property_and_refusing_a_missing_path_or_version()
         "modifyTags.arg4 must not be null (was null)"
     );
 }
+
+#[tokio::test]
+async fn tagging_a_protobuf_field_and_message_writes_confluents_meta_options() {
+    let app = TestApp::new().await;
+    app.put("/config/s", json!({ "compatibility": "NONE" }))
+        .await;
+    register_typed(
+        &app,
+        "s",
+        "PROTOBUF",
+        "syntax = \"proto3\";\npackage p;\nmessage M {\n  message Inner {\n    string x = 1;\n  }\n  Inner i = 1;\n  string a = 2;\n}\n",
+        json!([]),
+    )
+    .await;
+    let entity = |path: &str, kind: &str| json!([{ "schemaEntity": { "entityPath": path, "entityType": kind }, "tags": ["PII"] }]);
+
+    let (status, field) = app
+        .post(
+            "/subjects/s/versions/1/tags",
+            json!({ "tagsToAdd": entity("M.Inner.x", "sr_field") }),
+        )
+        .await;
+    let (_, message) = app
+        .post(
+            "/subjects/s/versions/2/tags",
+            json!({ "tagsToAdd": entity("M", "sr_record"), "tagsToRemove": entity("M.Inner.x", "sr_field") }),
+        )
+        .await;
+    let missing = app
+        .post(
+            "/subjects/s/versions/1/tags",
+            json!({ "tagsToAdd": entity("M.nope", "sr_field") }),
+        )
+        .await;
+
+    assert_eq!(status, StatusCode::OK, "{field}");
+    assert_eq!(field["version"], 2);
+    let text = field["schema"].as_str().unwrap();
+    assert!(
+        text.contains(
+            "string x = 1 [(confluent.field_meta) = {\n      tags: [\n        \"PII\"\n      ]\n    }];"
+        ),
+        "{text}"
+    );
+    // Confluent writes the options without importing the file that declares them.
+    assert!(!text.contains("import"), "{text}");
+    let text = message["schema"].as_str().unwrap();
+    assert!(
+        text.contains(
+            "option (confluent.message_meta) = {\n    tags: [\n      \"PII\"\n    ]\n  };"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("    string x = 1;\n"), "{text}");
+    assert_eq!(
+        assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, 42201),
+        "java.lang.IllegalArgumentException: No matching Field with name 'nope' found in the schema"
+    );
+    // The tagged text reads back and registers again as the same version.
+    let (_, latest) = app.get("/subjects/s/versions/latest").await;
+    let again = app
+        .post(
+            "/subjects/s/versions",
+            json!({ "schema": latest["schema"], "schemaType": "PROTOBUF" }),
+        )
+        .await;
+    assert_eq!(again.1["id"], latest["id"], "{:?}", again.1);
+}

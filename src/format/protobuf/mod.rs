@@ -16,6 +16,7 @@ mod options;
 mod parse;
 mod render;
 mod serialized;
+pub mod tags;
 
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,8 @@ pub struct ProtobufSchema {
     canonical: String,
     /// What Accord's stricter reading finds that Confluent accepts.
     warnings: Vec<String>,
+    /// Confluent's `meta.proto` is imported only because the schema uses its options.
+    implicit_meta: bool,
 }
 
 impl ProtobufSchema {
@@ -49,7 +52,10 @@ impl ProtobufSchema {
     /// ranges and `extend` blocks.
     pub fn without_extensions(&self) -> String {
         let declares_syntax = self.canonical.starts_with("syntax");
-        render::render_with(&self.file, false, declares_syntax, true)
+        hidden(
+            render::render_with(&self.file, false, declares_syntax, true),
+            self.implicit_meta,
+        )
     }
 
     /// Returns what Accord's stricter reading finds that Confluent accepts: imports that name
@@ -78,12 +84,16 @@ impl ProtobufSchema {
 ///
 /// The error is the compiler's message with its line and column.
 pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> {
-    let parse::Compiled { pool, unresolved } = parse::compile(text, deps)?;
+    let parse::Compiled {
+        pool,
+        unresolved,
+        implicit_meta,
+    } = parse::compile(text, deps)?;
     let file = pool
         .get_file_by_name(MAIN_FILE)
         .ok_or_else(|| "the schema file is missing after compilation".to_string())?;
     let declares_syntax = !parse::is_descriptor(text) && serialized::declares_syntax(text);
-    let canonical = render::render(&file, false, declares_syntax);
+    let canonical = hidden(render::render(&file, false, declares_syntax), implicit_meta);
     if parse::is_descriptor(text) {
         // No compiler checked a descriptor's names (an empty or spaced name decodes fine), and
         // its rendering is what is stored: it must compile, or the schema could never be read
@@ -105,7 +115,19 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
         file,
         canonical,
         warnings,
+        implicit_meta,
     })
+}
+
+/// Returns `text` without the import of Confluent's `meta.proto` when the schema did not write
+/// it (`implicit`): Confluent prints the options it declares without importing it.
+fn hidden(text: String, implicit: bool) -> String {
+    if !implicit {
+        return text;
+    }
+    let line = format!("import \"{}\";\n", parse::META);
+    let text = text.replacen(&line, "", 1);
+    text.replacen("\n\n\n", "\n\n", 1)
 }
 
 /// Compiles `text` with `deps` as [`parse`] does and returns the descriptor set of the schema's
@@ -127,7 +149,10 @@ pub fn known_source(import: &str) -> Option<&'static str> {
 /// Returns Confluent's normalized text for `schema` (`normalize=true`): fields, oneofs, enum
 /// constants, reserved ranges, imports and options sorted, type names fully qualified.
 pub fn normalize(schema: &ProtobufSchema) -> String {
-    render::render(&schema.file, true, false)
+    hidden(
+        render::render(&schema.file, true, false),
+        schema.implicit_meta,
+    )
 }
 
 /// Returns why `reader` cannot read data written with `writer`, in Confluent's form; empty when

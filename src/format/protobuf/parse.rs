@@ -34,22 +34,60 @@ const MAX_NESTING: usize = 100;
 pub(super) struct Compiled {
     pub pool: DescriptorPool,
     pub unresolved: Vec<String>,
+    /// Confluent's `meta.proto` was imported for a schema that uses its options without
+    /// importing it; the rendered text leaves that import out.
+    pub implicit_meta: bool,
+}
+
+/// The file that declares Confluent's `field_meta`, `message_meta` and `enum_meta` options.
+pub(super) const META: &str = "confluent/meta.proto";
+
+/// Returns `text` importing [`META`] when it uses Confluent's meta options without importing
+/// them, as Confluent's parser accepts (and as its tagging writes them); the import goes on
+/// the `syntax` line, so that line numbers in messages stay the schema's.
+fn with_implicit_meta(text: &str, imported: &[String]) -> Option<String> {
+    if is_descriptor(text) || imported.iter().any(|i| i == META) || !text.contains("(confluent.") {
+        return None;
+    }
+    let import = format!("import \"{META}\";");
+    if !text.contains("syntax") {
+        return Some(format!("{import} {text}"));
+    }
+    // Only where the `syntax` statement opens the text: it must stay the first statement.
+    let end = text
+        .trim_start()
+        .starts_with("syntax")
+        .then(|| text.find(';'))??;
+    Some(format!("{} {import}{}", &text[..=end], &text[end + 1..]))
 }
 
 /// Compiles `text` with `deps`.
 pub(super) fn compile(text: &str, deps: &[Dependency]) -> Result<Compiled, String> {
     // Re-decoded without source positions, which would otherwise end up in `serialized()`;
     // the encoding keeps custom options.
-    let (pool, unresolved) = run(text, deps, false, |compiler| {
-        DescriptorPool::decode(compiler.encode_file_descriptor_set().as_slice())
-            .map_err(|err| err.to_string())
-    })?;
-    Ok(Compiled { pool, unresolved })
+    let imported = imports(text);
+    let implicit = with_implicit_meta(text, &imported);
+    let (pool, unresolved) = run(
+        implicit.as_deref().unwrap_or(text),
+        deps,
+        false,
+        |compiler| {
+            DescriptorPool::decode(compiler.encode_file_descriptor_set().as_slice())
+                .map_err(|err| err.to_string())
+        },
+    )?;
+    Ok(Compiled {
+        pool,
+        unresolved,
+        implicit_meta: implicit.is_some(),
+    })
 }
 
 /// Compiles `text` with `deps` and returns the descriptor set of [`MAIN_FILE`] and its imports,
 /// dependencies first, with source positions and comments.
 pub(super) fn descriptor_set(text: &str, deps: &[Dependency]) -> Result<FileDescriptorSet, String> {
+    let implicit = with_implicit_meta(text, &imports(text));
+    let text = implicit.as_deref().unwrap_or(text);
     run(text, deps, true, |compiler| {
         Ok(compiler.file_descriptor_set())
     })
@@ -71,9 +109,7 @@ fn run<T>(
             sources.add(&dep.name, &dep.schema)?;
         }
     }
-    let imported = File::from_source(MAIN_FILE, text)
-        .map(|file| file.file_descriptor_proto().dependency.clone())
-        .unwrap_or_default();
+    let imported = imports(text);
     sources.unclaimed = deps
         .iter()
         .map(|dep| dep.name.clone())
@@ -97,6 +133,13 @@ fn run<T>(
         .map(|names| names.clone())
         .unwrap_or_default();
     Ok((finished, unresolved))
+}
+
+/// Returns the import paths `text` names, when it parses as `.proto` source.
+fn imports(text: &str) -> Vec<String> {
+    File::from_source(MAIN_FILE, text)
+        .map(|file| file.file_descriptor_proto().dependency.clone())
+        .unwrap_or_default()
 }
 
 /// The files protox may open, by import path.

@@ -205,3 +205,18 @@ fn a_descriptor_that_renders_no_valid_proto_is_refused() {
     file.message_type[0].name = Some("M".to_string());
     assert!(parse(&encoded(&file), &[]).is_ok());
 }
+
+#[test]
+fn confluents_meta_options_need_no_import_and_the_text_adds_none() {
+    let text = "syntax = \"proto3\";\nmessage M {\n  string a = 1 [(confluent.field_meta) = { tags: [\"PII\"] }];\n}\n";
+    let schema = proto(text);
+    assert!(
+        !schema.canonical().contains("import"),
+        "{}",
+        schema.canonical()
+    );
+    assert!(schema.canonical().contains("(confluent.field_meta)"));
+    // Messages keep the schema's own line numbers.
+    let err = refusal("syntax = \"proto3\";\nmessage M {\n  string a = 1 [(confluent.field_meta) = { nope: 1 }];\n}\n");
+    assert!(err.starts_with("line 3"), "{err}");
+}
