@@ -235,7 +235,7 @@ async fn a_file_importing_another_registered_file_registers_through_a_reference(
 }
 
 #[tokio::test]
-async fn an_import_without_its_reference_is_an_invalid_schema() {
+async fn an_import_without_its_reference_is_an_invalid_schema_naming_the_type_it_lacks() {
     let app = TestApp::new().await;
     register_typed(&app, "money", "PROTOBUF", MONEY, json!([])).await;
 
@@ -243,8 +243,10 @@ async fn an_import_without_its_reference_is_an_invalid_schema() {
         .post("/subjects/invoices-value/versions", protobuf(INVOICE))
         .await;
 
+    // As in Confluent, the import alone is no error ("Could not resolve type"): the type the
+    // schema uses from it is.
     let message = assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, 42201);
-    assert!(message.contains("money.proto"), "{message}");
+    assert!(message.contains("'Money' is not defined"), "{message}");
 }
 
 #[tokio::test]
