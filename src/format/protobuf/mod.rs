@@ -40,6 +40,8 @@ pub struct ProtobufSchema {
     warnings: Vec<String>,
     /// Confluent's `meta.proto` is imported only because the schema uses its options.
     implicit_meta: bool,
+    /// What the text wrote that the descriptor does not keep.
+    written: render::Written,
 }
 
 impl ProtobufSchema {
@@ -53,7 +55,7 @@ impl ProtobufSchema {
     pub fn without_extensions(&self) -> String {
         let declares_syntax = self.canonical.starts_with("syntax");
         hidden(
-            render::render_with(&self.file, false, declares_syntax, true),
+            render::render_with(&self.file, false, declares_syntax, true, &self.written),
             self.implicit_meta,
         )
     }
@@ -93,7 +95,11 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
         .get_file_by_name(MAIN_FILE)
         .ok_or_else(|| "the schema file is missing after compilation".to_string())?;
     let declares_syntax = !parse::is_descriptor(text) && serialized::declares_syntax(text);
-    let canonical = hidden(render::render(&file, false, declares_syntax), implicit_meta);
+    let written = parse::written(text);
+    let canonical = hidden(
+        render::render_with(&file, false, declares_syntax, false, &written),
+        implicit_meta,
+    );
     if parse::is_descriptor(text) {
         // No compiler checked a descriptor's names (an empty or spaced name decodes fine), and
         // its rendering is what is stored: it must compile, or the schema could never be read
@@ -116,6 +122,7 @@ pub fn parse(text: &str, deps: &[Dependency]) -> Result<ProtobufSchema, String> 
         canonical,
         warnings,
         implicit_meta,
+        written,
     })
 }
 

@@ -135,6 +135,55 @@ fn run<T>(
     Ok((finished, unresolved))
 }
 
+/// Returns what `text`, when it parses as `.proto` source, wrote that its compiled descriptor
+/// does not keep: type names as written and the order of the file options.
+pub(super) fn written(text: &str) -> super::render::Written {
+    let mut written = super::render::Written::default();
+    if is_descriptor(text) {
+        return written;
+    }
+    let Ok(file) = File::from_source(MAIN_FILE, text) else {
+        return written;
+    };
+    let proto = file.file_descriptor_proto();
+    fn messages(
+        prefix: &str,
+        list: &[prost_types::DescriptorProto],
+        out: &mut HashMap<String, String>,
+    ) {
+        for message in list {
+            let name = join(prefix, message.name());
+            for field in &message.field {
+                if !field.type_name().is_empty() {
+                    out.insert(join(&name, field.name()), field.type_name().to_string());
+                }
+            }
+            messages(&name, &message.nested_type, out);
+        }
+    }
+    fn join(prefix: &str, name: &str) -> String {
+        match prefix {
+            "" => name.to_string(),
+            _ => format!("{prefix}.{name}"),
+        }
+    }
+    messages(
+        proto.package(),
+        &proto.message_type,
+        &mut written.type_names,
+    );
+    // Unlinked, every option is still uninterpreted, in the order written.
+    if let Some(options) = &proto.options {
+        written.file_options = options
+            .uninterpreted_option
+            .iter()
+            .filter(|o| o.name.len() == 1 && !o.name[0].is_extension)
+            .map(|o| o.name[0].name_part.clone())
+            .collect();
+    }
+    written
+}
+
 /// Returns the import paths `text` names, when it parses as `.proto` source.
 fn imports(text: &str) -> Vec<String> {
     File::from_source(MAIN_FILE, text)

@@ -11,6 +11,7 @@ use crate::format::protobuf::options::{bracketed, escape, Opt};
 /// A field or an extension, as the renderer needs it.
 struct FieldView {
     name: String,
+    full_name: String,
     number: u32,
     kind: Kind,
     label: Option<&'static str>,
@@ -31,6 +32,7 @@ impl FieldView {
         let proto = field.field_descriptor_proto().clone();
         FieldView {
             name: field.name().to_string(),
+            full_name: field.full_name().to_string(),
             number: field.number(),
             kind: field.kind(),
             label: wire_label(
@@ -50,6 +52,7 @@ impl FieldView {
         let proto = extension.field_descriptor_proto().clone();
         FieldView {
             name: extension.name().to_string(),
+            full_name: extension.full_name().to_string(),
             number: extension.number(),
             kind: extension.kind(),
             label: wire_label(extension.cardinality(), false, false, &proto, syntax),
@@ -79,7 +82,11 @@ impl Renderer<'_> {
                     self.kind_name(value, scope)
                 )
             }
-            None => self.kind_name(&field.kind, scope),
+            None => match self.written.type_names.get(&field.full_name) {
+                // Confluent keeps a type name as the schema wrote it (`.M` stays `.M`).
+                Some(written) if !self.normalize => written.clone(),
+                _ => self.kind_name(&field.kind, scope),
+            },
         };
         out.push_str(&format!("{type_name} {} = {}", field.name, field.number));
         let mut options = self.options(&field.options);

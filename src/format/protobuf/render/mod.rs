@@ -21,7 +21,16 @@ use super::options::{bracketed, escape, Opt};
 /// Renders `file`; `normalize` applies Confluent's normalization. `declares_syntax` says the
 /// source has a `syntax` statement, which a compiled proto2 file does not record.
 pub(super) fn render(file: &FileDescriptor, normalize: bool, declares_syntax: bool) -> String {
-    render_with(file, normalize, declares_syntax, false)
+    render_with(file, normalize, declares_syntax, false, &Written::default())
+}
+
+/// What the schema's text wrote that its compiled descriptor does not keep, and Confluent's
+/// text does: each field's type name as written, by the field's full name, and the names of the
+/// standard file options in the order written.
+#[derive(Debug, Clone, Default)]
+pub(in crate::format::protobuf) struct Written {
+    pub type_names: std::collections::HashMap<String, String>,
+    pub file_options: Vec<String>,
 }
 
 /// Renders `file` as [`render`] does; `ignore_extensions` leaves out extension ranges and
@@ -31,9 +40,11 @@ pub(super) fn render_with(
     normalize: bool,
     declares_syntax: bool,
     ignore_extensions: bool,
+    written: &Written,
 ) -> String {
     let mut renderer = Renderer::new(file, normalize);
     renderer.ignore_extensions = ignore_extensions;
+    renderer.written = written.clone();
     if declares_syntax && renderer.syntax.is_empty() {
         renderer.syntax = "proto2".to_string();
     }
@@ -45,6 +56,8 @@ pub(super) struct Renderer<'a> {
     pub(super) normalize: bool,
     /// Leaves out extension ranges and `extend` blocks.
     pub(super) ignore_extensions: bool,
+    /// What the text wrote, kept where Confluent keeps it (not when normalizing).
+    pub(super) written: Written,
     syntax: String,
     /// Every message, enum, service and package (and package prefix) name, for name lookup.
     symbols: HashSet<String>,
@@ -71,6 +84,7 @@ impl<'a> Renderer<'a> {
             file,
             normalize,
             ignore_extensions: false,
+            written: Written::default(),
             syntax: file.file_descriptor_proto().syntax().to_string(),
             symbols,
         }
@@ -87,7 +101,12 @@ impl<'a> Renderer<'a> {
             out.push_str(&format!("package {package};\n"));
         }
         out.push_str(&self.imports());
-        let options = self.options(&self.file.options());
+        let mut options = self.options(&self.file.options());
+        if !self.normalize && !self.written.file_options.is_empty() {
+            // Standard options in the order written (Confluent keeps it); the rest after.
+            let position = |name: &str| self.written.file_options.iter().position(|n| n == name);
+            options.sort_by_key(|option| position(&option.name).unwrap_or(usize::MAX));
+        }
         if !options.is_empty() {
             out.push('\n');
             for option in &options {

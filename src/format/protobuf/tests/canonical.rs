@@ -170,14 +170,24 @@ fn proto2_labels_defaults_groups_and_extensions_are_rendered() {
 }
 
 #[test]
-fn a_shadowed_type_name_is_written_so_that_it_still_resolves() {
+fn type_names_and_file_options_are_kept_as_written_as_confluent_keeps_them() {
     let text = proto3("message Other {}\nmessage Msg {\n  message Other {}\n  .acme.Other outer = 1;\n  Other inner = 2;\n}\n");
     let canonical = proto(&text).canonical();
     assert!(
-        canonical.contains("  acme.Other outer = 1;\n  Other inner = 2;\n"),
+        canonical.contains("  .acme.Other outer = 1;\n  Other inner = 2;\n"),
         "{canonical}"
     );
     assert_eq!(reparsed(&text), canonical);
+    let options = proto(
+        "syntax = \"proto3\";\noption go_package = \"x/y\";\noption optimize_for = SPEED;\nmessage M {}\n",
+    );
+    assert!(
+        options
+            .canonical()
+            .contains("option go_package = \"x/y\";\noption optimize_for = SPEED;\n"),
+        "{}",
+        options.canonical()
+    );
 }
 
 #[test]
