@@ -88,3 +88,50 @@ async fn a_verbose_compatibility_check_names_the_affected_consumers() {
     assert_eq!(verdict["is_compatible"], false);
     assert_eq!(services_of(&verdict["affected"]), ["billing", "shipping"]);
 }
+
+#[tokio::test]
+async fn a_qualified_subject_is_a_stream_of_its_own_with_its_own_producer_and_consumers() {
+    let story = Story::new(ReadAccess::Open).await;
+    let qualified = ":.staging:orders-value";
+    // billing produces the staging stream of the same name; only shipping consumes it.
+    let (status, body) = story
+        .app
+        .as_(&story.billing)
+        .post(
+            &format!("/subjects/{qualified}/versions"),
+            json!({ "schema": record("Order", &[ID]) }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = story
+        .app
+        .as_(&story.billing)
+        .put(
+            &format!("/governance/subjects/{qualified}/consumers/shipping"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    // The default context's producer does not own the staging stream...
+    let (status, _) = story
+        .app
+        .as_(&story.orders)
+        .post(
+            &format!("/subjects/{qualified}/versions"),
+            json!({ "schema": record("Order", &[ID, QTY_DEFAULT]) }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // ...and a break of it names its own consumers, not those of the default context's stream.
+    let (status, impact) = story
+        .app
+        .as_(&story.billing)
+        .post(
+            &format!("/governance/subjects/{qualified}/impact"),
+            Story::breaking_v2(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{impact}");
+    assert_eq!(services_of(&impact["affected"]), ["shipping"], "{impact}");
+}
