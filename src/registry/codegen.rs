@@ -55,21 +55,9 @@ impl Registry {
         if let Some(files) = self.generated.get(key) {
             return Ok(files);
         }
-        let deps = self.resolve(&stored.references).await?;
-        let (schema_type, text, id) = (stored.schema_type, stored.schema.clone(), stored.id);
         let files = self
-            .workers
-            .run(move || {
-                let contract = Contract {
-                    schema_type,
-                    schema: &text,
-                    deps: &deps,
-                    id: i64::from(id.0),
-                };
-                codegen::generate(contract, target)
-            })
-            .await?
-            .map_err(refused)?;
+            .on_contract(stored, move |contract| codegen::generate(contract, target))
+            .await?;
         let files = Arc::new(files);
         self.generated.put(key, files.clone());
         Ok(files)
@@ -82,17 +70,27 @@ impl Registry {
         stored: &StoredSchema,
         count: Option<usize>,
     ) -> Result<Vec<samples::Sample>> {
+        self.on_contract(stored, move |contract| samples::examples(contract, count))
+            .await
+    }
+
+    /// Runs `work` on the worker pool over `stored` with its references resolved, carrying its
+    /// id; a refusal is a 422.
+    async fn on_contract<T: Send + 'static>(
+        &self,
+        stored: &StoredSchema,
+        work: impl FnOnce(Contract<'_>) -> std::result::Result<T, Refusal> + Send + 'static,
+    ) -> Result<T> {
         let deps = self.resolve(&stored.references).await?;
         let (schema_type, text, id) = (stored.schema_type, stored.schema.clone(), stored.id);
         self.workers
             .run(move || {
-                let contract = Contract {
+                work(Contract {
                     schema_type,
                     schema: &text,
                     deps: &deps,
                     id: i64::from(id.0),
-                };
-                samples::examples(contract, count)
+                })
             })
             .await?
             .map_err(refused)

@@ -8,70 +8,9 @@ use apache_avro::Schema;
 
 use super::java_support::{schemas_holder, starter_test};
 use super::{doc_of, fixed_of, full_name, Check, Loaded};
-use crate::codegen::names::{comment_lines, escape, pascal, quoted};
+use crate::codegen::names::{comment_lines, escape, pascal, quoted, JAVA_RESERVED};
 use crate::codegen::samples::Sample;
 use crate::codegen::File;
-
-const RESERVED: &[&str] = &[
-    "abstract",
-    "assert",
-    "boolean",
-    "break",
-    "byte",
-    "case",
-    "catch",
-    "char",
-    "class",
-    "const",
-    "continue",
-    "default",
-    "do",
-    "double",
-    "else",
-    "enum",
-    "extends",
-    "final",
-    "finally",
-    "float",
-    "for",
-    "goto",
-    "if",
-    "implements",
-    "import",
-    "instanceof",
-    "int",
-    "interface",
-    "long",
-    "native",
-    "new",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "return",
-    "short",
-    "static",
-    "strictfp",
-    "super",
-    "switch",
-    "synchronized",
-    "this",
-    "throw",
-    "throws",
-    "transient",
-    "try",
-    "void",
-    "volatile",
-    "while",
-    "var",
-    "record",
-    "yield",
-    "sealed",
-    "permits",
-    "true",
-    "false",
-    "null",
-];
 
 /// Generates one class per named type, `AccordSchemas` and the starter test.
 pub(super) fn generate(
@@ -159,7 +98,7 @@ fn declaration(loaded: &Loaded, schema: &Schema, holder: &str) -> String {
         Schema::Record(r) => record(loaded, r, holder),
         Schema::Enum(e) => {
             let full = full_name(&e.name);
-            let symbols: Vec<String> = e.symbols.iter().map(|s| escape(s, RESERVED)).collect();
+            let symbols: Vec<String> = e.symbols.iter().map(|s| escape(s, JAVA_RESERVED)).collect();
             format!(
                 "{}public enum {} {{\n  {};\n\n  public static final org.apache.avro.Schema SCHEMA$ = {holder}.type({});\n\n  public static org.apache.avro.Schema getClassSchema() {{\n    return SCHEMA$;\n  }}\n}}\n",
                 javadoc(e.doc.as_deref(), ""),
@@ -206,7 +145,7 @@ fn record(loaded: &Loaded, r: &apache_avro::schema::RecordSchema, holder: &str) 
         out.push_str(&format!(
             "  private {} {};\n",
             java_type(loaded, &f.schema, false),
-            escape(&f.name, RESERVED)
+            escape(&f.name, JAVA_RESERVED)
         ));
     }
     out.push_str(&format!("\n  public {class}() {{\n  }}\n\n  @Override\n  public org.apache.avro.Schema getSchema() {{\n    return SCHEMA$;\n  }}\n\n"));
@@ -214,7 +153,7 @@ fn record(loaded: &Loaded, r: &apache_avro::schema::RecordSchema, holder: &str) 
     for (i, f) in r.fields.iter().enumerate() {
         out.push_str(&format!(
             "      case {i}: return {};\n",
-            escape(&f.name, RESERVED)
+            escape(&f.name, JAVA_RESERVED)
         ));
     }
     out.push_str("      default: throw new org.apache.avro.AvroRuntimeException(\"bad field index \" + field);\n    }\n  }\n\n");
@@ -222,14 +161,14 @@ fn record(loaded: &Loaded, r: &apache_avro::schema::RecordSchema, holder: &str) 
     for (i, f) in r.fields.iter().enumerate() {
         out.push_str(&format!(
             "      case {i}: {} = {}; break;\n",
-            escape(&f.name, RESERVED),
+            escape(&f.name, JAVA_RESERVED),
             convert(loaded, &f.schema, "value", 0)
         ));
     }
     out.push_str("      default: throw new org.apache.avro.AvroRuntimeException(\"bad field index \" + field);\n    }\n  }\n");
     for f in &r.fields {
         let ty = java_type(loaded, &f.schema, false);
-        let field = escape(&f.name, RESERVED);
+        let field = escape(&f.name, JAVA_RESERVED);
         let mut accessor = pascal(&f.name);
         if matches!(accessor.as_str(), "Schema" | "Class" | "ClassSchema") {
             accessor.push('$');

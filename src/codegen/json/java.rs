@@ -3,72 +3,9 @@
 //! faithful Java type; the starter test reads a sample wire message with an `ObjectMapper`.
 
 use super::{Check, Model, NamedKind, Ty};
-use crate::codegen::names::{comment_lines, escape, pascal, quoted};
+use crate::codegen::names::{comment_lines, escape, pascal, quoted, JAVA_RESERVED};
 use crate::codegen::samples::Sample;
 use crate::codegen::File;
-
-const RESERVED: &[&str] = &[
-    "abstract",
-    "assert",
-    "boolean",
-    "break",
-    "byte",
-    "case",
-    "catch",
-    "char",
-    "class",
-    "const",
-    "continue",
-    "default",
-    "do",
-    "double",
-    "else",
-    "enum",
-    "extends",
-    "final",
-    "finally",
-    "float",
-    "for",
-    "goto",
-    "if",
-    "implements",
-    "import",
-    "instanceof",
-    "int",
-    "interface",
-    "long",
-    "native",
-    "new",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "return",
-    "short",
-    "static",
-    "strictfp",
-    "super",
-    "switch",
-    "synchronized",
-    "this",
-    "throw",
-    "throws",
-    "transient",
-    "try",
-    "void",
-    "volatile",
-    "while",
-    "var",
-    "record",
-    "yield",
-    "true",
-    "false",
-    "null",
-    "hashCode",
-    "toString",
-    "equals",
-    "getClass",
-];
 
 /// Generates a file per named type and the starter test.
 pub(super) fn generate(model: &Model, sample: &Sample, check: Option<&Check>) -> Vec<File> {
@@ -186,7 +123,7 @@ fn package_of(id: Option<&str>) -> String {
         })
         .filter(|p| !p.is_empty())
         .map(|p| {
-            if p.starts_with(|c: char| c.is_ascii_digit()) || RESERVED.contains(&p.as_str()) {
+            if p.starts_with(|c: char| c.is_ascii_digit()) || JAVA_RESERVED.contains(&p.as_str()) {
                 format!("_{p}")
             } else {
                 p
@@ -212,7 +149,7 @@ fn component(name: &str) -> String {
     } else {
         camel
     };
-    escape(&camel, RESERVED)
+    escape(&camel, JAVA_RESERVED)
 }
 
 fn constant(symbol: &str, index: usize) -> String {
@@ -229,7 +166,7 @@ fn constant(symbol: &str, index: usize) -> String {
     if name.trim_matches('_').is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("VALUE_{index}_{name}")
     } else {
-        escape(&name, RESERVED)
+        escape(&name, JAVA_RESERVED)
     }
 }
 

@@ -220,16 +220,7 @@ fn a_union_of_records_reads_its_record_branches_and_a_decimal_on_a_named_fixed_i
             {"type":"record","name":"Card","fields":[{"name":"last4","type":"string"}]},
             {"type":"record","name":"Wallet","fields":[{"name":"provider","type":"string"}]},
             "string"]}]}"#;
-    let files = generate(
-        Contract {
-            schema_type: SchemaType::Avro,
-            schema,
-            deps: &[],
-            id: 7,
-        },
-        Target::Rust,
-    )
-    .expect("generates");
+    let files = rust_of(SchemaType::Avro, schema);
     let lib = &files
         .iter()
         .find(|f| f.path == "src/lib.rs")
@@ -256,16 +247,7 @@ fn a_union_of_records_reads_its_record_branches_and_a_decimal_on_a_named_fixed_i
 fn a_protobuf_message_using_a_well_known_type_gets_prost_types() {
     let schema = "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/timestamp.proto\";\n\
                   message Paid {\n  string id = 1;\n  google.protobuf.Timestamp at = 2;\n}\n";
-    let files = generate(
-        Contract {
-            schema_type: SchemaType::Protobuf,
-            schema,
-            deps: &[],
-            id: 3,
-        },
-        Target::Rust,
-    )
-    .expect("generates");
+    let files = rust_of(SchemaType::Protobuf, schema);
     let lib = &files
         .iter()
         .find(|f| f.path == "src/lib.rs")
@@ -273,4 +255,15 @@ fn a_protobuf_message_using_a_well_known_type_gets_prost_types() {
         .content;
     assert!(lib.contains("::prost_types::Timestamp"), "{lib}");
     assert!(!lib.contains("pub mod google"), "{lib}");
+}
+
+/// The Rust package generated for `schema`, which has no references.
+fn rust_of(schema_type: SchemaType, schema: &str) -> Vec<crate::codegen::File> {
+    let contract = Contract {
+        schema_type,
+        schema,
+        deps: &[],
+        id: 7,
+    };
+    generate(contract, Target::Rust).expect("generates")
 }
