@@ -208,7 +208,8 @@ async fn create_association(
 /// An empty list tells a serializer to use the `<topic>-key` / `<topic>-value` subjects.
 #[utoipa::path(get, path = "/associations/resources/{namespace}/{name}", tag = "Associations",
     params(("namespace" = String, Path), ("name" = String, Path), AssociationParams),
-    responses((status = 200, body = Vec<AssociationBody>), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AssociationBody>), (status = 422, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "A parameter that is not a Java int, as in Confluent")))]
 async fn associations_by_resource_name(
     State(app): State<AppState>,
     Caller(caller): Caller,
@@ -230,7 +231,8 @@ async fn associations_by_resource_name(
 /// List a resource's associations by its id
 #[utoipa::path(get, path = "/associations/resources/{resource_id}", tag = "Associations",
     params(("resource_id" = String, Path), AssociationParams),
-    responses((status = 200, body = Vec<AssociationBody>), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AssociationBody>), (status = 422, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "A parameter that is not a Java int, as in Confluent")))]
 async fn associations_by_resource_id(
     State(app): State<AppState>,
     Caller(caller): Caller,
@@ -248,7 +250,8 @@ async fn associations_by_resource_id(
 /// List a subject's associations
 #[utoipa::path(get, path = "/associations/subjects/{subject}", tag = "Associations",
     params(("subject" = String, Path), AssociationParams),
-    responses((status = 200, body = Vec<AssociationBody>), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AssociationBody>), (status = 422, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "A parameter that is not a Java int, as in Confluent")))]
 async fn associations_by_subject(
     State(app): State<AppState>,
     Caller(caller): Caller,

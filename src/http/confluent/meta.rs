@@ -134,7 +134,8 @@ async fn metadata_version() -> ConfluentJson<ServerVersion> {
 /// registered in, in order.
 #[utoipa::path(get, path = "/contexts", tag = "Server",
     params(Page),
-    responses((status = 200, body = Vec<String>)))]
+    responses((status = 200, body = Vec<String>),
+        (status = 404, body = ErrorBody, description = "A parameter that is not a Java int, as in Confluent")))]
 async fn list_contexts(
     State(app): State<AppState>,
     Caller(caller): Caller,
