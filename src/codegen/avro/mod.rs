@@ -115,6 +115,33 @@ pub(super) fn fixed_of(schema: &Schema) -> Option<&FixedSchema> {
 }
 
 /// Returns `name` with its namespace, dot separated.
+/// The name Avro's JSON encoding (and avsc) wraps a union branch's value in.
+pub(in crate::codegen) fn branch_name(schema: &Schema) -> String {
+    match schema {
+        Schema::Record(r) => full_name(&r.name),
+        Schema::Enum(e) => full_name(&e.name),
+        Schema::Fixed(f) | Schema::Duration(f) => full_name(&f.name),
+        Schema::Decimal(d) => match &d.inner {
+            InnerDecimalSchema::Bytes => "bytes".to_string(),
+            InnerDecimalSchema::Fixed(f) => full_name(&f.name),
+        },
+        Schema::Uuid(UuidSchema::Fixed(f)) => full_name(&f.name),
+        Schema::Uuid(UuidSchema::String) => "string".to_string(),
+        Schema::Uuid(UuidSchema::Bytes) | Schema::BigDecimal => "bytes".to_string(),
+        Schema::Date | Schema::TimeMillis => "int".to_string(),
+        Schema::TimeMicros
+        | Schema::TimestampMillis
+        | Schema::TimestampMicros
+        | Schema::TimestampNanos
+        | Schema::LocalTimestampMillis
+        | Schema::LocalTimestampMicros
+        | Schema::LocalTimestampNanos => "long".to_string(),
+        Schema::Array(_) => "array".to_string(),
+        Schema::Map(_) => "map".to_string(),
+        other => primitive_name(other).to_string(),
+    }
+}
+
 pub(super) fn full_name(name: &Name) -> String {
     match name.namespace() {
         Some(space) if !space.is_empty() => format!("{space}.{}", name.name()),

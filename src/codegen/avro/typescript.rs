@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use apache_avro::schema::{InnerDecimalSchema, UuidSchema};
+use apache_avro::schema::UuidSchema;
 use apache_avro::Schema;
 
-use super::{doc_of, fixed_of, full_name, primitive_name, Check, CheckValue, Loaded};
+use super::{branch_name, doc_of, fixed_of, full_name, Check, CheckValue, Loaded};
 use crate::codegen::names::{comment_lines, pascal, quoted};
 use crate::codegen::samples::Sample;
 use crate::codegen::{Contract, File};
@@ -167,40 +167,13 @@ fn type_of(loaded: &Loaded, names: &Names, schema: &Schema) -> String {
                     Schema::Null => "null".to_string(),
                     other => format!(
                         "{{ {}: {} }}",
-                        quoted(&branch(loaded.resolve(other))),
+                        quoted(&branch_name(loaded.resolve(other))),
                         type_of(loaded, names, other)
                     ),
                 })
                 .collect();
             branches.join(" | ")
         }
-    }
-}
-
-/// The key avsc (and Avro's JSON encoding) wraps a union branch in.
-fn branch(schema: &Schema) -> String {
-    match schema {
-        Schema::Record(r) => full_name(&r.name),
-        Schema::Enum(e) => full_name(&e.name),
-        Schema::Fixed(f) | Schema::Duration(f) => full_name(&f.name),
-        Schema::Decimal(d) => match &d.inner {
-            InnerDecimalSchema::Bytes => "bytes".to_string(),
-            InnerDecimalSchema::Fixed(f) => full_name(&f.name),
-        },
-        Schema::Uuid(UuidSchema::Fixed(f)) => full_name(&f.name),
-        Schema::Uuid(UuidSchema::String) => "string".to_string(),
-        Schema::Uuid(UuidSchema::Bytes) | Schema::BigDecimal => "bytes".to_string(),
-        Schema::Date | Schema::TimeMillis => "int".to_string(),
-        Schema::TimeMicros
-        | Schema::TimestampMillis
-        | Schema::TimestampMicros
-        | Schema::TimestampNanos
-        | Schema::LocalTimestampMillis
-        | Schema::LocalTimestampMicros
-        | Schema::LocalTimestampNanos => "long".to_string(),
-        Schema::Array(_) => "array".to_string(),
-        Schema::Map(_) => "map".to_string(),
-        other => primitive_name(other).to_string(),
     }
 }
 

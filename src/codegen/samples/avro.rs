@@ -195,7 +195,7 @@ impl Builder<'_> {
         let (value, json) = self.value(variant, label, depth + 1);
         let json = match variant {
             Schema::Null => Json::Null,
-            _ => json!({ branch_name(self.loaded.resolve(variant)): json }),
+            _ => json!({ crate::codegen::avro::branch_name(self.loaded.resolve(variant)): json }),
         };
         (Value::Union(index as u32, Box::new(value)), json)
     }
@@ -203,33 +203,6 @@ impl Builder<'_> {
 
 fn timestamp(make: fn(i64) -> Value, at: i64) -> (Value, Json) {
     (make(at), json!(at))
-}
-
-/// The name Avro's JSON encoding wraps a union branch's value in.
-fn branch_name(schema: &Schema) -> String {
-    match schema {
-        Schema::Record(r) => full_name(&r.name),
-        Schema::Enum(e) => full_name(&e.name),
-        Schema::Fixed(f) | Schema::Duration(f) => full_name(&f.name),
-        Schema::Decimal(d) => match &d.inner {
-            InnerDecimalSchema::Bytes => "bytes".to_string(),
-            InnerDecimalSchema::Fixed(f) => full_name(&f.name),
-        },
-        Schema::Uuid(UuidSchema::Fixed(f)) => full_name(&f.name),
-        Schema::Uuid(UuidSchema::Bytes) | Schema::BigDecimal => "bytes".to_string(),
-        Schema::Uuid(UuidSchema::String) => "string".to_string(),
-        Schema::Date | Schema::TimeMillis => "int".to_string(),
-        Schema::TimeMicros
-        | Schema::TimestampMillis
-        | Schema::TimestampMicros
-        | Schema::TimestampNanos
-        | Schema::LocalTimestampMillis
-        | Schema::LocalTimestampMicros
-        | Schema::LocalTimestampNanos => "long".to_string(),
-        Schema::Array(_) => "array".to_string(),
-        Schema::Map(_) => "map".to_string(),
-        other => crate::codegen::avro::primitive_name(other).to_string(),
-    }
 }
 
 /// Avro's JSON encoding of bytes: each byte one code point.
